@@ -1,0 +1,73 @@
+// Analyzer: the ONE text pipeline used both to index articles and to read
+// queries, so that what a query produces is exactly what the index holds.
+//
+// Steps (ICU 72 + Xapian's Snowball English stemmer):
+//   1. ICU word boundaries (BreakIterator word instance, root locale), which
+//      also segment Chinese and Japanese text into dictionary words;
+//      punctuation and spaces are dropped, numbers such as "21st", "3,5" and
+//      "11" are words;
+//   2. each word is folded: NFKC, full case folding, diacritics removed
+//      ("Guaidó" -> "guaido"), typographic apostrophes and quotes folded to
+//      ASCII ("Russia’s" -> "russia's");
+//   3. hyphenated compounds give their parts at consecutive positions plus the
+//      whole, joined without hyphen, at the first part's position
+//      ("Afro-Eurasia" -> afro@p, eurasia@p+1, afroeurasia@p);
+//   4. Stem() gives the Snowball English stem of a folded word; words with
+//      digits or CJK characters are their own stem.
+//
+// Thread-safety: an Analyzer is NOT thread-safe (it owns ICU break iterators
+// and a stemmer); give each thread its own. Construction is cheap (~0.1 ms).
+#ifndef PUNDIT_CORE_ANALYZER_H_
+#define PUNDIT_CORE_ANALYZER_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pundit {
+
+struct Token {
+  std::string term;       // folded, unstemmed
+  size_t begin = 0;       // byte offset of the word in the analysed text
+  size_t end = 0;         // one past its last byte
+  unsigned position = 0;  // word position, starting at the caller's base
+  bool compound = false;  // the joined whole of a hyphenated word
+};
+
+class Analyzer {
+ public:
+  Analyzer();
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  // Words of `text` (UTF-8; invalid sequences are treated as separators) as
+  // folded tokens with byte offsets into `text` and positions from
+  // `first_position`. Never fails.
+  std::vector<Token> Tokenize(std::string_view text,
+                              unsigned first_position = 1);
+
+  // Folds one word as step 2 above. Returns "" for text with no letters or
+  // digits.
+  std::string Fold(std::string_view word);
+
+  // Snowball English stem of a folded word (step 4).
+  std::string Stem(const std::string& folded);
+
+  // Display normalisation for facet values and titles: NFC, whitespace runs
+  // collapsed to one space, trimmed. Keeps case and diacritics.
+  static std::string NormalizeDisplay(std::string_view text);
+
+  // Case- and diacritic-insensitive key for comparing display values
+  // ("Guaidó Juan" and "guaido  juan" have the same key).
+  std::string FoldKey(std::string_view text);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pundit
+
+#endif  // PUNDIT_CORE_ANALYZER_H_

@@ -1,0 +1,45 @@
+// Converting between an Article and the Xapian document that stores it.
+//
+// BuildDocument writes every term, value and the document data described in
+// core/schema.h; ArticleFromData reads the stored data back. Both are pure
+// functions of their arguments (the Analyzer is used, not shared): call them
+// from any thread with that thread's own Analyzer.
+#ifndef PUNDIT_CORE_DOCUMENT_H_
+#define PUNDIT_CORE_DOCUMENT_H_
+
+#include <xapian.h>
+
+#include <string>
+
+#include "core/analyzer.h"
+#include "core/article.h"
+#include "core/status.h"
+
+namespace pundit {
+
+// Builds the Xapian document for `article`: Q id term, XF file term for
+// `absolute_path`, facet terms (authors, regions, themes, source, Y/M/D date
+// terms; values longer than 200 bytes are cut at a character boundary), text
+// terms of title, lede and body blocks (not the bio), the date and content
+// hash values and the JSON document data.
+Xapian::Document BuildDocument(const Article& article,
+                               const std::string& absolute_path,
+                               Analyzer& analyzer);
+
+// The hash stored in schema::kContentHash for `article` (all parsed fields
+// except path and line).
+std::string ContentHash(const Article& article);
+
+// JSON document data <-> Article. ArticleFromData returns kCorruption for
+// data that is not such JSON.
+std::string ArticleToData(const Article& article);
+Result<Article> ArticleFromData(const std::string& data);
+
+// A readable, sorted dump of a document's terms for tests:
+// "A:Andrew Korybko S:astana[1] Zastana astana[1,57] ..." (positions in
+// brackets where present).
+std::string TermDump(const Xapian::Document& doc);
+
+}  // namespace pundit
+
+#endif  // PUNDIT_CORE_DOCUMENT_H_

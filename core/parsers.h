@@ -1,0 +1,85 @@
+// Parsers: turn the bytes of one input file into Articles.
+//
+// Three formats are accepted (corpus/README.md shows an example of each):
+//   kSeedMarkdown   the Markdown layout of the sample article (title "# ...",
+//                   "By [A](#) and [B](#)", "Global Research, January 31,
+//                   2019", "Region:", "Theme:", italic lede, body, source and
+//                   bio lines, boilerplate footer that is dropped);
+//   kFrontMatter    Markdown with YAML front matter, as Hugo and Jekyll write
+//                   it (title, author/authors, date, regions, themes/tags,
+//                   source, url, lede/description/summary, id/slug);
+//   kJsonLines      one JSON object per line: id, title, author (string or
+//                   list), date, region, theme, source, url, body (paragraphs
+//                   separated by a blank line).
+// Markdown is parsed with md4c (links become their text, escapes and entities
+// are resolved, inline HTML such as <sup>st</sup> is dropped to its text).
+//
+// All functions are pure and thread-safe (no shared state).
+//
+// Errors: a ParseOutput never throws; each input that cannot be read as an
+// article gives one ParseError, and every other article of the same file is
+// still returned. ParseError::ToString() is the line printed on stderr:
+//   "corpus/bad.md:1: error: no title: the first line must be '# Title' ..."
+#ifndef PUNDIT_CORE_PARSERS_H_
+#define PUNDIT_CORE_PARSERS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/article.h"
+
+namespace pundit {
+
+enum class InputFormat { kSeedMarkdown, kFrontMatter, kJsonLines, kNotAnArticle };
+
+struct ParseError {
+  std::string path;
+  int line = 0;          // 1-based; 0 when the whole file is concerned
+  std::string message;   // what is wrong and how to fix it, no "error:" prefix
+
+  // "path:line: error: message" (":line" omitted when line is 0).
+  std::string ToString() const;
+};
+
+struct ParseOutput {
+  std::vector<Article> articles;
+  std::vector<ParseError> errors;
+};
+
+// Largest input file accepted (bytes); larger files are one ParseError.
+inline constexpr size_t kMaxFileBytes = 64u << 20;
+
+// Decides from the file name alone whether a file is an article input:
+// *.md / *.markdown / *.txt -> Markdown (kSeedMarkdown or kFrontMatter, told
+// apart by DetectMarkdownFormat), *.jsonl / *.ndjson -> kJsonLines; README*,
+// LICENSE*, CHANGELOG*, dotfiles, images and anything else -> kNotAnArticle.
+InputFormat FormatFromFileName(std::string_view file_name);
+
+// For Markdown content: kFrontMatter when it starts with a "---" line,
+// kSeedMarkdown otherwise.
+InputFormat DetectMarkdownFormat(std::string_view content);
+
+// `path` is only used for Article::path and messages; `id_base` is the id
+// (Markdown) or the id prefix (JSON Lines, ids become "<id_base>:<id>").
+ParseOutput ParseSeedMarkdown(std::string_view content, const std::string& path,
+                              const std::string& id_base);
+ParseOutput ParseFrontMatter(std::string_view content, const std::string& path,
+                             const std::string& id_base);
+ParseOutput ParseJsonLines(std::string_view content, const std::string& path,
+                           const std::string& id_base);
+
+// Dispatches on `format`; also rejects empty, binary (NUL bytes) and invalid
+// UTF-8 content with one ParseError naming the first bad line.
+ParseOutput ParseContent(InputFormat format, std::string_view content,
+                         const std::string& path, const std::string& id_base);
+
+// Normalises a date given as YYYY-MM-DD, an ISO timestamp, "January 31,
+// 2019", "Jan 31, 2019" or "31 January 2019" to "YYYY-MM-DD". Returns "" and
+// sets *error (if non-null) to a message for text that is not such a date or
+// is impossible (2019-02-30, year 0).
+std::string NormalizeDate(std::string_view text, std::string* error);
+
+}  // namespace pundit
+
+#endif  // PUNDIT_CORE_PARSERS_H_

@@ -1,0 +1,35 @@
+#include "core/schema.h"
+
+#include <cstdint>
+#include <cstdio>
+
+namespace pundit::schema {
+
+std::string FacetTerm(std::string_view prefix, std::string_view value) {
+  std::string term(prefix);
+  term.append(value);
+  return term;
+}
+
+std::string IdTerm(std::string_view id) {
+  std::string term(kIdPrefix);
+  term.append(id);
+  return term;
+}
+
+std::string HashHex(std::string_view bytes) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return std::string(buf, 16);
+}
+
+std::string FileTerm(std::string_view absolute_path) {
+  return std::string(kFilePrefix) + HashHex(absolute_path);
+}
+
+}  // namespace pundit::schema

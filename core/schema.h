@@ -1,0 +1,86 @@
+// The index schema: every Xapian term prefix, value slot and metadata key that
+// pundit writes, in one place. docs/ARCHITECTURE.md mirrors this table; change
+// both together and bump kSchemaVersion when the on-disk meaning changes.
+//
+// Prefixes follow Omega's conventions (docs/termprefixes). Facet terms hold
+// the exact display form after a ':' ("A:Andrew Korybko"), so a facet's values
+// and counts come straight from the term list with no side table.
+//
+// Text terms (all produced by core/analyzer.h, lower-cased, diacritic-folded):
+//   <word>        unstemmed word, with positions (body, lede and title)
+//   Z<stem>       English Snowball stem, no positions (body, lede and title)
+//   S<word>       unstemmed title word, with positions
+//   ZS<stem>      stemmed title word
+// Title words are also indexed unprefixed with wdf x kTitleWdfBoost, which is
+// how BM25 ranks title matches above body matches.
+#ifndef PUNDIT_CORE_SCHEMA_H_
+#define PUNDIT_CORE_SCHEMA_H_
+
+#include <string>
+#include <string_view>
+
+namespace pundit::schema {
+
+// Bumped whenever terms, values or document data change meaning. A database
+// with another version is refused with Status::kVersionMismatch and a message
+// telling the user to run `pundit index --full`.
+inline constexpr int kSchemaVersion = 1;
+
+// ---- term prefixes ----
+inline constexpr std::string_view kIdPrefix = "Q";        // Q<article id>
+inline constexpr std::string_view kFilePrefix = "XF";     // XF<16 hex: hash of source path>
+inline constexpr std::string_view kTitlePrefix = "S";     // S<word>
+inline constexpr std::string_view kStemPrefix = "Z";      // Z<stem>, ZS<stem>
+inline constexpr std::string_view kAuthorPrefix = "A:";   // A:<author display form>
+inline constexpr std::string_view kRegionPrefix = "XREGION:";
+inline constexpr std::string_view kThemePrefix = "XTHEME:";
+inline constexpr std::string_view kSourcePrefix = "XSOURCE:";
+inline constexpr std::string_view kYearPrefix = "Y";      // Y2019
+inline constexpr std::string_view kMonthPrefix = "M";     // M201901
+inline constexpr std::string_view kDayPrefix = "D";       // D20190131
+
+inline constexpr unsigned kTitleWdfBoost = 3;  // title words count 3x in body terms
+inline constexpr unsigned kParagraphGap = 10;  // positions skipped between blocks
+
+// ---- value slots (Omega values.h style: the encoding of each slot) ----
+enum ValueSlot : unsigned {
+  kDateValue = 0,     // "YYYYMMDD" (8 ASCII digits), absent when date unknown;
+                      // string order is date order
+  kContentHash = 1,   // 16 hex digits: hash of the article's parsed content,
+                      // decides "updated" vs "unchanged" on reindex
+};
+
+// ---- document data ----
+// The stored document is a JSON object holding everything the search page and
+// the article page show, so nothing is reparsed from source:
+// {"id","title","authors":[],"date","regions":[],"themes":[],"source","url",
+//  "lede","body":[{"h":true|false,"t":"..."}],"bio","path","line"}
+
+// ---- metadata keys ----
+inline constexpr std::string_view kSchemaKey = "pundit:schema";           // "1"
+inline constexpr std::string_view kLastIndexedKey = "pundit:last_indexed";  // ISO 8601 UTC
+// "pundit:file:<absolute path>" -> "<size> <mtime ns> <hash of file bytes>"
+inline constexpr std::string_view kFileStateKeyPrefix = "pundit:file:";
+
+// Facets known to the searcher, by the name used in the API.
+struct FacetDef {
+  std::string_view name;    // "author"
+  std::string_view prefix;  // "A:"
+};
+inline constexpr FacetDef kFacets[] = {
+    {"author", kAuthorPrefix}, {"region", kRegionPrefix},
+    {"theme", kThemePrefix},   {"source", kSourcePrefix},
+    {"year", kYearPrefix},
+};
+
+// "A:" + value, etc. Facet values are used as they are (display form).
+std::string FacetTerm(std::string_view prefix, std::string_view value);
+std::string IdTerm(std::string_view id);
+// "XF" + 16 hex digits of a 64-bit hash of `absolute_path`.
+std::string FileTerm(std::string_view absolute_path);
+// 16 lower-case hex digits of a stable 64-bit hash (FNV-1a) of `bytes`.
+std::string HashHex(std::string_view bytes);
+
+}  // namespace pundit::schema
+
+#endif  // PUNDIT_CORE_SCHEMA_H_

@@ -1,0 +1,61 @@
+#include "core/status.h"
+
+#include <xapian.h>
+
+#include <exception>
+
+namespace pundit {
+
+const char* Status::CodeName(Code code) {
+  switch (code) {
+    case Code::kOk:
+      return "ok";
+    case Code::kInvalidArgument:
+      return "invalid_argument";
+    case Code::kNotFound:
+      return "not_found";
+    case Code::kCorruption:
+      return "corruption";
+    case Code::kIoError:
+      return "io_error";
+    case Code::kLocked:
+      return "locked";
+    case Code::kVersionMismatch:
+      return "version_mismatch";
+    case Code::kInternal:
+      return "internal";
+  }
+  return "internal";
+}
+
+std::string Status::ToString() const {
+  if (ok()) return "OK";
+  std::string s = CodeName(code_);
+  for (char& c : s) {
+    if (c == '_') c = ' ';
+  }
+  return s + ": " + message_;
+}
+
+Status FromCurrentException(const std::string& context) {
+  std::string prefix = context.empty() ? "" : context + ": ";
+  try {
+    throw;
+  } catch (const Xapian::DatabaseLockError& e) {
+    return Status::Locked(prefix + e.get_msg());
+  } catch (const Xapian::DatabaseVersionError& e) {
+    return Status::VersionMismatch(prefix + e.get_msg());
+  } catch (const Xapian::DatabaseCorruptError& e) {
+    return Status::Corruption(prefix + e.get_msg());
+  } catch (const Xapian::DatabaseOpeningError& e) {
+    return Status::NotFound(prefix + e.get_msg());
+  } catch (const Xapian::Error& e) {
+    return Status::IoError(prefix + e.get_type() + ": " + e.get_msg());
+  } catch (const std::exception& e) {
+    return Status::Internal(prefix + e.what());
+  } catch (...) {
+    return Status::Internal(prefix + "unknown exception");
+  }
+}
+
+}  // namespace pundit

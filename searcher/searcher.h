@@ -1,0 +1,151 @@
+// Searcher: ranked, faceted search over a pundit database, with highlighted
+// snippets, did-you-mean and related articles. No Xapian type appears here.
+//
+// Ownership and threads: a Searcher owns one Xapian read handle and one
+// Analyzer and is NOT thread-safe; give each thread its own Searcher (the web
+// server keeps one per worker thread). Facet data derived from the index
+// (per-document facet values, built once per index revision) is shared between
+// Searchers of the same folder through an immutable, reference-counted
+// snapshot, so extra Searchers cost little.
+//
+// Freshness: every call first checks whether the live generation or its
+// revision changed (a new `pundit index` commit or a `--full` swap) and, if
+// so, reopens before answering. A call therefore never fails because of a
+// concurrent reindex.
+#ifndef PUNDIT_SEARCHER_SEARCHER_H_
+#define PUNDIT_SEARCHER_SEARCHER_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/article.h"
+#include "core/status.h"
+
+namespace pundit {
+
+struct SearcherOptions {
+  std::string db_dir;               // pundit database folder (core/store.h)
+};
+
+enum class SortOrder { kRelevance, kNewest, kOldest };
+enum class DefaultOp { kAnd, kOr };
+
+// Limits enforced by Search() (a request over them is kInvalidArgument).
+inline constexpr int kMaxPerPage = 100;
+inline constexpr size_t kMaxQueryLength = 1000;  // bytes
+inline constexpr int kMaxFacetLimit = 1000;
+
+struct SearchRequest {
+  std::string q;  // the query language of docs/API.md; may be empty
+  // Facet filters by API name ("author", "region", "theme", "source",
+  // "year"): values ORed within a facet, facets ANDed.
+  std::map<std::string, std::vector<std::string>> filters;
+  std::string from;  // "YYYY-MM-DD" inclusive, or ""
+  std::string to;    // "YYYY-MM-DD" inclusive, or ""
+  SortOrder sort = SortOrder::kRelevance;
+  DefaultOp op = DefaultOp::kAnd;
+  int page = 1;        // 1-based
+  int per_page = 10;   // 1..kMaxPerPage
+  int facet_limit = 10;
+  bool want_facets = true;    // facets and timeline
+  bool want_snippets = true;  // snippets and title_html
+};
+
+struct Hit {
+  std::string id, title, title_html;  // title_html: escaped, <mark> matches
+  std::vector<std::string> authors;
+  std::string date;
+  std::vector<std::string> regions, themes;
+  std::string source, url;
+  double score = 0;
+  std::vector<std::string> snippets;  // escaped HTML, <mark> the only markup
+};
+
+struct FacetValue {
+  std::string value;
+  long count = 0;
+  bool selected = false;
+};
+
+struct TimelineBucket {
+  std::string key;  // "2019-01" (month) or "2019" (year)
+  long count = 0;
+};
+
+struct SearchResponse {
+  std::string q;
+  std::string interpreted;            // how the query was read
+  std::optional<std::string> corrected;  // did-you-mean, when one is found
+  std::optional<std::string> notice;     // e.g. "syntax error ...: searched as plain words"
+  long total = 0;                     // exact
+  int page = 1, per_page = 10;
+  double took_ms = 0;
+  std::vector<Hit> hits;
+  // Facet name -> values, in kFacets order; empty when !want_facets.
+  std::vector<std::pair<std::string, std::vector<FacetValue>>> facets;
+  std::string timeline_unit;          // "month" or "year"
+  std::vector<TimelineBucket> timeline;
+};
+
+// A whole article for the article page; with a query, matches are marked.
+struct ArticleView {
+  Article article;
+  std::string title_html, lede_html, bio_html;
+  std::vector<std::pair<bool, std::string>> body_html;  // (is_heading, html)
+  int match_count = 0;                                  // marks in the body
+};
+
+struct IndexStats {
+  long articles = 0;
+  std::string first_date, last_date;  // "" when no dates
+  std::map<std::string, long> facet_cardinality;  // facet name -> #values
+  long long index_bytes = 0;
+  std::string last_indexed;  // ISO 8601, "" when unknown
+  std::string generation;
+};
+
+class Searcher {
+ public:
+  // kNotFound when there is no index at options.db_dir, kVersionMismatch for
+  // another schema version, kCorruption for a damaged one.
+  static Result<std::unique_ptr<Searcher>> Open(const SearcherOptions& options);
+  ~Searcher();
+  Searcher(const Searcher&) = delete;
+  Searcher& operator=(const Searcher&) = delete;
+
+  // kInvalidArgument for: page < 1, per_page outside 1..kMaxPerPage,
+  // facet_limit outside 0..kMaxFacetLimit, q longer than kMaxQueryLength,
+  // from/to not a valid YYYY-MM-DD or from > to, an unknown facet name. A
+  // query with a syntax error is not an error: it is searched as plain words
+  // and `notice` says so.
+  Result<SearchResponse> Search(const SearchRequest& request);
+
+  // kNotFound for an unknown id. `q` (may be empty) marks the matches.
+  Result<ArticleView> GetArticle(const std::string& id, const std::string& q);
+
+  // Up to `limit` other articles like `id` (relevance feedback over its
+  // terms), never the article itself or an exact duplicate of it. kNotFound
+  // for an unknown id.
+  Result<std::vector<Hit>> Related(const std::string& id, int limit = 5);
+
+  // Values of facet `name` whose case- and accent-folded form starts with
+  // (any word of) `prefix`, by count descending. kInvalidArgument for an
+  // unknown facet.
+  Result<std::vector<FacetValue>> FacetValues(const std::string& name,
+                                              const std::string& prefix,
+                                              int limit);
+
+  Result<IndexStats> Stats();
+
+ private:
+  struct Impl;
+  explicit Searcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pundit
+
+#endif  // PUNDIT_SEARCHER_SEARCHER_H_

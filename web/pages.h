@@ -1,0 +1,27 @@
+// Server-rendered HTML pages: GET /, GET /search, GET /article/{id},
+// GET /opensearch.xml, and static files under /static/. Rendered from the
+// mustache templates in <web_dir>/templates; every value from articles and
+// queries is HTML-escaped. Works with JavaScript off; web/static/app.js
+// enhances it.
+#ifndef PUNDIT_WEB_PAGES_H_
+#define PUNDIT_WEB_PAGES_H_
+
+#include <string>
+
+namespace httplib {
+class Server;
+}
+
+namespace pundit {
+
+class SearcherPool;
+
+// Registers the page and static routes on `server`. `web_dir` holds
+// templates/ and static/; templates are read once here. Returns false (and
+// prints why on stderr) when a template is missing or does not parse.
+bool RegisterPageRoutes(httplib::Server& server, SearcherPool& pool,
+                        const std::string& web_dir);
+
+}  // namespace pundit
+
+#endif  // PUNDIT_WEB_PAGES_H_

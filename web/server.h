@@ -1,0 +1,60 @@
+// The HTTP front end: `pundit serve`. Serves the JSON API (docs/API.md), the
+// server-rendered search and article pages (web/templates) and static files
+// (web/static). Never includes <xapian.h>; talks to the index only through
+// searcher/searcher.h.
+//
+// Threads: cpp-httplib's thread pool runs the handlers; each worker thread
+// has its own Searcher (web/searcher_pool.h). Nothing served here writes to
+// the index.
+#ifndef PUNDIT_WEB_SERVER_H_
+#define PUNDIT_WEB_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+
+namespace pundit {
+
+struct ServerOptions {
+  std::string db_dir;              // pundit database folder
+  std::string host = "127.0.0.1";  // loopback unless told otherwise
+  int port = 8080;                 // 0 = any free port (tests)
+  int threads = 0;                 // worker threads; 0 = 2 x cores, at least 4
+  std::string web_dir;             // folder holding templates/ and static/;
+                                   // "" = the source tree's web/ folder
+  std::string cors_origin;         // "" = no CORS headers (the default)
+  bool access_log = true;          // one line per request on stderr
+};
+
+class Server {
+ public:
+  // kNotFound when there is no index at options.db_dir (with the command that
+  // makes one), kInvalidArgument for bad options or a missing web_dir.
+  static Result<std::unique_ptr<Server>> Create(const ServerOptions& options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds host:port (port 0 picks a free one). kIoError when the address is
+  // in use or cannot be bound. Returns the bound port.
+  Result<int> Bind();
+  // Serves until Stop() is called (from any thread or a signal handler
+  // thread). Bind() first.
+  Status Listen();
+  // Thread-safe; makes Listen() return after in-flight requests finish.
+  void Stop();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Create + Bind + Listen, stopping cleanly on SIGINT or SIGTERM. Prints
+// "pundit: serving DIR on http://HOST:PORT/" on stderr once listening.
+Status Serve(const ServerOptions& options);
+
+}  // namespace pundit
+
+#endif  // PUNDIT_WEB_SERVER_H_
