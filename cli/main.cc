@@ -1,0 +1,301 @@
+// pundit: the command-line entry point. Parses flags into the Options structs
+// of the libraries and dispatches to `index`, `search`, `serve` and `stats`.
+// All the work is in the libraries; this file only translates between the
+// command line and them.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/store.h"
+#include "indexer/indexer.h"
+#include "searcher/searcher.h"
+#include "web/api.h"
+#include "web/server.h"
+
+namespace pundit {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitSomeSkipped = 2;
+
+int PrintError(const Status& status) {
+  std::fprintf(stderr, "pundit: error: %s\n", status.message().c_str());
+  return kExitFailure;
+}
+
+int RunIndexCommand(IndexerOptions options, bool json) {
+  options.progress = !json && isatty(STDERR_FILENO);
+  Result<IndexSummary> result = RunIndex(options);
+  if (!result.ok()) return PrintError(result.status());
+  const IndexSummary& summary = *result;
+  for (const std::string& notice : summary.notices) {
+    std::fprintf(stderr, "%s\n", notice.c_str());
+  }
+  for (const ParseError& error : summary.errors) {
+    std::fprintf(stderr, "%s\n", error.ToString().c_str());
+  }
+  if (json) {
+    std::printf("%s\n", summary.ToJson().c_str());
+  } else {
+    std::printf("%s\n", summary.SummaryLine().c_str());
+  }
+  return summary.skipped > 0 ? kExitSomeSkipped : kExitOk;
+}
+
+std::string Join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& w : words) {
+    if (!out.empty()) out += ' ';
+    out += w;
+  }
+  return out;
+}
+
+void PrintHitsReadable(const SearchResponse& r, bool facets, bool snippets) {
+  std::printf("%ld articles for %s", r.total, r.interpreted.c_str());
+  if (r.notice) std::printf("  (%s)", r.notice->c_str());
+  std::printf("\n");
+  if (r.corrected) std::printf("did you mean: %s\n", r.corrected->c_str());
+  int rank = (r.page - 1) * r.per_page;
+  for (const Hit& hit : r.hits) {
+    std::printf("\n%3d. %s\n     %s", ++rank, hit.title.c_str(),
+                hit.id.c_str());
+    if (!hit.date.empty()) std::printf(" | %s", hit.date.c_str());
+    if (!hit.authors.empty()) std::printf(" | %s", Join(hit.authors).c_str());
+    if (!hit.source.empty()) std::printf(" | %s", hit.source.c_str());
+    std::printf(" | score %.3f\n", hit.score);
+    if (snippets) {
+      for (std::string s : hit.snippets) {
+        // Terminal view: <mark> as bold, entities decoded.
+        std::string out;
+        for (size_t i = 0; i < s.size();) {
+          auto starts = [&](const char* p) {
+            return s.compare(i, std::strlen(p), p) == 0;
+          };
+          if (starts("<mark>")) {
+            out += "\033[1m";
+            i += 6;
+          } else if (starts("</mark>")) {
+            out += "\033[0m";
+            i += 7;
+          } else if (starts("&amp;")) {
+            out += '&';
+            i += 5;
+          } else if (starts("&lt;")) {
+            out += '<';
+            i += 4;
+          } else if (starts("&gt;")) {
+            out += '>';
+            i += 4;
+          } else if (starts("&quot;")) {
+            out += '"';
+            i += 6;
+          } else if (starts("&#39;")) {
+            out += '\'';
+            i += 5;
+          } else {
+            out += s[i++];
+          }
+        }
+        std::printf("     %s\n", out.c_str());
+      }
+    }
+  }
+  if (facets) {
+    for (const auto& [name, values] : r.facets) {
+      std::printf("\n%s:", name.c_str());
+      for (const FacetValue& v : values) {
+        std::printf(" %s%s (%ld);", v.selected ? "*" : "", v.value.c_str(),
+                    v.count);
+      }
+      std::printf("\n");
+    }
+    if (!r.timeline.empty()) {
+      std::printf("\ntimeline (%s):", r.timeline_unit.c_str());
+      for (const TimelineBucket& b : r.timeline) {
+        if (b.count) std::printf(" %s:%ld", b.key.c_str(), b.count);
+      }
+      std::printf("\n");
+    }
+  }
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app{
+      "pundit: full-text search for opinion articles.\n"
+      "Index Markdown and JSON Lines articles into a Xapian database, search\n"
+      "them from the command line or serve a web page and JSON API."};
+  app.require_subcommand(1);
+  const std::string default_db = store::DefaultDbDir();
+  const std::string db_help =
+      "database folder (default: $PUNDIT_DB, else data/index; now " +
+      default_db + ")";
+
+  // ---- index ----
+  IndexerOptions index_options;
+  index_options.db_dir = default_db;
+  bool index_json = false;
+  CLI::App* index = app.add_subcommand(
+      "index",
+      "Index article files and folders (recursively). Incremental by default:\n"
+      "new articles are added, changed ones replaced, vanished ones deleted.\n"
+      "Exit status: 0 all indexed, 2 some input skipped (the rest is "
+      "indexed),\n"
+      "1 nothing could be written.");
+  index->add_option("--db", index_options.db_dir, db_help);
+  index->add_flag("--full", index_options.full,
+                  "build a fresh index beside the live one and swap it in "
+                  "atomically when complete");
+  index
+      ->add_option("--jobs,-j", index_options.jobs,
+                   "parsing threads (default: all cores)")
+      ->check(CLI::Range(0, 256));
+  index
+      ->add_option("--batch-size", index_options.batch_size,
+                   "articles per commit batch (default: 1000)")
+      ->check(CLI::Range(1, 1000000));
+  index->add_flag("--json", index_json, "print the summary as JSON");
+  index
+      ->add_option("PATH", index_options.inputs,
+                   "files (.md, .markdown, .txt, .jsonl, .ndjson) or folders")
+      ->required();
+
+  // ---- search ----
+  SearchRequest request;
+  std::string search_db = default_db;
+  std::vector<std::string> query_words;
+  bool search_json = false, show_facets = false, show_snippets = false;
+  std::string op = "and", sort = "relevance";
+  std::vector<std::string> authors, regions, themes, sources, years;
+  CLI::App* search = app.add_subcommand(
+      "search",
+      "Search the index. Query language: words (all must match), \"phrases\",\n"
+      "-word, NOT, OR, ( ), a NEAR b, prefix*, title:, author:\"Name\",\n"
+      "region:, theme:, source:, date:2019-01-01..2019-03-31, year:2019.");
+  search->add_option("--db", search_db, db_help);
+  search->add_flag("--json", search_json,
+                   "print exactly the JSON of GET /api/search");
+  search->add_option("--limit,-n", request.per_page,
+                     "hits per page (1-100, default 10)");
+  search->add_option("--page", request.page, "page number (default 1)");
+  search->add_option("--op", op, "and (default) or or: how plain words combine")
+      ->check(CLI::IsMember({"and", "or"}));
+  search->add_option("--sort", sort, "relevance (default), newest or oldest")
+      ->check(CLI::IsMember({"relevance", "newest", "oldest"}));
+  search->add_option("--author", authors,
+                     "filter by author (repeatable, ORed)");
+  search->add_option("--region", regions,
+                     "filter by region (repeatable, ORed)");
+  search->add_option("--theme", themes, "filter by theme (repeatable, ORed)");
+  search->add_option("--source", sources,
+                     "filter by source (repeatable, ORed)");
+  search->add_option("--year", years, "filter by year (repeatable, ORed)");
+  search->add_option("--from", request.from, "earliest date, YYYY-MM-DD");
+  search->add_option("--to", request.to, "latest date, YYYY-MM-DD");
+  search->add_flag("--facets", show_facets,
+                   "show facet counts and the timeline");
+  search->add_flag("--snippets", show_snippets, "show highlighted snippets");
+  search->add_option("QUERY", query_words,
+                     "the query (words are joined with spaces)");
+
+  // ---- serve ----
+  ServerOptions server_options;
+  server_options.db_dir = default_db;
+  CLI::App* serve = app.add_subcommand(
+      "serve",
+      "Serve the search page and the JSON API (docs/API.md) over HTTP.");
+  serve->add_option("--db", server_options.db_dir, db_help);
+  serve->add_option("--host", server_options.host,
+                    "address to bind (default 127.0.0.1: this machine only)");
+  serve
+      ->add_option("--port", server_options.port,
+                   "port (default 8080; 0 = any free port)")
+      ->check(CLI::Range(0, 65535));
+  serve
+      ->add_option("--threads", server_options.threads,
+                   "worker threads (default: 2 x cores, at least 4)")
+      ->check(CLI::Range(0, 1024));
+  serve->add_option(
+      "--web-dir", server_options.web_dir,
+      "folder with templates/ and static/ (default: the built-in web/ folder)");
+  serve->add_option(
+      "--cors-origin", server_options.cors_origin,
+      "allow this origin to call the API from a browser (default: CORS off)");
+  bool quiet = false;
+  serve->add_flag("--quiet", quiet, "no access log");
+
+  // ---- stats ----
+  std::string stats_db = default_db;
+  CLI::App* stats =
+      app.add_subcommand("stats", "Print what the index holds, as JSON.");
+  stats->add_option("--db", stats_db, db_help);
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (index->parsed()) return RunIndexCommand(index_options, index_json);
+
+  if (search->parsed()) {
+    request.q = Join(query_words);
+    request.op = op == "or" ? DefaultOp::kOr : DefaultOp::kAnd;
+    request.sort = sort == "newest"   ? SortOrder::kNewest
+                   : sort == "oldest" ? SortOrder::kOldest
+                                      : SortOrder::kRelevance;
+    if (!authors.empty()) request.filters["author"] = authors;
+    if (!regions.empty()) request.filters["region"] = regions;
+    if (!themes.empty()) request.filters["theme"] = themes;
+    if (!sources.empty()) request.filters["source"] = sources;
+    if (!years.empty()) request.filters["year"] = years;
+    request.want_facets = search_json || show_facets;
+    request.want_snippets = search_json || show_snippets;
+    auto searcher = Searcher::Open(SearcherOptions{search_db});
+    if (!searcher.ok()) return PrintError(searcher.status());
+    auto response = (*searcher)->Search(request);
+    if (!response.ok()) return PrintError(response.status());
+    if (search_json) {
+      std::printf("%s\n", api::SearchResponseToJson(*response).dump().c_str());
+    } else {
+      PrintHitsReadable(*response, show_facets, show_snippets);
+    }
+    return kExitOk;
+  }
+
+  if (serve->parsed()) {
+    server_options.access_log = !quiet;
+    Status status = Serve(server_options);
+    if (!status.ok()) return PrintError(status);
+    return kExitOk;
+  }
+
+  if (stats->parsed()) {
+    auto searcher = Searcher::Open(SearcherOptions{stats_db});
+    if (!searcher.ok()) return PrintError(searcher.status());
+    auto s = (*searcher)->Stats();
+    if (!s.ok()) return PrintError(s.status());
+    std::printf("%s\n", api::StatsToJson(*s).dump(2).c_str());
+    return kExitOk;
+  }
+  return kExitFailure;
+}
+
+}  // namespace pundit
+
+int main(int argc, char** argv) {
+  try {
+    return pundit::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "pundit: error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "pundit: error: unexpected failure\n");
+  }
+  return 1;
+}
