@@ -36,8 +36,8 @@ std::string ArticleToData(const Article& article);
 Result<Article> ArticleFromData(const std::string& data);
 
 // A readable, sorted dump of a document's terms for tests:
-// "A:Andrew Korybko S:astana[1] Zastana astana[1,57] ..." (positions in
-// brackets where present).
+// "A:Andrew Korybko Sastana[1] Zastana:4 astana[1,57] ..." (positions in
+// brackets where present; ":wdf" where it differs from the position count).
 std::string TermDump(const Xapian::Document& doc);
 
 }  // namespace pundit

@@ -1,0 +1,329 @@
+#include "core/document.h"
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/schema.h"
+
+namespace pundit {
+namespace {
+
+// Facet display values are cut to this many bytes (at a character boundary)
+// so that prefix + value stays well under Xapian's 245-byte term limit.
+constexpr size_t kMaxFacetBytes = 200;
+// Longer words (URLs, base64, runs of letters) are not indexed as text terms.
+constexpr size_t kMaxWordBytes = 64;
+
+// `text` cut to at most `max` bytes without splitting a UTF-8 sequence, with
+// no trailing space.
+std::string CutAtCharBoundary(std::string text, size_t max) {
+  if (text.size() <= max) return text;
+  size_t size = max;
+  while (size > 0 && (static_cast<unsigned char>(text[size]) & 0xC0) == 0x80) {
+    --size;
+  }
+  while (size > 0 && text[size - 1] == ' ') --size;
+  text.resize(size);
+  return text;
+}
+
+void AddFacet(Xapian::Document& doc, std::string_view prefix,
+              const std::string& value) {
+  std::string display =
+      CutAtCharBoundary(Analyzer::NormalizeDisplay(value), kMaxFacetBytes);
+  if (display.empty()) return;
+  doc.add_boolean_term(schema::FacetTerm(prefix, display));
+}
+
+bool IsDigits(std::string_view s) {
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// "YYYYMMDD" for a "YYYY-MM-DD" date, "" for anything else.
+std::string CompactDate(std::string_view date) {
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return "";
+  std::string compact;
+  compact.append(date.substr(0, 4));
+  compact.append(date.substr(5, 2));
+  compact.append(date.substr(8, 2));
+  return IsDigits(compact) ? compact : "";
+}
+
+// Writes the text terms of one article, block after block.
+class TextTerms {
+ public:
+  TextTerms(Xapian::Document& doc, Analyzer& analyzer)
+      : doc_(doc), analyzer_(analyzer) {}
+
+  // Title words: unprefixed with positions and boosted wdf, S<word> with
+  // positions, Z<stem> boosted and ZS<stem>.
+  void AddTitle(const std::string& text) {
+    const std::vector<Token> tokens = analyzer_.Tokenize(text, next_position_);
+    for (const Token& token : tokens) {
+      Advance(token);
+      if (token.term.size() > kMaxWordBytes) continue;
+      const std::string stem = analyzer_.Stem(token.term);
+      doc_.add_posting(token.term, token.position, schema::kTitleWdfBoost);
+      doc_.add_posting(Prefixed(schema::kTitlePrefix, token.term),
+                       token.position);
+      if (stem.empty()) continue;
+      doc_.add_term(Prefixed(schema::kStemPrefix, stem),
+                    schema::kTitleWdfBoost);
+      std::string title_stem(schema::kStemPrefix);
+      title_stem += schema::kTitlePrefix;
+      title_stem += stem;
+      doc_.add_term(title_stem);
+    }
+  }
+
+  // Lede and body words: unprefixed with positions, Z<stem> without.
+  void AddBlock(const std::string& text) {
+    const std::vector<Token> tokens = analyzer_.Tokenize(text, next_position_);
+    for (const Token& token : tokens) {
+      Advance(token);
+      if (token.term.size() > kMaxWordBytes) continue;
+      doc_.add_posting(token.term, token.position);
+      const std::string stem = analyzer_.Stem(token.term);
+      if (!stem.empty()) doc_.add_term(Prefixed(schema::kStemPrefix, stem));
+    }
+  }
+
+ private:
+  static std::string Prefixed(std::string_view prefix,
+                              const std::string& word) {
+    std::string term(prefix);
+    term += word;
+    return term;
+  }
+
+  // The next block starts kParagraphGap positions after this token.
+  void Advance(const Token& token) {
+    next_position_ =
+        std::max(next_position_, token.position + 1 + schema::kParagraphGap);
+  }
+
+  Xapian::Document& doc_;
+  Analyzer& analyzer_;
+  unsigned next_position_ = 1;
+};
+
+void AppendField(std::string& out, std::string_view field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out += field;
+}
+
+void AppendList(std::string& out, const std::vector<std::string>& list) {
+  out += std::to_string(list.size());
+  out += '[';
+  for (const std::string& item : list) AppendField(out, item);
+}
+
+Status BadData(const std::string& what) {
+  return Status::Corruption("document data " + what +
+                            ": the index is damaged or was written by "
+                            "another version; rebuild it with `pundit index "
+                            "--full`");
+}
+
+// Reads an optional string field; false if present with another type.
+bool ReadString(const nlohmann::json& j, const char* key, std::string& out) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return true;
+  if (!it->is_string()) return false;
+  out = it->get<std::string>();
+  return true;
+}
+
+bool ReadStrings(const nlohmann::json& j, const char* key,
+                 std::vector<std::string>& out) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return true;
+  if (!it->is_array()) return false;
+  for (const auto& item : *it) {
+    if (!item.is_string()) return false;
+    out.push_back(item.get<std::string>());
+  }
+  return true;
+}
+
+}  // namespace
+
+Xapian::Document BuildDocument(const Article& article,
+                               const std::string& absolute_path,
+                               Analyzer& analyzer) {
+  Xapian::Document doc;
+  doc.add_boolean_term(schema::IdTerm(article.id));
+  doc.add_boolean_term(schema::FileTerm(absolute_path));
+
+  for (const std::string& author : article.authors) {
+    AddFacet(doc, schema::kAuthorPrefix, author);
+  }
+  for (const std::string& region : article.regions) {
+    AddFacet(doc, schema::kRegionPrefix, region);
+  }
+  for (const std::string& theme : article.themes) {
+    AddFacet(doc, schema::kThemePrefix, theme);
+  }
+  AddFacet(doc, schema::kSourcePrefix, article.source);
+
+  const std::string date = CompactDate(article.date);
+  if (!date.empty()) {
+    const std::string_view compact = date;
+    doc.add_boolean_term(
+        schema::FacetTerm(schema::kYearPrefix, compact.substr(0, 4)));
+    doc.add_boolean_term(
+        schema::FacetTerm(schema::kMonthPrefix, compact.substr(0, 6)));
+    doc.add_boolean_term(schema::FacetTerm(schema::kDayPrefix, compact));
+    doc.add_value(schema::kDateValue, date);
+  }
+
+  TextTerms text(doc, analyzer);
+  text.AddTitle(article.title);
+  text.AddBlock(article.lede);
+  for (const Block& block : article.body) text.AddBlock(block.text);
+
+  doc.add_value(schema::kContentHash, ContentHash(article));
+  doc.set_data(ArticleToData(article));
+  return doc;
+}
+
+std::string ContentHash(const Article& article) {
+  // Length-prefixed fields, so that no two articles share an encoding.
+  std::string bytes;
+  AppendField(bytes, article.id);
+  AppendField(bytes, article.title);
+  AppendList(bytes, article.authors);
+  AppendField(bytes, article.date);
+  AppendList(bytes, article.regions);
+  AppendList(bytes, article.themes);
+  AppendField(bytes, article.source);
+  AppendField(bytes, article.url);
+  AppendField(bytes, article.lede);
+  bytes += std::to_string(article.body.size());
+  bytes += '[';
+  for (const Block& block : article.body) {
+    bytes += block.kind == Block::Kind::kHeading ? 'h' : 'p';
+    AppendField(bytes, block.text);
+  }
+  AppendField(bytes, article.bio);
+  return schema::HashHex(bytes);
+}
+
+std::string ArticleToData(const Article& article) {
+  nlohmann::ordered_json j;
+  j["id"] = article.id;
+  j["title"] = article.title;
+  j["authors"] = article.authors;
+  j["date"] = article.date;
+  j["regions"] = article.regions;
+  j["themes"] = article.themes;
+  j["source"] = article.source;
+  j["url"] = article.url;
+  j["lede"] = article.lede;
+  nlohmann::ordered_json body = nlohmann::ordered_json::array();
+  for (const Block& block : article.body) {
+    body.push_back(
+        {{"h", block.kind == Block::Kind::kHeading}, {"t", block.text}});
+  }
+  j["body"] = std::move(body);
+  j["bio"] = article.bio;
+  j["path"] = article.path;
+  j["line"] = article.line;
+  // Article strings are valid UTF-8; should one not be, store U+FFFD rather
+  // than fail.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<Article> ArticleFromData(const std::string& data) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(data);
+  } catch (const nlohmann::json::parse_error& e) {
+    return BadData("is not valid JSON (byte " + std::to_string(e.byte) + ")");
+  }
+  if (!j.is_object()) return BadData("is not a JSON object");
+  Article article;
+  auto id = j.find("id");
+  if (id == j.end() || !id->is_string()) {
+    return BadData("has no string field \"id\"");
+  }
+  article.id = id->get<std::string>();
+  for (auto [key, field] : {std::pair{"title", &article.title},
+                            {"date", &article.date},
+                            {"source", &article.source},
+                            {"url", &article.url},
+                            {"lede", &article.lede},
+                            {"bio", &article.bio},
+                            {"path", &article.path}}) {
+    if (!ReadString(j, key, *field)) {
+      return BadData(std::string("field \"") + key + "\" is not a string");
+    }
+  }
+  for (auto [key, field] : {std::pair{"authors", &article.authors},
+                            {"regions", &article.regions},
+                            {"themes", &article.themes}}) {
+    if (!ReadStrings(j, key, *field)) {
+      return BadData(std::string("field \"") + key +
+                     "\" is not an array of strings");
+    }
+  }
+  if (auto line = j.find("line"); line != j.end() && !line->is_null()) {
+    if (!line->is_number_integer()) {
+      return BadData("field \"line\" is not an integer");
+    }
+    article.line = line->get<int>();
+  }
+  if (auto body = j.find("body"); body != j.end() && !body->is_null()) {
+    if (!body->is_array()) return BadData("field \"body\" is not an array");
+    for (const auto& item : *body) {
+      auto h = item.is_object() ? item.find("h") : item.end();
+      auto t = item.is_object() ? item.find("t") : item.end();
+      if (!item.is_object() || h == item.end() || !h->is_boolean() ||
+          t == item.end() || !t->is_string()) {
+        return BadData(
+            "field \"body\" holds a block that is not "
+            "{\"h\": bool, \"t\": string}");
+      }
+      Block block;
+      block.kind =
+          h->get<bool>() ? Block::Kind::kHeading : Block::Kind::kParagraph;
+      block.text = t->get<std::string>();
+      article.body.push_back(std::move(block));
+    }
+  }
+  return article;
+}
+
+std::string TermDump(const Xapian::Document& doc) {
+  std::string out;
+  for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+    if (!out.empty()) out += ' ';
+    out += *term;
+    const Xapian::termcount wdf = term.get_wdf();
+    const Xapian::termcount positions = term.positionlist_count();
+    // The wdf is shown only where it says more than the positions do.
+    if (wdf != 0 && wdf != std::max<Xapian::termcount>(1, positions)) {
+      out += ':';
+      out += std::to_string(wdf);
+    }
+    if (positions == 0) continue;
+    out += '[';
+    bool first = true;
+    for (auto pos = term.positionlist_begin(); pos != term.positionlist_end();
+         ++pos) {
+      if (!first) out += ',';
+      first = false;
+      out += std::to_string(*pos);
+    }
+    out += ']';
+  }
+  return out;
+}
+
+}  // namespace pundit
