@@ -1,0 +1,46 @@
+// libFuzzer target: the query language. Each input is a query run through
+// Searcher::Search over a small index of tests/testdata built once at start.
+// A query must never crash or fail: syntax errors are searched as plain words
+// (kInvalidArgument is allowed only for over-long queries).
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "indexer/indexer.h"
+#include "searcher/searcher.h"
+
+namespace {
+std::unique_ptr<pundit::Searcher> g_searcher;
+}
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  std::string dir = std::filesystem::temp_directory_path() /
+                    ("pundit-fuzz-query-" + std::to_string(getpid()));
+  pundit::IndexerOptions options;
+  options.db_dir = dir;
+  options.inputs = {std::string(PUNDIT_SOURCE_DIR) + "/corpus"};
+  options.full = true;
+  options.jobs = 1;
+  auto summary = pundit::RunIndex(options);
+  if (!summary.ok()) std::abort();
+  auto searcher = pundit::Searcher::Open(pundit::SearcherOptions{dir});
+  if (!searcher.ok()) std::abort();
+  g_searcher = std::move(*searcher);
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  pundit::SearchRequest request;
+  request.q.assign(reinterpret_cast<const char*>(data), size);
+  request.op = size % 2 ? pundit::DefaultOp::kOr : pundit::DefaultOp::kAnd;
+  auto response = g_searcher->Search(request);
+  if (!response.ok() && request.q.size() <= pundit::kMaxQueryLength) {
+    std::abort();
+  }
+  return 0;
+}

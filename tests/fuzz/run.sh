@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang 14 under ASan+UBSan and runs each
+# for FUZZ_SECONDS (default 60) from seed corpora made of tests/testdata and
+# corpus/. Crashes are saved under build-fuzz/crashes/; exits non-zero if any
+# target crashed. Usage: tests/fuzz/run.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${1:-${FUZZ_SECONDS:-60}}
+out=build-fuzz
+CXX=clang++-14 CC=clang-14 cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DPUNDIT_FUZZ=ON -DPUNDIT_BUILD_TESTS=OFF -DPUNDIT_BUILD_BENCH=OFF >/dev/null
+cmake --build "$out" -j"$(nproc)" --target fuzz_parsers fuzz_params fuzz_query
+
+seeds=$out/seeds
+rm -rf "$seeds"
+mkdir -p "$seeds"/{parsers,params,query} "$out/crashes"
+i=0
+while IFS= read -r -d '' f; do
+  case "$f" in
+    *.jsonl) prefix='\x02' ;;
+    *.md|*.txt) if head -c3 "$f" | grep -q -- '---'; then prefix='\x01'; else prefix='\x00'; fi ;;
+    *) continue ;;
+  esac
+  { printf "$prefix"; head -c 65536 "$f"; } >"$seeds/parsers/seed$((i++))"
+done < <(find tests/testdata corpus -type f -print0)
+printf 'q=venezuela&author=Andrew+Korybko&page=2' >"$seeds/params/a"
+printf 'q=x&per_page=1000&sort=bogus&from=2019-13-01' >"$seeds/params/b"
+printf 'q=a&region=Asia&region=Europe&op=or&facet_limit=5&to=2020-01-01' >"$seeds/params/c"
+printf '"as soon as possible" -russia' >"$seeds/query/a"
+printf '(venezuela OR syria) AND author:"Andrew Korybko" date:2019-01-01..2019-03-31' >"$seeds/query/b"
+printf 'title:astana NEAR conference prefix* year:2019 ((' >"$seeds/query/c"
+
+status=0
+for t in parsers params query; do
+  echo "fuzz: fuzz_$t for ${seconds}s"
+  if ! "$out/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+      -rss_limit_mb=4096 -artifact_prefix="$out/crashes/$t-" -print_final_stats=1 \
+      "$seeds/$t" >"$out/fuzz_$t.log" 2>&1; then
+    echo "fuzz: fuzz_$t FAILED (see $out/fuzz_$t.log and $out/crashes/)"
+    tail -40 "$out/fuzz_$t.log"
+    status=1
+  else
+    grep -E "stat::number_of_executed_units|Done" "$out/fuzz_$t.log" | tail -2 || true
+  fi
+done
+exit $status
