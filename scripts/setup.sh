@@ -12,7 +12,7 @@ packages=(
   libmd4c-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev
   libcli11-dev libfmt-dev libkainjow-mustache-dev libroaring-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev sqlite3 python3 wrk hyperfine clang-14 libclang-rt-14-dev clang-format
+  libsqlite3-dev sqlite3 python3 time wrk hyperfine clang-14 libclang-rt-14-dev clang-format
 )
 if [[ "${1:-}" == "--browser" ]]; then
   packages+=(chromium)
@@ -35,7 +35,7 @@ fi
 
 if [[ "${1:-}" == "--browser" ]]; then
   if [[ ! -d tests/browser/node_modules/playwright-core ]]; then
-    echo "setup: installing playwright-core (npm)"
-    (cd tests/browser && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "setup: installing playwright-core (npm, from tests/browser/package-lock.json)"
+    npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error >/dev/null
   fi
 fi

@@ -20,7 +20,7 @@ struct ServerOptions {
   std::string db_dir;              // pundit database folder
   std::string host = "127.0.0.1";  // loopback unless told otherwise
   int port = 8080;                 // 0 = any free port (tests)
-  int threads = 0;                 // worker threads; 0 = 2 x cores, at least 4
+  int threads = 0;                 // worker threads; 0 = 8 x cores, at least 64
   std::string web_dir;             // folder holding templates/ and static/;
                                    // "" = the source tree's web/ folder
   std::string cors_origin;         // "" = no CORS headers (the default)

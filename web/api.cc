@@ -1,0 +1,280 @@
+#include "web/api.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <iterator>
+#include <optional>
+#include <string_view>
+
+#include "web/api_util.h"
+
+namespace pundit::api {
+namespace {
+
+// Page numbers beyond this are refused, so that (page - 1) * per_page always
+// fits an int.
+constexpr int kMaxPage = 100000;
+
+constexpr std::string_view kFacetNames[] = {"author", "region", "theme",
+                                            "source", "year"};
+
+Status ParseDateParam(std::string_view name, const std::string& text,
+                      std::string* out) {
+  if (text.empty()) return Status::Ok();
+  if (!IsValidIsoDate(text)) {
+    return Status::InvalidArgument(std::string(name) +
+                                   " must be a date as YYYY-MM-DD, got " +
+                                   QuoteForMessage(text));
+  }
+  *out = text;
+  return Status::Ok();
+}
+
+nlohmann::json StringOrNull(const std::string& s) {
+  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+}
+
+nlohmann::json OptionalOrNull(const std::optional<std::string>& s) {
+  return s ? nlohmann::json(*s) : nlohmann::json(nullptr);
+}
+
+// Rounds to `digits` decimals so that JSON shows 1.25 rather than
+// 1.2500000000000002.
+double Round(double value, int digits) {
+  double scale = std::pow(10.0, digits);
+  return std::round(value * scale) / scale;
+}
+
+}  // namespace
+
+Result<SearchRequest> ParseSearchParams(const Params& params) {
+  for (const auto& [name, value] : params) {
+    if (!IsValidUtf8(value)) {
+      return Status::InvalidArgument(
+          name +
+          " is not valid UTF-8; percent-encode the UTF-8 bytes of "
+          "the text");
+    }
+  }
+  SearchRequest request;
+  Status error;
+  std::string q = SingleParam(params, "q", &error);
+  std::string from = SingleParam(params, "from", &error);
+  std::string to = SingleParam(params, "to", &error);
+  std::string sort = SingleParam(params, "sort", &error);
+  std::string page = SingleParam(params, "page", &error);
+  std::string per_page = SingleParam(params, "per_page", &error);
+  std::string op = SingleParam(params, "op", &error);
+  std::string facet_limit = SingleParam(params, "facet_limit", &error);
+  if (!error.ok()) return error;
+
+  if (q.size() > kMaxQueryLength) {
+    return Status::InvalidArgument(
+        "q must be at most " + std::to_string(kMaxQueryLength) +
+        " bytes long, got " + std::to_string(q.size()));
+  }
+  request.q = q;
+
+  for (std::string_view facet : kFacetNames) {
+    auto [begin, end] = params.equal_range(std::string(facet));
+    for (auto it = begin; it != end; ++it) {
+      const std::string& value = it->second;
+      if (value.empty()) continue;  // an empty form field: no filter
+      if (value.size() > kMaxFacetValueLength) {
+        return Status::InvalidArgument(
+            std::string(facet) + " values must be at most " +
+            std::to_string(kMaxFacetValueLength) + " bytes long, got " +
+            std::to_string(value.size()));
+      }
+      if (facet == "year" && !IsYear(value)) {
+        return Status::InvalidArgument(
+            "year must be a year of 4 digits such as 2019, got " +
+            QuoteForMessage(value));
+      }
+      std::vector<std::string>& values = request.filters[std::string(facet)];
+      if (std::find(values.begin(), values.end(), value) == values.end()) {
+        values.push_back(value);
+      }
+    }
+  }
+
+  if (Status s = ParseDateParam("from", from, &request.from); !s.ok()) return s;
+  if (Status s = ParseDateParam("to", to, &request.to); !s.ok()) return s;
+  if (!request.from.empty() && !request.to.empty() &&
+      request.from > request.to) {
+    return Status::InvalidArgument("from (" + request.from + ") is after to (" +
+                                   request.to + "); swap them");
+  }
+
+  if (sort.empty() || sort == "relevance") {
+    request.sort = SortOrder::kRelevance;
+  } else if (sort == "newest") {
+    request.sort = SortOrder::kNewest;
+  } else if (sort == "oldest") {
+    request.sort = SortOrder::kOldest;
+  } else {
+    return Status::InvalidArgument(
+        "sort must be relevance, newest or oldest, got " +
+        QuoteForMessage(sort));
+  }
+
+  if (op.empty() || op == "and") {
+    request.op = DefaultOp::kAnd;
+  } else if (op == "or") {
+    request.op = DefaultOp::kOr;
+  } else {
+    return Status::InvalidArgument("op must be and or or, got " +
+                                   QuoteForMessage(op));
+  }
+
+  if (Status s = ParseIntParam("page", page, 1, kMaxPage, &request.page);
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = ParseIntParam("per_page", per_page, 1, kMaxPerPage,
+                               &request.per_page);
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = ParseIntParam("facet_limit", facet_limit, 0, kMaxFacetLimit,
+                               &request.facet_limit);
+      !s.ok()) {
+    return s;
+  }
+  return request;
+}
+
+nlohmann::json HitToJson(const Hit& hit) {
+  return {
+      {"id", hit.id},
+      {"title", hit.title},
+      {"title_html",
+       hit.title_html.empty() ? EscapeHtml(hit.title) : hit.title_html},
+      {"authors", hit.authors},
+      {"date", StringOrNull(hit.date)},
+      {"regions", hit.regions},
+      {"themes", hit.themes},
+      {"source", StringOrNull(hit.source)},
+      {"url", StringOrNull(hit.url)},
+      {"score", Round(hit.score, 4)},
+      {"snippets", hit.snippets},
+  };
+}
+
+nlohmann::json SearchResponseToJson(const SearchResponse& response) {
+  nlohmann::json hits = nlohmann::json::array();
+  for (const Hit& hit : response.hits) hits.push_back(HitToJson(hit));
+
+  nlohmann::json facets = nlohmann::json::object();
+  for (const auto& [name, values] : response.facets) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const FacetValue& v : values) {
+      list.push_back(
+          {{"value", v.value}, {"count", v.count}, {"selected", v.selected}});
+    }
+    facets[name] = std::move(list);
+  }
+
+  nlohmann::json buckets = nlohmann::json::array();
+  for (const TimelineBucket& b : response.timeline) {
+    buckets.push_back({{"key", b.key}, {"count", b.count}});
+  }
+
+  return {
+      {"query",
+       {{"q", response.q},
+        {"interpreted", response.interpreted},
+        {"corrected", OptionalOrNull(response.corrected)},
+        {"notice", OptionalOrNull(response.notice)}}},
+      {"total", response.total},
+      {"page", response.page},
+      {"per_page", response.per_page},
+      {"took_ms", Round(response.took_ms, 2)},
+      {"hits", std::move(hits)},
+      {"facets", std::move(facets)},
+      {"timeline",
+       {{"unit", StringOrNull(response.timeline_unit)},
+        {"buckets", std::move(buckets)}}},
+  };
+}
+
+nlohmann::json ArticleViewToJson(const ArticleView& view) {
+  const Article& a = view.article;
+  nlohmann::json body = nlohmann::json::array();
+  for (size_t i = 0; i < a.body.size(); ++i) {
+    const Block& block = a.body[i];
+    const std::string html = i < view.body_html.size()
+                                 ? view.body_html[i].second
+                                 : EscapeHtml(block.text);
+    body.push_back({{"type", block.kind == Block::Kind::kHeading ? "heading"
+                                                                 : "paragraph"},
+                    {"text", block.text},
+                    {"html", html}});
+  }
+  auto html_or_escaped = [](const std::string& html, const std::string& text) {
+    if (text.empty()) return nlohmann::json(nullptr);
+    return nlohmann::json(html.empty() ? EscapeHtml(text) : html);
+  };
+  return {
+      {"id", a.id},
+      {"title", a.title},
+      {"title_html", html_or_escaped(view.title_html, a.title)},
+      {"authors", a.authors},
+      {"date", StringOrNull(a.date)},
+      {"regions", a.regions},
+      {"themes", a.themes},
+      {"source", StringOrNull(a.source)},
+      {"url", StringOrNull(a.url)},
+      {"lede", StringOrNull(a.lede)},
+      {"lede_html", html_or_escaped(view.lede_html, a.lede)},
+      {"body", std::move(body)},
+      {"bio", StringOrNull(a.bio)},
+      {"bio_html", html_or_escaped(view.bio_html, a.bio)},
+      {"match_count", view.match_count},
+  };
+}
+
+nlohmann::json StatsToJson(const IndexStats& stats) {
+  nlohmann::json cardinality = nlohmann::json::object();
+  for (const auto& [name, count] : stats.facet_cardinality) {
+    cardinality[name] = count;
+  }
+  return {
+      {"articles", stats.articles},
+      {"date_range",
+       {{"first", StringOrNull(stats.first_date)},
+        {"last", StringOrNull(stats.last_date)}}},
+      {"facet_cardinality", std::move(cardinality)},
+      {"index_bytes", stats.index_bytes},
+      {"last_indexed", StringOrNull(stats.last_indexed)},
+      {"generation", StringOrNull(stats.generation)},
+  };
+}
+
+nlohmann::json ErrorToJson(const Status& status) {
+  return {{"error",
+           {{"code", Status::CodeName(status.code())},
+            {"message", status.message()}}}};
+}
+
+int HttpStatusFor(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kOk:
+      return 200;
+    case Status::Code::kInvalidArgument:
+      return 400;
+    case Status::Code::kNotFound:
+      return 404;
+    case Status::Code::kCorruption:
+    case Status::Code::kIoError:
+    case Status::Code::kLocked:
+    case Status::Code::kVersionMismatch:
+      return 503;
+    case Status::Code::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+}  // namespace pundit::api
