@@ -1,0 +1,168 @@
+// pundit_query: pundit measured in-process through searcher/searcher.h, with
+// the same interface and output as the baselines (bench/xapian_ref.cc,
+// bench/sqlite_fts5.cc). Indexing is `pundit index --full`.
+//
+//   pundit_query search DB WORKLOAD.jsonl [--warmup] [--json]
+//                [--facet-limit N] [--per-page N]
+//       Every workload query as a full search page: facets, timeline, 10
+//       hits with snippets (SearchRequest defaults). Prints per-query latency
+//       and a median/p95/p99 summary; --json prints JSON Lines with the facet
+//       counts shown (facet_limit of them) for bench/compare_facets.py.
+//   pundit_query rank DB TOPICS.tsv [--op or|and] [--k 1000] [--tag NAME]
+//       Ranks each "id<TAB>text" topic, no facets or snippets, paging
+//       kMaxPerPage at a time up to k, and prints a TREC run. The article id
+//       is printed without pundit's "<file>:" prefix, so it matches the
+//       collection's own ids.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "bench/bench_util.h"
+#include "searcher/searcher.h"
+
+namespace pundit::bench {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: pundit_query search DB WORKLOAD.jsonl [--warmup] [--json] "
+    "[--facet-limit N] [--per-page N]\n"
+    "       pundit_query rank DB TOPICS.tsv [--op or|and] [--k 1000] "
+    "[--tag NAME]\n";
+
+// "path/docs:17" -> "17": the id as the JSON Lines file wrote it.
+std::string RawId(const std::string& id) {
+  size_t colon = id.rfind(':');
+  return colon == std::string::npos ? id : id.substr(colon + 1);
+}
+
+QueryOutcome RunOne(Searcher& searcher, const WorkloadQuery& w, int facet_limit,
+                    int per_page) {
+  QueryOutcome out;
+  SearchRequest req;
+  req.q = w.q;
+  req.filters = w.filters;
+  req.from = w.from;
+  req.to = w.to;
+  req.sort = w.newest ? SortOrder::kNewest : SortOrder::kRelevance;
+  req.per_page = per_page;
+  req.facet_limit = facet_limit;
+  Result<SearchResponse> r = searcher.Search(req);
+  if (!r.ok()) {
+    out.error = r.status().ToString();
+    return out;
+  }
+  out.total = r->total;
+  for (const Hit& h : r->hits) {
+    out.top_ids.push_back(RawId(h.id));
+    out.snippet_bytes += h.title_html.size();
+    for (const auto& s : h.snippets) out.snippet_bytes += s.size();
+  }
+  for (const auto& [name, values] : r->facets) {
+    auto& dst = out.facets[name];
+    for (const FacetValue& v : values) dst[v.value] = v.count;
+  }
+  for (const TimelineBucket& b : r->timeline) out.timeline[b.key] = b.count;
+  return out;
+}
+
+void Rank(Searcher& searcher, const std::vector<Topic>& topics, DefaultOp op,
+          int k, const std::string& tag) {
+  for (const auto& t : topics) {
+    SearchRequest req;
+    req.q = t.text;
+    req.op = op;
+    req.want_facets = false;
+    req.want_snippets = false;
+    req.per_page = kMaxPerPage;
+    int rank = 0;
+    for (req.page = 1; rank < k; ++req.page) {
+      Result<SearchResponse> r = searcher.Search(req);
+      if (!r.ok()) {
+        std::fprintf(stderr, "pundit_query: topic %s: %s\n", t.id.c_str(),
+                     r.status().ToString().c_str());
+        break;
+      }
+      for (const Hit& h : r->hits) {
+        if (rank >= k) break;
+        PrintRunLine(stdout, t.id, RawId(h.id), ++rank, h.score, tag);
+      }
+      if (static_cast<long>(req.page) * kMaxPerPage >= r->total ||
+          r->hits.empty()) {
+        break;
+      }
+    }
+  }
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() < 3) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  const std::string cmd = args[0], db = args[1];
+  bool warmup = false, json = false;
+  std::string op = "or", tag = "pundit";
+  int k = 1000, facet_limit = 10, per_page = 10;
+  for (size_t i = 3; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= args.size())
+        throw BenchError("error: " + a + " needs a value");
+      return args[++i];
+    };
+    if (a == "--warmup") {
+      warmup = true;
+    } else if (a == "--json") {
+      json = true;
+    } else if (a == "--op") {
+      op = next();
+    } else if (a == "--k") {
+      k = std::stoi(next());
+    } else if (a == "--tag") {
+      tag = next();
+    } else if (a == "--facet-limit") {
+      facet_limit = std::stoi(next());
+    } else if (a == "--per-page") {
+      per_page = std::stoi(next());
+    } else {
+      throw BenchError("error: unknown option " + a + "\n" + kUsage);
+    }
+  }
+  SearcherOptions options;
+  options.db_dir = db;
+  Result<std::unique_ptr<Searcher>> opened = Searcher::Open(options);
+  if (!opened.ok()) throw BenchError(opened.status().ToString());
+  Searcher& searcher = **opened;
+  if (cmd == "search") {
+    auto workload = ReadWorkload(args[2]);
+    auto outcomes = RunWorkload(workload, warmup, [&](const WorkloadQuery& w) {
+      return RunOne(searcher, w, facet_limit, per_page);
+    });
+    PrintOutcomes(outcomes, "pundit", json);
+    return 0;
+  }
+  if (cmd == "rank") {
+    if (op != "or" && op != "and") {
+      throw BenchError("error: --op must be \"or\" or \"and\", got \"" + op +
+                       "\"");
+    }
+    Rank(searcher, ReadTopics(args[2]),
+         op == "or" ? DefaultOp::kOr : DefaultOp::kAnd, k, tag);
+    return 0;
+  }
+  std::fputs(kUsage, stderr);
+  return 2;
+}
+
+}  // namespace
+}  // namespace pundit::bench
+
+int main(int argc, char** argv) {
+  try {
+    return pundit::bench::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "pundit_query: %s\n", e.what());
+  }
+  return 1;
+}
