@@ -1,0 +1,1031 @@
+// Indexer: one pass of `pundit index` (see indexer/indexer.h).
+//
+// A run:
+//   1. checks every input exists and walks them (indexer/walk.h);
+//   2. takes the database's WriteLock and removes stale generation folders;
+//   3. opens the live generation for an incremental run, or creates a new
+//      generation for a full run (and for the first run of a folder);
+//   4. runs a pipeline: `jobs` worker threads read and parse files and turn
+//      articles into Xapian documents (each thread with its own Analyzer and
+//      its own read-only handle on the index being compared against), while
+//      the calling thread is the single writer, applying files in input
+//      order;
+//   5. removes the documents of files that are gone, records the schema
+//      version and the time, commits, and for a new generation makes it live.
+//
+// Incremental decisions, per file:
+//   - size and mtime equal to the stored state: the file is not read, its
+//     articles count as unchanged;
+//   - bytes equal to the stored hash (a touched file): not parsed either, the
+//     new mtime is recorded;
+//   - otherwise the file is parsed; an article is analysed and written
+//     (replace_document on its Q term) only when its ContentHash differs from
+//     the stored one or it was stored from another file; when only its line
+//     moved (a JSONL line inserted above it) just its document data is
+//     rewritten; articles of the file whose ids are gone are deleted.
+//
+// What is kept when input is bad (nothing is lost because of one bad edit):
+//   - a file that cannot be read, or that now fails to parse as a whole
+//     (became binary, lost its title), keeps all its previous articles;
+//   - a file where some articles fail (a JSONL line with a syntax error, a
+//     duplicate id) has its good articles written, but NONE of its previously
+//     stored articles is deleted in this run: the id of a failing line is not
+//     known, so a vanished article cannot be told from a failing one;
+//   - such a file's state is stored with mtime -1, so the next run reads it
+//     again and reports its errors until it is fixed (while its bytes stay
+//     the same it is parsed only for its errors: its articles are as
+//     stored).
+//   - two inputs giving the same id: the first one in input order keeps it,
+//     the second is an error ("duplicate id"); an id whose stored file is no
+//     longer among the inputs is simply taken over.
+//
+// Commits: an incremental run applies its changes in transactions of
+// `batch_size` documents; a file's state is recorded after all of its
+// documents, so a run stopped halfway leaves a consistent index that the
+// next run completes. A full run writes a generation nobody reads yet: it
+// commits every `batch_size` documents too (which bounds what Xapian buffers
+// in memory) but without fsync; every file is fsynced once at the end,
+// before CURRENT is switched to it.
+//
+// Scaling out: the writer is the only code that touches the database, and
+// workers only need a read-only view of the index being replaced, so a full
+// build can be split into shards (one writer per shard, merged with
+// Xapian::Database::compact into the new generation) without changing the
+// workers or the incremental path.
+//
+// Counts of a full run are relative to the generation it replaces (an
+// article identical to the old one counts as unchanged, old articles not
+// found again as deleted), so the summary says what changed for searchers.
+#include "indexer/indexer.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/analyzer.h"
+#include "core/document.h"
+#include "core/schema.h"
+#include "core/store.h"
+#include "indexer/progress.h"
+#include "indexer/walk.h"
+
+namespace pundit {
+
+double IndexSummary::ArticlesPerSecond() const {
+  if (seconds <= 0) return 0;
+  return static_cast<double>(indexed + updated) / seconds;
+}
+
+std::string IndexSummary::SummaryLine() const {
+  using indexer::WithThousands;
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.1f", seconds);
+  return "indexed " + WithThousands(indexed) + ", updated " +
+         WithThousands(updated) + ", deleted " + WithThousands(deleted) +
+         ", unchanged " + WithThousands(unchanged) + ", skipped " +
+         WithThousands(skipped) + " in " + secs + " s (" +
+         WithThousands(std::lround(ArticlesPerSecond())) + " articles/s)";
+}
+
+std::string IndexSummary::ToJson() const {
+  nlohmann::ordered_json j;
+  j["indexed"] = indexed;
+  j["updated"] = updated;
+  j["deleted"] = deleted;
+  j["unchanged"] = unchanged;
+  j["skipped"] = skipped;
+  j["seconds"] = std::round(seconds * 1000) / 1000;
+  j["articles_per_second"] = std::round(ArticlesPerSecond() * 10) / 10;
+  nlohmann::ordered_json errs = nlohmann::ordered_json::array();
+  for (const ParseError& e : errors) errs.push_back(e.ToString());
+  j["errors"] = std::move(errs);
+  return j.dump();
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+using indexer::InputFile;
+
+constexpr size_t kChunkArticles = 16;  // articles per document-building job
+constexpr int64_t kErrorMtime = -1;    // state of a file read with errors
+constexpr int kMaxJobs = 256;
+// Files are parsed ahead of the writer only while fewer parsed articles than
+// this wait to be built (a JSON Lines file may hold tens of thousands).
+constexpr size_t kMaxUnbuiltArticles =
+    2048;  // more threads than this only wait
+// Xapian's glass backend refuses longer terms, and on that error discards
+// every uncommitted change: such articles must never reach the writer.
+constexpr size_t kMaxTermBytes = 245;
+
+enum class Mode { kIncremental, kFull };
+
+// What a worker found out about one article, compared with the index.
+enum class Change {
+  kNew,        // id not stored
+  kUpdated,    // stored with another content hash
+  kUnchanged,  // stored with the same hash (a full run still rewrites it)
+  kRelocated,  // same hash and file, another path or line (a JSONL line
+               // moved): only the document data is rewritten; unchanged
+  kMoved,      // same hash but stored from another file: rewritten,
+               // counted as unchanged
+};
+
+struct BuiltArticle {
+  std::string id;
+  int line = 0;
+  Change change = Change::kNew;
+  bool has_doc = false;
+  Xapian::Document doc;
+  Xapian::docid old_docid = 0;  // kUnchanged, kRelocated (incremental)
+  std::string new_data;         // kRelocated: the document data to store
+  std::string error;            // not indexable: the message of a ParseError
+};
+
+// The work on one input file. Filled by the worker that parses it (and by
+// those that build its chunks); read by the writer once `parsed` (and
+// `chunk_done[k]`) are set under the run's mutex.
+struct FileWork {
+  bool parsed = false;
+  bool not_read = false;     // size and mtime unchanged
+  bool same_bytes = false;   // read, but identical to the stored bytes
+  bool read_failed = false;  // nothing usable: keep what is stored
+  std::string new_state;
+  std::vector<ParseError> errors;
+  std::vector<Article> articles;
+  std::vector<std::vector<BuiltArticle>> chunks;
+  std::vector<bool> chunk_done;
+};
+
+struct StoredArticle {
+  Xapian::docid docid = 0;
+  std::string hash;
+  // Filled only when the hash matches and a file term was given:
+  bool same_file = false;    // stored from this file (XF term)
+  bool same_source = false;  // ... and with this path and line
+};
+
+// A worker's read-only view of the index the run compares against (the live
+// generation). Reopens when the writer's commits overtake it.
+class Comparator {
+ public:
+  explicit Comparator(std::string path) : path_(std::move(path)) {}
+
+  // The stored article with `id_term`, or nullopt. When its hash equals
+  // `hash` and `file_term` is not empty, also checks that it was stored from
+  // the same file, path and line.
+  std::optional<StoredArticle> Lookup(const std::string& id_term,
+                                      const std::string& hash,
+                                      const std::string& file_term,
+                                      const Article& article) {
+    if (path_.empty()) return std::nullopt;
+    for (int attempt = 0;; ++attempt) {
+      try {
+        if (!db_) db_.emplace(path_);
+        return LookupIn(*db_, id_term, hash, file_term, article);
+      } catch (const Xapian::DatabaseModifiedError&) {
+        if (attempt >= 3) throw;
+        db_->reopen();
+      }
+    }
+  }
+
+ private:
+  static std::optional<StoredArticle> LookupIn(const Xapian::Database& db,
+                                               const std::string& id_term,
+                                               const std::string& hash,
+                                               const std::string& file_term,
+                                               const Article& article) {
+    Xapian::PostingIterator p = db.postlist_begin(id_term);
+    if (p == db.postlist_end(id_term)) return std::nullopt;
+    StoredArticle stored;
+    stored.docid = *p;
+    Xapian::Document doc = db.get_document(stored.docid);
+    stored.hash = doc.get_value(schema::kContentHash);
+    if (stored.hash != hash || file_term.empty()) return stored;
+    Xapian::PostingIterator f = db.postlist_begin(file_term);
+    f.skip_to(stored.docid);
+    if (f == db.postlist_end(file_term) || *f != stored.docid) return stored;
+    stored.same_file = true;
+    Result<Article> old = ArticleFromData(doc.get_data());
+    stored.same_source =
+        old.ok() && old->path == article.path && old->line == article.line;
+    return stored;
+  }
+
+  std::string path_;
+  std::optional<Xapian::Database> db_;
+};
+
+std::string NowIso8601() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm;
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Reads a whole file; on failure returns false and sets *error to the
+// message of a ParseError.
+bool ReadWholeFile(const std::string& path, std::string* content,
+                   uint64_t* size, int64_t* mtime_ns, std::string* error) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = std::string("cannot read: ") + std::strerror(errno);
+    return false;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    *error = std::string("cannot read: ") + std::strerror(errno);
+    close(fd);
+    return false;
+  }
+  if (static_cast<uint64_t>(st.st_size) > kMaxFileBytes) {
+    close(fd);
+    *error = "file is " + indexer::WithThousands(st.st_size) +
+             " bytes, more than the limit of " +
+             indexer::WithThousands(static_cast<long>(kMaxFileBytes)) +
+             ": split it into smaller files";
+    return false;
+  }
+  *size = static_cast<uint64_t>(st.st_size);
+  *mtime_ns =
+      static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  content->clear();
+  content->reserve(*size);
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      *error = std::string("cannot read: ") + std::strerror(errno);
+      close(fd);
+      return false;
+    }
+    content->append(buf, static_cast<size_t>(n));
+    if (content->size() > kMaxFileBytes) break;
+  }
+  close(fd);
+  return true;
+}
+
+// fsyncs every file of a generation folder, then the folder.
+Status SyncFolder(const std::string& dir) {
+  std::error_code ec;
+  std::vector<std::string> paths;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    paths.push_back(it->path().string());
+  }
+  if (ec) return Status::IoError("cannot list " + dir + ": " + ec.message());
+  paths.push_back(dir);
+  for (const std::string& path : paths) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return Status::IoError("cannot open " + path + ": " +
+                             std::strerror(errno));
+    }
+    int rc = fsync(fd);
+    int err = errno;
+    close(fd);
+    if (rc != 0) {
+      return Status::IoError("cannot sync " + path + ": " + std::strerror(err));
+    }
+  }
+  return Status::Ok();
+}
+
+// A Xapian failure while writing DIR, as a Status. Call from a catch block.
+Status WriteFailure(const std::string& dir) {
+  try {
+    throw;
+  } catch (const Xapian::DatabaseCorruptError& e) {
+    return Status::Corruption("index at " + dir + " is damaged (" +
+                              e.get_msg() +
+                              "): rebuild it with `pundit index --full`");
+  } catch (const Xapian::DatabaseLockError& e) {
+    return Status::Locked("database " + dir +
+                          " is locked by another writer: " + e.get_msg());
+  } catch (const Xapian::Error& e) {
+    std::string msg = e.get_msg();
+    if (e.get_error_string() != nullptr) {
+      msg += std::string(" (") + e.get_error_string() + ")";
+    }
+    return Status::IoError("cannot write the index in " + dir + ": " + msg);
+  } catch (...) {
+    return FromCurrentException("indexing into " + dir);
+  }
+}
+
+class IndexRun {
+ public:
+  IndexRun(const IndexerOptions& options, std::string db_dir,
+           indexer::WalkOutput walk)
+      : options_(options),
+        db_dir_(std::move(db_dir)),
+        files_(std::move(walk.files)),
+        roots_(std::move(walk.roots)),
+        work_(files_.size()) {
+    summary_.notices = std::move(walk.notices);
+    jobs_ = options.jobs > 0
+                ? std::min(options.jobs, kMaxJobs)
+                : std::max(
+                      1, static_cast<int>(std::thread::hardware_concurrency()));
+    batch_size_ = options.batch_size > 0 ? options.batch_size : 1000;
+    parse_window_ = static_cast<size_t>(jobs_) + 2;
+    // A built document takes a few hundred KB (terms and positions).
+    inflight_limit_ = static_cast<size_t>(jobs_) * 2 * kChunkArticles;
+    for (size_t i = 0; i < files_.size(); ++i) {
+      file_terms_.push_back(schema::FileTerm(files_[i].abs_path));
+      file_by_term_.emplace(file_terms_.back(), i);
+    }
+  }
+
+  // `start`: when the run began (the walk and the lock count too).
+  Result<IndexSummary> Run(std::chrono::steady_clock::time_point start) {
+    Result<std::string> live = store::LiveGenerationPath(db_dir_);
+    if (!live.ok() && live.status().code() != Status::Code::kNotFound &&
+        !options_.full) {
+      return live.status();
+    }
+    mode_ = options_.full || !live.ok() ? Mode::kFull : Mode::kIncremental;
+    Status status = mode_ == Mode::kFull
+                        ? OpenNewGeneration(live.ok() ? *live : "")
+                        : OpenLiveGeneration(*live);
+    if (!status.ok()) return status;
+
+    std::vector<std::thread> workers;
+    for (int j = 0; j < jobs_; ++j) {
+      workers.emplace_back([this] { WorkerLoop(); });
+    }
+    status = WriteAll();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+      if (status.ok() && !failure_.ok()) status = failure_;
+    }
+    cv_work_.notify_all();
+    for (std::thread& t : workers) t.join();
+    progress_->Finish();
+
+    if (status.ok()) status = Finish();
+    if (!status.ok()) {
+      Abandon();
+      return status;
+    }
+    summary_.skipped = static_cast<long>(summary_.errors.size());
+    summary_.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    return std::move(summary_);
+  }
+
+ private:
+  // ---- opening ----
+
+  Status OpenLiveGeneration(const std::string& live) {
+    try {
+      db_.emplace(live, Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+    } catch (const Xapian::DatabaseLockError&) {
+      return WriteFailure(db_dir_);
+    } catch (const Xapian::DatabaseOpeningError& e) {
+      return Status::Corruption("index at " + db_dir_ + " is damaged (" +
+                                e.get_msg() +
+                                "): rebuild it with `pundit index --full`");
+    } catch (...) {
+      return WriteFailure(db_dir_);
+    }
+    std::string version = db_->get_metadata(std::string(schema::kSchemaKey));
+    if (version.empty()) version = "0";
+    if (version != std::to_string(schema::kSchemaVersion)) {
+      return Status::VersionMismatch("index at " + db_dir_ +
+                                     " has schema version " + version +
+                                     ", this pundit writes version " +
+                                     std::to_string(schema::kSchemaVersion) +
+                                     ": rebuild it with `pundit index --full`");
+    }
+    compare_path_ = live;
+    try {
+      stored_states_.reserve(files_.size());
+      for (const InputFile& f : files_) {
+        stored_states_.push_back(db_->get_metadata(
+            std::string(schema::kFileStateKeyPrefix) + f.abs_path));
+      }
+      db_->begin_transaction(true);
+    } catch (...) {
+      return WriteFailure(db_dir_);
+    }
+    progress_.emplace(options_.progress, static_cast<long>(files_.size()));
+    return Status::Ok();
+  }
+
+  Status OpenNewGeneration(const std::string& old_live) {
+    // The generation being replaced, if it is readable and of this schema,
+    // is what the counts are relative to.
+    if (!old_live.empty()) {
+      try {
+        Xapian::Database old(old_live);
+        if (old.get_metadata(std::string(schema::kSchemaKey)) ==
+            std::to_string(schema::kSchemaVersion)) {
+          compare_path_ = old_live;
+          old_doccount_ = old.get_doccount();
+        }
+      } catch (const Xapian::Error&) {
+        // A damaged old generation is simply replaced.
+      }
+    }
+    gen_name_ = store::NextGenerationName(db_dir_);
+    gen_path_ = db_dir_ + "/" + gen_name_;
+    try {
+      db_.emplace(gen_path_, Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS |
+                                 Xapian::DB_NO_SYNC);
+    } catch (...) {
+      Status s = WriteFailure(db_dir_);
+      Abandon();
+      return s;
+    }
+    progress_.emplace(options_.progress, static_cast<long>(files_.size()));
+    return Status::Ok();
+  }
+
+  // Undoes what a failed run wrote: cancels the open transaction of an
+  // incremental run (the live generation keeps its last commit), removes
+  // the unfinished generation of a full run.
+  void Abandon() {
+    if (db_) {
+      try {
+        if (mode_ == Mode::kIncremental) db_->cancel_transaction();
+      } catch (const Xapian::Error&) {
+      }
+      try {
+        db_->close();
+      } catch (const Xapian::Error&) {
+      }
+      db_.reset();
+    }
+    if (!gen_path_.empty()) {
+      std::error_code ec;
+      fs::remove_all(gen_path_, ec);
+    }
+  }
+
+  // ---- workers ----
+
+  struct Job {
+    bool parse = true;
+    size_t file = 0;
+    size_t chunk = 0;
+  };
+
+  // Picks the next job; called with mu_ held. Chunks go in (file, chunk)
+  // order; the one the writer waits for is never held back, the others wait
+  // while too many built documents are waiting for the writer.
+  bool NextJob(Job* job) {
+    if (!chunk_queue_.empty()) {
+      auto [file, chunk] = *chunk_queue_.begin();
+      bool writer_waits = file == writer_file_ && chunk == writer_chunk_;
+      if (writer_waits || inflight_ < inflight_limit_) {
+        chunk_queue_.erase(chunk_queue_.begin());
+        inflight_ += ChunkSize(file, chunk);
+        unbuilt_ -= ChunkSize(file, chunk);
+        *job = Job{false, file, chunk};
+        return true;
+      }
+    }
+    // The writer's own file is always parsed; files further ahead only
+    // while few parsed articles wait for their documents to be built.
+    if (next_parse_ < files_.size() &&
+        (next_parse_ == writer_file_ ||
+         (next_parse_ <= writer_file_ + parse_window_ &&
+          unbuilt_ < kMaxUnbuiltArticles))) {
+      *job = Job{true, next_parse_++, 0};
+      return true;
+    }
+    return false;
+  }
+
+  size_t ChunkSize(size_t file, size_t chunk) const {
+    size_t n = work_[file].articles.size();
+    return std::min(n, (chunk + 1) * kChunkArticles) - chunk * kChunkArticles;
+  }
+
+  void WorkerLoop() {
+    try {
+      Analyzer analyzer;
+      Comparator comparator(compare_path_);
+      for (;;) {
+        Job job;
+        {
+          std::unique_lock<std::mutex> lock(mu_);
+          cv_work_.wait(lock, [&] { return stop_ || NextJob(&job); });
+          if (stop_) return;
+        }
+        if (job.parse) {
+          ParseFile(job.file);
+          bool build_inline = false;
+          {
+            std::lock_guard<std::mutex> lock(mu_);
+            FileWork& w = work_[job.file];
+            w.parsed = true;
+            if (w.chunks.size() == 1) {
+              build_inline = true;
+              inflight_ += w.articles.size();
+            } else {
+              for (size_t k = 0; k < w.chunks.size(); ++k) {
+                chunk_queue_.emplace(job.file, k);
+              }
+              unbuilt_ += w.articles.size();
+            }
+          }
+          cv_writer_.notify_one();
+          cv_work_.notify_all();
+          if (!build_inline) continue;
+          job = Job{false, job.file, 0};
+        }
+        BuildChunk(job.file, job.chunk, analyzer, comparator);
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          work_[job.file].chunk_done[job.chunk] = true;
+        }
+        cv_writer_.notify_one();
+      }
+    } catch (...) {
+      Fail(FromCurrentException("indexing"));
+    }
+  }
+
+  void Fail(Status status) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (failure_.ok()) failure_ = std::move(status);
+      stop_ = true;
+    }
+    cv_work_.notify_all();
+    cv_writer_.notify_all();
+  }
+
+  // Reads and parses file i into work_[i] (not yet visible to others).
+  void ParseFile(size_t i) {
+    const InputFile& f = files_[i];
+    FileWork& w = work_[i];
+    uint64_t old_size = 0;
+    int64_t old_mtime = 0;
+    std::string old_hash;
+    bool have_state = mode_ == Mode::kIncremental &&
+                      indexer::ParseFileState(stored_states_[i], &old_size,
+                                              &old_mtime, &old_hash);
+    bool had_errors = have_state && old_mtime == kErrorMtime;
+    if (have_state && !had_errors && old_size == f.size &&
+        old_mtime == f.mtime_ns) {
+      w.not_read = true;
+      return;
+    }
+    std::string content, error;
+    uint64_t size = 0;
+    int64_t mtime = 0;
+    if (!ReadWholeFile(f.path, &content, &size, &mtime, &error)) {
+      w.read_failed = true;
+      w.errors.push_back(ParseError{f.path, 0, error});
+      return;
+    }
+    std::string hash = schema::HashHex(content);
+    if (have_state && !had_errors && old_hash == hash) {
+      w.same_bytes = true;
+      w.new_state = indexer::FormatFileState(size, mtime, hash);
+      return;
+    }
+    InputFormat format =
+        f.json_lines ? InputFormat::kJsonLines : DetectMarkdownFormat(content);
+    ParseOutput out = ParseContent(format, content, f.path, f.id_base);
+    if (had_errors && old_hash == hash) {
+      // The bytes that gave errors last time: parsed only to report them
+      // again; the index already holds what this file gives.
+      w.same_bytes = true;
+      w.errors = std::move(out.errors);
+      w.new_state = stored_states_[i];
+      return;
+    }
+    w.errors = std::move(out.errors);
+    w.articles = std::move(out.articles);
+    w.new_state = indexer::FormatFileState(
+        size, w.errors.empty() ? mtime : kErrorMtime, hash);
+    size_t chunks = (w.articles.size() + kChunkArticles - 1) / kChunkArticles;
+    w.chunks.resize(chunks);
+    w.chunk_done.assign(chunks, false);
+  }
+
+  void BuildChunk(size_t i, size_t k, Analyzer& analyzer,
+                  Comparator& comparator) {
+    FileWork& w = work_[i];
+    const std::string& file_term = file_terms_[i];
+    size_t end = std::min(w.articles.size(), (k + 1) * kChunkArticles);
+    std::vector<BuiltArticle> built;
+    for (size_t a = k * kChunkArticles; a < end; ++a) {
+      Article& article = w.articles[a];
+      BuiltArticle b;
+      b.id = article.id;
+      b.line = article.line;
+      if (schema::IdTerm(article.id).size() > kMaxTermBytes) {
+        b.error = "id \"" + article.id + "\" is " +
+                  std::to_string(article.id.size()) +
+                  " bytes long, more than the " +
+                  std::to_string(kMaxTermBytes - 1) +
+                  " an id may have: use a shorter id, file or folder name";
+        article = Article();
+        built.push_back(std::move(b));
+        continue;
+      }
+      std::string hash = ContentHash(article);
+      std::optional<StoredArticle> stored = comparator.Lookup(
+          schema::IdTerm(article.id), hash,
+          mode_ == Mode::kIncremental ? file_term : std::string(), article);
+      if (!stored) {
+        b.change = Change::kNew;
+      } else if (stored->hash != hash) {
+        b.change = Change::kUpdated;
+      } else if (mode_ == Mode::kFull || stored->same_source) {
+        b.change = Change::kUnchanged;
+        b.old_docid = stored->docid;
+      } else if (stored->same_file) {
+        b.change = Change::kRelocated;
+        b.old_docid = stored->docid;
+        b.new_data = ArticleToData(article);
+      } else {
+        b.change = Change::kMoved;
+      }
+      if (mode_ == Mode::kFull ||
+          (b.change != Change::kUnchanged && b.change != Change::kRelocated)) {
+        b.doc = BuildDocument(article, files_[i].abs_path, analyzer);
+        b.has_doc = true;
+        for (auto t = b.doc.termlist_begin(); t != b.doc.termlist_end(); ++t) {
+          if ((*t).size() > kMaxTermBytes) {
+            b.error = "cannot be indexed: the term \"" + (*t).substr(0, 40) +
+                      "...\" is longer than " + std::to_string(kMaxTermBytes) +
+                      " bytes";
+            b.has_doc = false;
+            b.doc = Xapian::Document();
+            break;
+          }
+        }
+      }
+      article = Article();  // the document holds what is needed now
+      built.push_back(std::move(b));
+    }
+    w.chunks[k] = std::move(built);
+  }
+
+  // ---- the writer ----
+
+  Status WriteAll() {
+    try {
+      for (size_t i = 0; i < files_.size(); ++i) {
+        {
+          std::unique_lock<std::mutex> lock(mu_);
+          writer_file_ = i;
+          writer_chunk_ = 0;
+          cv_work_.notify_all();
+          cv_writer_.wait(lock, [&] { return stop_ || work_[i].parsed; });
+          if (stop_) return failure_;
+        }
+        Status s = WriteFile(i);
+        if (!s.ok()) return s;
+        ++files_done_;
+        progress_->Update(files_done_, articles_done_);
+      }
+      if (mode_ == Mode::kIncremental) RemoveGoneFiles();
+    } catch (...) {
+      return WriteFailure(db_dir_);
+    }
+    return Status::Ok();
+  }
+
+  Status WriteFile(size_t i) {
+    FileWork& w = work_[i];
+    const InputFile& f = files_[i];
+    const std::string& file_term = file_terms_[i];
+    const std::string state_key =
+        std::string(schema::kFileStateKeyPrefix) + f.abs_path;
+    if (w.not_read || w.same_bytes) {
+      long n = static_cast<long>(db_->get_termfreq(file_term));
+      summary_.unchanged += n;
+      articles_done_ += n;
+      if (w.same_bytes) {
+        ++summary_.files;
+        db_->set_metadata(state_key, w.new_state);
+        for (ParseError& e : w.errors) summary_.errors.push_back(std::move(e));
+      }
+      return Status::Ok();
+    }
+    if (w.read_failed) {
+      for (ParseError& e : w.errors) summary_.errors.push_back(std::move(e));
+      return Status::Ok();
+    }
+    ++summary_.files;
+    std::unordered_map<std::string, int> ids_in_file;
+    std::unordered_set<Xapian::docid> kept;
+    std::vector<ParseError> errors = std::move(w.errors);
+    for (size_t k = 0; k < w.chunks.size(); ++k) {
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        if (writer_chunk_ != k) {
+          writer_chunk_ = k;
+          cv_work_.notify_all();
+        }
+        cv_writer_.wait(lock, [&] { return stop_ || w.chunk_done[k]; });
+        if (stop_) return failure_;
+      }
+      std::vector<BuiltArticle> chunk = std::move(w.chunks[k]);
+      for (BuiltArticle& b : chunk) {
+        WriteArticle(i, b, &ids_in_file, &kept, &errors);
+        ++articles_done_;
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        inflight_ -= chunk.size();
+      }
+      cv_work_.notify_all();
+      progress_->Update(files_done_, articles_done_);
+    }
+    w.articles.clear();
+    w.articles.shrink_to_fit();
+
+    if (errors.empty() && mode_ == Mode::kIncremental) {
+      std::vector<Xapian::docid> gone;
+      for (Xapian::PostingIterator p = db_->postlist_begin(file_term);
+           p != db_->postlist_end(file_term); ++p) {
+        if (kept.count(*p) == 0) gone.push_back(*p);
+      }
+      for (Xapian::docid did : gone) {
+        db_->delete_document(did);
+        ++summary_.deleted;
+        CountWrite();
+      }
+    }
+    std::stable_sort(errors.begin(), errors.end(),
+                     [](const ParseError& a, const ParseError& b) {
+                       return a.line < b.line;
+                     });
+    for (ParseError& e : errors) summary_.errors.push_back(std::move(e));
+    db_->set_metadata(state_key, w.new_state);
+    return Status::Ok();
+  }
+
+  void WriteArticle(size_t i, BuiltArticle& b,
+                    std::unordered_map<std::string, int>* ids_in_file,
+                    std::unordered_set<Xapian::docid>* kept,
+                    std::vector<ParseError>* errors) {
+    const InputFile& f = files_[i];
+    if (!b.error.empty()) {
+      errors->push_back(ParseError{f.path, b.line, std::move(b.error)});
+      return;
+    }
+    auto [it, inserted] = ids_in_file->emplace(b.id, b.line);
+    if (!inserted) {
+      errors->push_back(ParseError{f.path, b.line,
+                                   "duplicate id \"" + b.id +
+                                       "\" (also on line " +
+                                       std::to_string(it->second) +
+                                       "): ids must be unique within a file"});
+      return;
+    }
+    if (!b.has_doc) {  // unchanged or relocated, incremental
+      kept->insert(b.old_docid);
+      ++summary_.unchanged;
+      if (b.change == Change::kRelocated) {
+        // Only the data changes: Xapian rewrites just that.
+        Xapian::Document doc = db_->get_document(b.old_docid);
+        doc.set_data(b.new_data);
+        db_->replace_document(b.old_docid, doc);
+        CountWrite();
+      }
+      return;
+    }
+    const std::string id_term = schema::IdTerm(b.id);
+    // term_exists first: opening a postlist of a WritableDatabase flushes
+    // buffered changes, and most ids of a new generation are new.
+    bool existed = db_->term_exists(id_term);
+    if (existed) {
+      std::string owner = OwnerFileTerm(*db_->postlist_begin(id_term));
+      auto other = file_by_term_.find(owner);
+      if (owner != file_terms_[i] && other != file_by_term_.end() &&
+          other->second != i) {
+        errors->push_back(
+            ParseError{f.path, b.line,
+                       "duplicate id \"" + b.id + "\": already used by " +
+                           files_[other->second].path +
+                           "; give one of them another id or file name"});
+        return;
+      }
+    }
+    Xapian::docid did = db_->replace_document(id_term, b.doc);
+    kept->insert(did);
+    b.doc = Xapian::Document();
+    CountWrite();
+    if (mode_ == Mode::kFull) {
+      switch (b.change) {
+        case Change::kNew:
+          ++summary_.indexed;
+          break;
+        case Change::kUpdated:
+          ++summary_.updated;
+          ++old_seen_;
+          break;
+        case Change::kUnchanged:
+        case Change::kRelocated:
+        case Change::kMoved:
+          ++summary_.unchanged;
+          ++old_seen_;
+          break;
+      }
+      return;
+    }
+    if (b.change == Change::kMoved) {
+      ++summary_.unchanged;
+    } else if (existed) {
+      ++summary_.updated;
+    } else {
+      ++summary_.indexed;
+    }
+  }
+
+  // The XF term of document `did`, or "".
+  std::string OwnerFileTerm(Xapian::docid did) {
+    Xapian::Document doc = db_->get_document(did);
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to(std::string(schema::kFilePrefix));
+    if (t == doc.termlist_end()) return "";
+    std::string term = *t;
+    return term.starts_with(schema::kFilePrefix) ? term : "";
+  }
+
+  // Counts one document change and commits every batch_size changes: a
+  // transaction of an incremental run, a plain (unsynced) commit of a new
+  // generation, which bounds the memory Xapian buffers.
+  void CountWrite() {
+    if (++changes_since_commit_ < batch_size_) return;
+    changes_since_commit_ = 0;
+    if (mode_ == Mode::kIncremental) {
+      db_->commit_transaction();
+      db_->begin_transaction(true);
+    } else {
+      db_->commit();
+    }
+  }
+
+  bool UnderRoot(const std::string& path) const {
+    for (const std::string& root : roots_) {
+      if (path.starts_with(root)) return true;
+    }
+    return false;
+  }
+
+  // Removes the documents and state of stored files that were under an
+  // indexed folder and are no longer article files there.
+  void RemoveGoneFiles() {
+    const std::string prefix(schema::kFileStateKeyPrefix);
+    std::unordered_set<std::string> walked;
+    for (const InputFile& f : files_) walked.insert(f.abs_path);
+    std::vector<std::string> gone;
+    for (Xapian::TermIterator t = db_->metadata_keys_begin(prefix);
+         t != db_->metadata_keys_end(prefix); ++t) {
+      std::string path = (*t).substr(prefix.size());
+      if (walked.count(path) != 0 || !UnderRoot(path)) continue;
+      std::error_code ec;
+      fs::file_status st = fs::status(path, ec);
+      bool missing = ec == std::errc::no_such_file_or_directory ||
+                     ec == std::errc::not_a_directory ||
+                     (!ec && !fs::exists(st));
+      bool still_article =
+          !ec && fs::exists(st) &&
+          FormatFromFileName(fs::path(path).filename().string()) !=
+              InputFormat::kNotAnArticle;
+      if (ec && !missing) continue;  // cannot tell: keep it
+      if (!missing && still_article) continue;
+      gone.push_back(path);
+    }
+    for (const std::string& path : gone) {
+      std::string file_term = schema::FileTerm(path);
+      std::vector<Xapian::docid> docs;
+      for (Xapian::PostingIterator p = db_->postlist_begin(file_term);
+           p != db_->postlist_end(file_term); ++p) {
+        docs.push_back(*p);
+      }
+      for (Xapian::docid did : docs) {
+        db_->delete_document(did);
+        ++summary_.deleted;
+        CountWrite();
+      }
+      db_->set_metadata(prefix + path, "");
+    }
+  }
+
+  // Records the schema and the time, commits, and for a full run makes the
+  // new generation live.
+  Status Finish() {
+    try {
+      db_->set_metadata(std::string(schema::kSchemaKey),
+                        std::to_string(schema::kSchemaVersion));
+      db_->set_metadata(std::string(schema::kLastIndexedKey), NowIso8601());
+      if (mode_ == Mode::kIncremental) {
+        db_->commit_transaction();
+      } else {
+        db_->commit();
+      }
+      db_->close();
+      db_.reset();
+    } catch (...) {
+      return WriteFailure(db_dir_);
+    }
+    if (mode_ == Mode::kFull) {
+      if (old_doccount_ > old_seen_) {
+        summary_.deleted += static_cast<long>(old_doccount_ - old_seen_);
+      }
+      if (Status s = SyncFolder(gen_path_); !s.ok()) return s;
+      if (Status s = store::MakeLive(db_dir_, gen_name_); !s.ok()) return s;
+      gen_path_.clear();  // live now: not to be removed
+    }
+    return Status::Ok();
+  }
+
+  const IndexerOptions& options_;
+  const std::string db_dir_;
+  const std::vector<InputFile> files_;
+  const std::vector<std::string> roots_;
+  std::vector<std::string> file_terms_;
+  std::unordered_map<std::string, size_t> file_by_term_;
+  std::vector<std::string> stored_states_;  // incremental only
+  std::vector<FileWork> work_;
+
+  Mode mode_ = Mode::kIncremental;
+  int jobs_ = 1;
+  int batch_size_ = 1000;
+  std::string compare_path_;  // the index articles are compared against
+  std::optional<Xapian::WritableDatabase> db_;
+  std::string gen_name_, gen_path_;  // full run: the generation being built
+  Xapian::doccount old_doccount_ = 0;
+  Xapian::doccount old_seen_ = 0;
+
+  // Writer-only state.
+  IndexSummary summary_;
+  std::optional<indexer::ProgressBar> progress_;
+  long files_done_ = 0;
+  long articles_done_ = 0;
+  int changes_since_commit_ = 0;
+
+  // Shared between the writer and the workers, guarded by mu_.
+  std::mutex mu_;
+  std::condition_variable cv_work_;    // workers: a job may be available
+  std::condition_variable cv_writer_;  // writer: a file or chunk is ready
+  bool stop_ = false;
+  Status failure_;
+  size_t next_parse_ = 0;
+  size_t writer_file_ = 0;   // the file the writer is at
+  size_t writer_chunk_ = 0;  // ... and the chunk of it it waits for
+  size_t parse_window_ = 4;
+  size_t inflight_ = 0;  // built documents not yet written
+  size_t unbuilt_ = 0;   // parsed articles of queued chunks
+  size_t inflight_limit_ = 64;
+  std::set<std::pair<size_t, size_t>> chunk_queue_;  // (file, chunk)
+};
+
+}  // namespace
+
+Result<IndexSummary> RunIndex(const IndexerOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  if (options.inputs.empty()) {
+    return Status::InvalidArgument(
+        "nothing to index: give the files or folders of articles to index");
+  }
+  std::string db_dir =
+      options.db_dir.empty() ? store::DefaultDbDir() : options.db_dir;
+  Result<indexer::WalkOutput> walk =
+      indexer::WalkInputs(options.inputs, db_dir);
+  if (!walk.ok()) return walk.status();
+  Result<std::unique_ptr<store::WriteLock>> lock =
+      store::WriteLock::Acquire(db_dir);
+  if (!lock.ok()) return lock.status();
+  store::RemoveStaleGenerations(db_dir);
+  IndexRun run(options, db_dir, std::move(walk).value());
+  return run.Run(start);
+}
+
+}  // namespace pundit

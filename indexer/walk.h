@@ -1,0 +1,61 @@
+// Walking the indexer's inputs: turns the files and folders given on the
+// command line into the ordered list of article files to read.
+//
+// Folders are walked recursively in name order (so runs are reproducible),
+// following symbolic links to folders once each: a folder already visited
+// (by its canonical path) is not entered again, which breaks symlink loops.
+// Hidden entries (".git", ".draft.md") and files that are not articles by
+// name (README.md, images) are passed over with a notice; a file reached
+// twice is listed once. Folders that cannot be read are skipped
+// (skip_permission_denied) with a notice.
+//
+// Pure function of the file system; thread-compatible.
+#ifndef PUNDIT_INDEXER_WALK_H_
+#define PUNDIT_INDEXER_WALK_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/parsers.h"
+#include "core/status.h"
+
+namespace pundit::indexer {
+
+struct InputFile {
+  std::string path;         // as given on the command line, joined with the
+                            // path relative to it ("corpus/2019/astana.md")
+  std::string abs_path;     // absolute canonical path: the key of its state
+  std::string id_base;      // relative to the indexed root, no extension,
+                            // white space replaced by '_'
+  bool json_lines = false;  // else Markdown (layout decided by content)
+  uint64_t size = 0;        // from stat() during the walk
+  int64_t mtime_ns = 0;
+};
+
+struct WalkOutput {
+  std::vector<InputFile> files;  // in input order, then name order
+  // Canonical paths of the folders walked (inputs and symlink targets),
+  // each ending in '/': a stored file under one of them that is no longer
+  // found was deleted.
+  std::vector<std::string> roots;
+  std::vector<std::string> notices;  // "path: note: ..., passed over"
+};
+
+// kNotFound ("cannot index nosuch: no such file or folder") when an input
+// does not exist; every input is checked before anything is walked. The
+// folder `skip_folder` (the database, which may sit inside an indexed
+// folder) is not entered; "" skips nothing.
+Result<WalkOutput> WalkInputs(const std::vector<std::string>& inputs,
+                              const std::string& skip_folder);
+
+// Splits "<size> <mtime_ns> <hash>" (the stored file state). False when
+// `state` is not in that form.
+bool ParseFileState(const std::string& state, uint64_t* size, int64_t* mtime_ns,
+                    std::string* hash);
+std::string FormatFileState(uint64_t size, int64_t mtime_ns,
+                            const std::string& hash);
+
+}  // namespace pundit::indexer
+
+#endif  // PUNDIT_INDEXER_WALK_H_

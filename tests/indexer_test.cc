@@ -1,0 +1,764 @@
+// End-to-end properties of the indexer (indexer/indexer.h) on a real Xapian
+// database in a temporary folder:
+//   - a folder of seed-layout Markdown, front-matter Markdown and JSON Lines
+//     is indexed with the right counts, ids ("nested/b", "c:one"), facet
+//     terms, schema version, last-indexed time and per-file state; files
+//     that are not articles are passed over with a notice;
+//   - incremental runs: an unchanged rerun reads no file and reports all
+//     unchanged; a touched but identical file is read but not rewritten; a
+//     new, a modified and a deleted file give indexed/updated/deleted, both
+//     in the summary and in the database; a JSON Lines line removed deletes
+//     its article;
+//   - bad input never loses data: a JSONL line with a syntax error is one
+//     skipped input with a "path:3: error: ..." message while the others
+//     are indexed, and the stored article of that line is kept; a file that
+//     turns binary keeps its articles; errors are reported again until
+//     fixed;
+//   - two files giving the same id: the first keeps it, the second is an
+//     error; an id too long for Xapian is an error and costs nothing else;
+//   - --full builds a new generation, switches CURRENT to it, removes the
+//     old one, holds the same content and counts relative to the old one;
+//   - an incremental run over another schema version is kVersionMismatch,
+//     --full rebuilds it; a second writer is kLocked with the holder's pid;
+//     a database folder that cannot be created is kIoError; a missing input
+//     is kNotFound and creates nothing; stale generations are removed;
+//   - the walk follows a symlink loop only once, never enters the database
+//     folder, and a file given directly has its own name as id; white
+//     space in file names becomes '_' in ids;
+//   - SummaryLine, ToJson and the progress bar text are as specified;
+//   - the `pundit index` command: exit 0 / 2 / 1, summary on stdout, errors
+//     on stderr, no progress bar when stderr is not a terminal; a write
+//     failure (files limited in size, as on a full disk) in a full or an
+//     incremental run exits 1 and leaves the live index as it was.
+#include "indexer/indexer.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xapian.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/schema.h"
+#include "core/store.h"
+#include "indexer/progress.h"
+#include "tests/test_util.h"
+
+namespace pundit {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ReadFile;
+using testing::TempDir;
+using testing::WriteFile;
+
+const char kSeed[] =
+    "# Russia Plans a Conference for Venezuela\n"
+    "\n"
+    "By [Andrew Korybko](#)\n"
+    "\n"
+    "Global Research, January 31, 2019\n"
+    "\n"
+    "Region: [Latin America & Caribbean](#), [Russia and FSU](#)\n"
+    "\n"
+    "Theme: [Intelligence](#)\n"
+    "\n"
+    "*Russia hints at a peace conference for the Venezuelan crisis.*\n"
+    "\n"
+    "Russian Foreign Minister Lavrov revealed that talks are under way with "
+    "other states.\n"
+    "\n"
+    "*This article was originally published on [Eurasia Future](#).*\n";
+
+const char kFrontMatter[] =
+    "---\n"
+    "title: Oil and the Gulf\n"
+    "author: Jane Doe\n"
+    "date: 2020-03-15\n"
+    "regions: [Middle East]\n"
+    "themes: [Oil and Energy]\n"
+    "source: Example Times\n"
+    "---\n"
+    "\n"
+    "Oil prices rose sharply after the meeting.\n";
+
+const char kLineOne[] =
+    R"({"id": "one", "title": "Trade war escalates", "author": ["Ann Lee"], )"
+    R"("date": "2019-05-01", "region": ["Asia"], "theme": ["Economy"], )"
+    R"("source": "Daily Paper", "body": "Tariffs went up.\n\nMarkets fell."})";
+const char kLineTwo[] =
+    R"({"id": "two", "title": "Elections in Brazil", "author": "Bob Stone", )"
+    R"("date": "2018-10-07", "region": ["Latin America & Caribbean"], )"
+    R"("theme": ["Politics"], "source": "Daily Paper", "body": "Voters chose."})";
+const char kLineThree[] =
+    R"({"id": "three", "title": "Climate talks stall", "author": [], )"
+    R"("date": "", "region": [], "theme": ["Environment"], )"
+    R"("source": "Other Paper", "body": "No agreement was reached."})";
+
+std::string Line(const std::string& id, const std::string& title) {
+  return R"({"id": ")" + id + R"(", "title": ")" + title +
+         R"(", "body": "Some text about )" + title + R"(."})";
+}
+
+// A corpus folder and a database folder in their own temp dir.
+class IndexerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = tmp_.Sub("corpus");
+    db_ = tmp_.Sub("db");
+    WriteFile(root_ + "/a.md", kSeed);
+    WriteFile(root_ + "/nested/b.md", kFrontMatter);
+    WriteFile(root_ + "/c.jsonl", std::string(kLineOne) + "\n" + kLineTwo +
+                                      "\n" + kLineThree + "\n");
+    WriteFile(root_ + "/README.md", "# About this corpus\n");
+    WriteFile(root_ + "/cover.png", "\x89PNG");
+  }
+
+  IndexerOptions Options(bool full = false) const {
+    IndexerOptions options;
+    options.db_dir = db_;
+    options.inputs = {root_};
+    options.full = full;
+    options.jobs = 2;
+    return options;
+  }
+
+  IndexSummary Index(bool full = false) const {
+    Result<IndexSummary> result = RunIndex(Options(full));
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+    return result.ok() ? *result : IndexSummary();
+  }
+
+  Xapian::Database Open() const {
+    Result<Xapian::Database> db = store::OpenForReading(db_);
+    EXPECT_TRUE(db.ok()) << db.status().ToString();
+    return db.ok() ? *db : Xapian::Database();
+  }
+
+  // Sets a file's mtime one second further, so that a rewrite made within
+  // the file system's timestamp granularity is still seen as a change.
+  static void Bump(const std::string& path) {
+    fs::last_write_time(path,
+                        fs::last_write_time(path) + std::chrono::seconds(1));
+  }
+
+  TempDir tmp_;
+  std::string root_;
+  std::string db_;
+};
+
+TEST_F(IndexerTest, IndexesFolderOfAllFormats) {
+  IndexSummary s = Index();
+  EXPECT_EQ(s.indexed, 5);
+  EXPECT_EQ(s.updated, 0);
+  EXPECT_EQ(s.deleted, 0);
+  EXPECT_EQ(s.unchanged, 0);
+  EXPECT_EQ(s.skipped, 0);
+  EXPECT_EQ(s.files, 3);
+  EXPECT_TRUE(s.errors.empty());
+  EXPECT_EQ(s.notices,
+            (std::vector<std::string>{
+                root_ + "/README.md: note: not an article file, passed over",
+                root_ + "/cover.png: note: not an article file, passed over"}));
+
+  Xapian::Database db = Open();
+  EXPECT_EQ(db.get_doccount(), 5u);
+  struct Case {
+    std::string term;
+    Xapian::doccount count;
+  };
+  const Case cases[] = {
+      {"Qa", 1},
+      {"Qnested/b", 1},
+      {"Qc:one", 1},
+      {"Qc:two", 1},
+      {"Qc:three", 1},
+      {"A:Andrew Korybko", 1},
+      {"A:Jane Doe", 1},
+      {"A:Ann Lee", 1},
+      {"A:Bob Stone", 1},
+      {"XREGION:Latin America & Caribbean", 2},
+      {"XREGION:Russia and FSU", 1},
+      {"XREGION:Middle East", 1},
+      {"XREGION:Asia", 1},
+      {"XTHEME:Intelligence", 1},
+      {"XTHEME:Oil and Energy", 1},
+      {"XTHEME:Economy", 1},
+      {"XTHEME:Environment", 1},
+      {"XSOURCE:Eurasia Future", 1},
+      {"XSOURCE:Example Times", 1},
+      {"XSOURCE:Daily Paper", 2},
+      {"Y2019", 2},
+      {"Y2020", 1},
+      {"Y2018", 1},
+      {"M201901", 1},
+      {"D20190131", 1},
+      {"lavrov", 1},
+      {schema::FileTerm(fs::canonical(root_ + "/c.jsonl").string()), 3},
+      {schema::FileTerm(fs::canonical(root_ + "/a.md").string()), 1},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(db.get_termfreq(c.term), c.count) << c.term;
+  }
+  // The postlist of a facet term leads to the right article.
+  Xapian::PostingIterator p = db.postlist_begin("XREGION:Asia");
+  ASSERT_NE(p, db.postlist_end("XREGION:Asia"));
+  Xapian::PostingIterator q = db.postlist_begin("Qc:one");
+  EXPECT_EQ(*p, *q);
+
+  EXPECT_EQ(db.get_metadata(std::string(schema::kSchemaKey)),
+            std::to_string(schema::kSchemaVersion));
+  EXPECT_EQ(db.get_metadata(std::string(schema::kLastIndexedKey)).size(),
+            20u);  // "2024-01-31T12:00:00Z"
+  std::string state = db.get_metadata(std::string(schema::kFileStateKeyPrefix) +
+                                      fs::canonical(root_ + "/a.md").string());
+  std::string bytes = ReadFile(root_ + "/a.md");
+  EXPECT_TRUE(state.starts_with(std::to_string(bytes.size()) + " ")) << state;
+  EXPECT_TRUE(state.ends_with(" " + schema::HashHex(bytes))) << state;
+  EXPECT_EQ(ReadFile(db_ + "/CURRENT"), "gen-000001\n");
+}
+
+TEST_F(IndexerTest, UnchangedRerunReadsNoFile) {
+  Index();
+  IndexSummary s = Index();
+  EXPECT_EQ(s.indexed, 0);
+  EXPECT_EQ(s.updated, 0);
+  EXPECT_EQ(s.deleted, 0);
+  EXPECT_EQ(s.unchanged, 5);
+  EXPECT_EQ(s.files, 0);
+  EXPECT_EQ(Open().get_doccount(), 5u);
+  EXPECT_EQ(ReadFile(db_ + "/CURRENT"), "gen-000001\n");
+}
+
+TEST_F(IndexerTest, TouchedIdenticalFileIsReadButNotRewritten) {
+  Index();
+  Bump(root_ + "/c.jsonl");
+  IndexSummary s = Index();
+  EXPECT_EQ(s.files, 1);
+  EXPECT_EQ(s.unchanged, 5);
+  EXPECT_EQ(s.indexed + s.updated + s.deleted, 0);
+  // The new mtime is recorded: the next run reads nothing.
+  EXPECT_EQ(Index().files, 0);
+}
+
+TEST_F(IndexerTest, IncrementalAddUpdateDelete) {
+  Index();
+  WriteFile(root_ + "/new.md",
+            "# A New Article\n\nBy [Sam Roe](#)\n\nGlobal Research, "
+            "February 2, 2021\n\nFresh text here.\n");
+  std::string changed = kSeed;
+  changed.replace(changed.find("Lavrov"), 6, "Shoigu");
+  WriteFile(root_ + "/a.md", changed);
+  Bump(root_ + "/a.md");
+  fs::remove(root_ + "/nested/b.md");
+
+  IndexSummary s = Index();
+  EXPECT_EQ(s.indexed, 1);
+  EXPECT_EQ(s.updated, 1);
+  EXPECT_EQ(s.deleted, 1);
+  EXPECT_EQ(s.unchanged, 3);
+  EXPECT_EQ(s.skipped, 0);
+  EXPECT_EQ(s.files, 2);
+
+  Xapian::Database db = Open();
+  EXPECT_EQ(db.get_doccount(), 5u);
+  EXPECT_EQ(db.get_termfreq("Qnew"), 1u);
+  EXPECT_EQ(db.get_termfreq("Qnested/b"), 0u);
+  EXPECT_EQ(db.get_termfreq("A:Jane Doe"), 0u);
+  EXPECT_EQ(db.get_termfreq("shoigu"), 1u);
+  EXPECT_EQ(db.get_termfreq("lavrov"), 0u);
+  EXPECT_EQ(db.get_metadata(std::string(schema::kFileStateKeyPrefix) +
+                            tmp_.path() + "/corpus/nested/b.md"),
+            "");
+}
+
+TEST_F(IndexerTest, RemovedJsonLinesLineDeletesItsArticle) {
+  Index();
+  WriteFile(root_ + "/c.jsonl",
+            std::string(kLineOne) + "\n" + kLineThree + "\n");
+  Bump(root_ + "/c.jsonl");
+  IndexSummary s = Index();
+  EXPECT_EQ(s.deleted, 1);
+  EXPECT_EQ(s.indexed + s.updated, 0);
+  EXPECT_EQ(s.unchanged, 4);  // 2 lines + a.md + b.md
+  Xapian::Database db = Open();
+  EXPECT_EQ(db.get_termfreq("Qc:two"), 0u);
+  EXPECT_EQ(db.get_termfreq("Qc:three"), 1u);
+  EXPECT_EQ(db.get_doccount(), 4u);
+}
+
+TEST_F(IndexerTest, MovedJsonLinesLineIsRewrittenWithItsNewLine) {
+  Index();
+  WriteFile(root_ + "/c.jsonl",
+            std::string(kLineThree) + "\n" + kLineOne + "\n" + kLineTwo + "\n");
+  Bump(root_ + "/c.jsonl");
+  IndexSummary s = Index();
+  EXPECT_EQ(s.unchanged, 5);
+  EXPECT_EQ(s.indexed + s.updated + s.deleted, 0);
+  Xapian::Database db = Open();
+  Xapian::docid did = *db.postlist_begin("Qc:three");
+  nlohmann::json data = nlohmann::json::parse(db.get_document(did).get_data());
+  EXPECT_EQ(data["line"], 1);
+}
+
+TEST_F(IndexerTest, JsonLinesSyntaxErrorSkipsOnlyThatLine) {
+  std::string path = root_ + "/d.jsonl";
+  WriteFile(path, Line("l1", "First") + "\n" + Line("l2", "Second") + "\n" +
+                      "{\"id\": \"l3\", \"title\": \n" + Line("l4", "Fourth") +
+                      "\n" + Line("l5", "Fifth") + "\n");
+  IndexerOptions options = Options();
+  options.inputs = {path};
+  Result<IndexSummary> r = RunIndex(options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->indexed, 4);
+  EXPECT_EQ(r->skipped, 1);
+  ASSERT_EQ(r->errors.size(), 1u);
+  EXPECT_EQ(r->errors[0].path, path);
+  EXPECT_EQ(r->errors[0].line, 3);
+  EXPECT_TRUE(r->errors[0].ToString().starts_with(path + ":3: error: "))
+      << r->errors[0].ToString();
+  Xapian::Database db = Open();
+  EXPECT_EQ(db.get_doccount(), 4u);
+  EXPECT_EQ(db.get_termfreq("Qd:l3"), 0u);
+  EXPECT_EQ(db.get_termfreq("Qd:l4"), 1u);
+}
+
+TEST_F(IndexerTest, LineThatTurnsBadKeepsItsArticleAndIsReportedUntilFixed) {
+  std::string path = root_ + "/c.jsonl";
+  Index();
+  std::string broken =
+      std::string(kLineOne) + "\n" + "{\"id\": \"two\",\n" + kLineThree + "\n";
+  WriteFile(path, broken);
+  Bump(path);
+  IndexSummary s = Index();
+  EXPECT_EQ(s.skipped, 1);
+  EXPECT_EQ(s.deleted, 0);
+  EXPECT_EQ(Open().get_termfreq("Qc:two"), 1u);  // the old version is kept
+
+  // Not fixed: read and reported again, nothing rewritten.
+  s = Index();
+  EXPECT_EQ(s.files, 1);
+  EXPECT_EQ(s.skipped, 1);
+  EXPECT_EQ(s.unchanged, 5);
+  EXPECT_EQ(s.indexed + s.updated + s.deleted, 0);
+  ASSERT_EQ(s.errors.size(), 1u);
+  EXPECT_EQ(s.errors[0].line, 2);
+
+  // Fixed by removing the line: now its article goes.
+  WriteFile(path, std::string(kLineOne) + "\n" + kLineThree + "\n");
+  Bump(path);
+  s = Index();
+  EXPECT_EQ(s.skipped, 0);
+  EXPECT_EQ(s.deleted, 1);
+  EXPECT_EQ(Open().get_termfreq("Qc:two"), 0u);
+}
+
+TEST_F(IndexerTest, FileThatTurnsBinaryKeepsItsArticles) {
+  Index();
+  WriteFile(root_ + "/a.md", std::string("\x7f"
+                                         "ELF\0\0\0\x01",
+                                         8));
+  Bump(root_ + "/a.md");
+  IndexSummary s = Index();
+  EXPECT_EQ(s.skipped, 1);
+  EXPECT_EQ(s.deleted, 0);
+  ASSERT_EQ(s.errors.size(), 1u);
+  EXPECT_EQ(s.errors[0].path, root_ + "/a.md");
+  EXPECT_EQ(Open().get_termfreq("Qa"), 1u);
+  EXPECT_EQ(Open().get_termfreq("lavrov"), 1u);
+}
+
+TEST_F(IndexerTest, UnreadableFileIsSkippedWithReason) {
+  if (geteuid() == 0) {
+    GTEST_SKIP() << "running as root: permissions do not stop reads";
+  }
+  fs::permissions(root_ + "/a.md", fs::perms::none);
+  IndexSummary s = Index();
+  fs::permissions(root_ + "/a.md", fs::perms::owner_all);
+  EXPECT_EQ(s.indexed, 4);
+  ASSERT_EQ(s.errors.size(), 1u);
+  EXPECT_EQ(s.errors[0].ToString(),
+            root_ + "/a.md: error: cannot read: Permission denied");
+}
+
+TEST_F(IndexerTest, OverlongIdIsSkippedWithoutLosingTheBatch) {
+  std::string id(300, 'x');
+  WriteFile(root_ + "/c.jsonl", std::string(kLineOne) + "\n" +
+                                    Line(id, "Long id") + "\n" + kLineThree +
+                                    "\n");
+  IndexSummary s = Index();
+  EXPECT_EQ(s.indexed, 4);
+  ASSERT_EQ(s.errors.size(), 1u);
+  EXPECT_EQ(s.errors[0].ToString(),
+            root_ + "/c.jsonl:2: error: id \"c:" + id +
+                "\" is 302 bytes long, more than the 244 an id may have: use "
+                "a shorter id, file or folder name");
+  EXPECT_EQ(Open().get_doccount(), 4u);
+}
+
+TEST_F(IndexerTest, DuplicateIdAcrossFilesIsAnError) {
+  WriteFile(root_ + "/a.txt", kSeed);  // id "a", like a.md
+  IndexSummary s = Index();
+  EXPECT_EQ(s.indexed, 5);
+  EXPECT_EQ(s.skipped, 1);
+  ASSERT_EQ(s.errors.size(), 1u);
+  EXPECT_EQ(s.errors[0].ToString(),
+            root_ + "/a.txt:1: error: duplicate id \"a\": already used by " +
+                root_ + "/a.md; give one of them another id or file name");
+  EXPECT_EQ(Open().get_termfreq("Qa"), 1u);
+}
+
+TEST_F(IndexerTest, FullRebuildSwapsGeneration) {
+  Index();
+  Xapian::Database before = Open();
+  std::vector<std::string> terms_before;
+  for (auto t = before.allterms_begin(); t != before.allterms_end(); ++t) {
+    terms_before.push_back(*t);
+  }
+  EXPECT_EQ(ReadFile(db_ + "/CURRENT"), "gen-000001\n");
+
+  IndexSummary s = Index(/*full=*/true);
+  EXPECT_EQ(s.unchanged, 5);
+  EXPECT_EQ(s.indexed + s.updated + s.deleted, 0);
+  EXPECT_EQ(s.files, 3);
+  EXPECT_EQ(ReadFile(db_ + "/CURRENT"), "gen-000002\n");
+  EXPECT_FALSE(fs::exists(db_ + "/gen-000001"));
+  EXPECT_TRUE(fs::exists(db_ + "/gen-000002"));
+
+  Xapian::Database after = Open();
+  EXPECT_EQ(after.get_doccount(), 5u);
+  std::vector<std::string> terms_after;
+  for (auto t = after.allterms_begin(); t != after.allterms_end(); ++t) {
+    terms_after.push_back(*t);
+  }
+  EXPECT_EQ(terms_after, terms_before);
+  // The file states are in the new generation: a rerun reads nothing.
+  EXPECT_EQ(Index().files, 0);
+}
+
+TEST_F(IndexerTest, FullRebuildCountsRelativeToOldGeneration) {
+  Index();
+  fs::remove(root_ + "/nested/b.md");
+  WriteFile(root_ + "/c.jsonl", std::string(kLineOne) + "\n" +
+                                    Line("two", "Changed") + "\n" + kLineThree +
+                                    "\n" + Line("four", "Fourth") + "\n");
+  IndexSummary s = Index(/*full=*/true);
+  EXPECT_EQ(s.indexed, 1);
+  EXPECT_EQ(s.updated, 1);
+  EXPECT_EQ(s.unchanged, 3);
+  EXPECT_EQ(s.deleted, 1);
+  EXPECT_EQ(Open().get_doccount(), 5u);
+}
+
+TEST_F(IndexerTest, StaleGenerationIsRemovedAndLiveKept) {
+  Index();
+  fs::create_directory(db_ + "/gen-000009");
+  WriteFile(db_ + "/gen-000009/postlist.glass", "half written");
+  IndexSummary s = Index();
+  EXPECT_EQ(s.unchanged, 5);
+  EXPECT_FALSE(fs::exists(db_ + "/gen-000009"));
+  EXPECT_EQ(ReadFile(db_ + "/CURRENT"), "gen-000001\n");
+}
+
+TEST_F(IndexerTest, OtherSchemaVersionNeedsFull) {
+  Index();
+  {
+    Result<std::string> live = store::LiveGenerationPath(db_);
+    ASSERT_TRUE(live.ok());
+    Xapian::WritableDatabase db(*live, Xapian::DB_OPEN);
+    db.set_metadata(std::string(schema::kSchemaKey), "0");
+    db.commit();
+  }
+  Result<IndexSummary> r = RunIndex(Options());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kVersionMismatch);
+  EXPECT_EQ(r.status().message(),
+            "index at " + db_ +
+                " has schema version 0, this pundit writes "
+                "version " +
+                std::to_string(schema::kSchemaVersion) +
+                ": rebuild it with `pundit index --full`");
+
+  r = RunIndex(Options(/*full=*/true));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->indexed, 5);  // nothing to compare with
+  EXPECT_EQ(Open().get_doccount(), 5u);
+}
+
+TEST_F(IndexerTest, SecondWriterIsLocked) {
+  auto lock = store::WriteLock::Acquire(db_);
+  ASSERT_TRUE(lock.ok());
+  Result<IndexSummary> r = RunIndex(Options());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kLocked);
+  EXPECT_EQ(r.status().message(),
+            "database " + db_ + " is locked by pid " +
+                std::to_string(getpid()) +
+                " (another `pundit index` is running); wait for it or stop "
+                "it");
+  EXPECT_FALSE(fs::exists(db_ + "/CURRENT"));
+}
+
+TEST_F(IndexerTest, DatabaseFolderThatCannotBeCreatedIsIoError) {
+  WriteFile(tmp_.Sub("plain-file"), "x");
+  IndexerOptions options = Options();
+  options.db_dir = tmp_.Sub("plain-file") + "/db";
+  Result<IndexSummary> r = RunIndex(options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kIoError);
+  EXPECT_EQ(r.status().message(),
+            "cannot create " + options.db_dir + ": Not a directory");
+}
+
+TEST_F(IndexerTest, ReadOnlyDatabaseFolderIsIoErrorAndLiveIndexKept) {
+  if (geteuid() == 0) {
+    GTEST_SKIP() << "running as root: permissions do not stop writes";
+  }
+  Index();
+  fs::permissions(db_, fs::perms::owner_read | fs::perms::owner_exec);
+  Result<IndexSummary> r = RunIndex(Options(/*full=*/true));
+  fs::permissions(db_, fs::perms::owner_all);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kIoError);
+  EXPECT_EQ(Open().get_doccount(), 5u);
+}
+
+TEST_F(IndexerTest, MissingInputIsNotFoundAndCreatesNothing) {
+  IndexerOptions options = Options();
+  options.inputs = {root_, tmp_.Sub("nosuch")};
+  Result<IndexSummary> r = RunIndex(options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(r.status().message(),
+            "cannot index " + tmp_.Sub("nosuch") + ": no such file or folder");
+  EXPECT_FALSE(fs::exists(db_));
+}
+
+TEST_F(IndexerTest, SymlinkLoopIsWalkedOnce) {
+  fs::create_directory_symlink("..", root_ + "/nested/up");
+  fs::create_directory_symlink(root_ + "/nested", root_ + "/again");
+  IndexSummary s = Index();
+  EXPECT_EQ(s.indexed, 5);
+  EXPECT_EQ(s.skipped, 0);
+  EXPECT_EQ(Open().get_doccount(), 5u);
+}
+
+TEST_F(IndexerTest, DatabaseInsideIndexedFolderIsNotWalked) {
+  IndexerOptions options = Options();
+  options.db_dir = root_ + "/index";
+  ASSERT_TRUE(RunIndex(options).ok());
+  Result<IndexSummary> r = RunIndex(options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->unchanged, 5);
+  EXPECT_EQ(r->notices.size(), 2u);  // README.md and cover.png only
+  for (const std::string& notice : r->notices) {
+    EXPECT_EQ(notice.find("/index/"), std::string::npos) << notice;
+  }
+}
+
+TEST_F(IndexerTest, WhiteSpaceInFileNamesBecomesUnderscoreInIds) {
+  WriteFile(root_ + "/my folder/an article.md", kFrontMatter);
+  IndexSummary s = Index();
+  EXPECT_EQ(s.indexed, 6);
+  EXPECT_EQ(Open().get_termfreq("Qmy_folder/an_article"), 1u);
+}
+
+TEST_F(IndexerTest, FileGivenDirectlyHasItsNameAsId) {
+  IndexerOptions options = Options();
+  options.inputs = {root_ + "/nested/b.md"};
+  Result<IndexSummary> r = RunIndex(options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->indexed, 1);
+  EXPECT_EQ(Open().get_termfreq("Qb"), 1u);
+}
+
+TEST_F(IndexerTest, ParallelAndSerialRunsGiveTheSameIndex) {
+  // Enough JSONL lines for several document-building jobs.
+  std::string lines;
+  for (int i = 0; i < 100; ++i) {
+    lines += Line("n" + std::to_string(i), "Title " + std::to_string(i)) + "\n";
+  }
+  WriteFile(root_ + "/many.jsonl", lines);
+  IndexerOptions serial = Options();
+  serial.jobs = 1;
+  serial.db_dir = tmp_.Sub("db1");
+  IndexerOptions parallel = Options();
+  parallel.jobs = 4;
+  parallel.batch_size = 7;
+  Result<IndexSummary> a = RunIndex(serial);
+  Result<IndexSummary> b = RunIndex(parallel);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->indexed, 105);
+  EXPECT_EQ(b->indexed, 105);
+  Xapian::Database da = *store::OpenForReading(serial.db_dir);
+  Xapian::Database db = Open();
+  ASSERT_EQ(da.get_doccount(), db.get_doccount());
+  // Same documents in the same (input) order.
+  for (Xapian::docid d = 1; d <= da.get_doccount(); ++d) {
+    EXPECT_EQ(da.get_document(d).get_data(), db.get_document(d).get_data());
+  }
+}
+
+TEST(IndexSummaryTest, SummaryLineAndJson) {
+  IndexSummary s;
+  s.indexed = 1204;
+  s.updated = 3;
+  s.deleted = 1;
+  s.unchanged = 0;
+  s.skipped = 2;
+  s.seconds = 1.5;
+  s.errors = {ParseError{"a.jsonl", 3, "invalid JSON"},
+              ParseError{"b.md", 0, "empty file"}};
+  EXPECT_EQ(s.SummaryLine(),
+            "indexed 1,204, updated 3, deleted 1, unchanged 0, skipped 2 in "
+            "1.5 s (805 articles/s)");
+  EXPECT_EQ(s.ToJson(),
+            "{\"indexed\":1204,\"updated\":3,\"deleted\":1,\"unchanged\":0,"
+            "\"skipped\":2,\"seconds\":1.5,\"articles_per_second\":804.7,"
+            "\"errors\":[\"a.jsonl:3: error: invalid JSON\","
+            "\"b.md: error: empty file\"]}");
+  IndexSummary empty;
+  EXPECT_EQ(empty.SummaryLine(),
+            "indexed 0, updated 0, deleted 0, unchanged 0, skipped 0 in 0.0 "
+            "s (0 articles/s)");
+}
+
+TEST(ProgressBarTest, RendersFilesRateAndTimeLeft) {
+  struct Case {
+    long done, total;
+    double rate, left;
+    std::string expected;
+  };
+  const Case cases[] = {
+      {0, 1000, 0, -1, "0/1,000 files [....................]  0 articles/s"},
+      {500, 1000, 803.4, 12,
+       "500/1,000 files [##########..........]  803 articles/s  12 s left"},
+      {1000, 1000, 12345, 0,
+       "1,000/1,000 files [####################]  12,345 articles/s  0 s "
+       "left"},
+      {1, 4, 2, 125,
+       "1/4 files [#####...............]  2 articles/s  2 min 5 s left"},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(indexer::ProgressBar::Render(c.done, c.total, c.rate, c.left),
+              c.expected);
+  }
+}
+
+TEST(ProgressBarTest, DisabledBarPrintsNothing) {
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  {
+    indexer::ProgressBar bar(false, 10, out);
+    for (long i = 0; i <= 10; ++i) bar.Update(i, i);
+  }
+  EXPECT_EQ(std::ftell(out), 0);
+  std::fclose(out);
+}
+
+// ---- the command line ----
+
+class IndexCommandTest : public IndexerTest {
+ protected:
+  testing::CommandResult Run(std::vector<std::string> args) const {
+    args.insert(args.begin(), {testing::PunditBinary(), "index", "--db", db_});
+    return testing::RunCommand(args);
+  }
+};
+
+TEST_F(IndexCommandTest, AllIndexedExitsZeroWithSummaryAndNoProgressBar) {
+  testing::CommandResult r = Run({root_});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with(
+      "indexed 5, updated 0, deleted 0, unchanged 0, skipped 0 in "))
+      << r.out;
+  EXPECT_EQ(r.err.find('\r'), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(root_ + "/README.md: note: not an article file"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(IndexCommandTest, SomeSkippedExitsTwoWithErrorOnStderr) {
+  WriteFile(root_ + "/bad.jsonl", Line("x", "Fine") + "\n{oops\n");
+  testing::CommandResult r = Run({"--jobs", "1", root_});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(root_ + "/bad.jsonl:2: error: "), std::string::npos)
+      << r.err;
+  EXPECT_TRUE(r.out.starts_with("indexed 6, ")) << r.out;
+}
+
+TEST_F(IndexCommandTest, FailureExitsOne) {
+  testing::CommandResult r = Run({tmp_.Sub("nosuch")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot index " + tmp_.Sub("nosuch") +
+                       ": no such file or folder"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+// Runs `pundit index ARGS` with files limited to `kilobytes` (writing more
+// fails with EFBIG, as on a full disk).
+testing::CommandResult RunWithFileSizeLimit(const std::string& args,
+                                            int kilobytes) {
+  return testing::RunCommand({"/bin/sh", "-c",
+                              "trap '' XFSZ; ulimit -f " +
+                                  std::to_string(kilobytes * 2) + "; exec " +
+                                  testing::PunditBinary() + " index " + args});
+}
+
+TEST_F(IndexCommandTest, WriteFailureExitsOneAndKeepsLiveIndex) {
+  std::string lines;
+  for (int i = 0; i < 300; ++i) {
+    std::string body;
+    for (int w = 0; w < 60; ++w) {
+      body += "word" + std::to_string(i) + "x" + std::to_string(w) + " ";
+    }
+    lines += R"({"id": "n)" + std::to_string(i) + R"(", "title": "Title", )" +
+             R"("body": ")" + body + "\"}\n";
+  }
+  WriteFile(root_ + "/big.jsonl", lines);
+  ASSERT_EQ(Run({root_}).exit_code, 0);
+  const std::string args = "--db " + db_ + " " + root_;
+
+  testing::CommandResult r = RunWithFileSizeLimit("--full " + args, 64);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(
+      r.err.find("pundit: error: cannot write the index in " + db_ + ": "),
+      std::string::npos)
+      << r.err;
+  EXPECT_EQ(ReadFile(db_ + "/CURRENT"), "gen-000001\n");
+  EXPECT_FALSE(fs::exists(db_ + "/gen-000002"));
+  EXPECT_EQ(Open().get_doccount(), 305u);
+
+  WriteFile(root_ + "/big.jsonl", lines + Line("late", "Late") + "\n");
+  Bump(root_ + "/big.jsonl");
+  r = RunWithFileSizeLimit(args, 64);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(Open().get_doccount(), 305u);
+
+  r = Run({root_});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("indexed 1, updated 0, deleted 0, ")) << r.out;
+  EXPECT_EQ(Open().get_doccount(), 306u);
+}
+
+TEST_F(IndexCommandTest, JsonSummaryAndFullFlag) {
+  testing::CommandResult r = Run({"--json", root_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["indexed"], 5);
+  EXPECT_TRUE(j["errors"].empty());
+  r = Run({"--full", "--json", root_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["unchanged"], 5);
+  EXPECT_EQ(ReadFile(db_ + "/CURRENT"), "gen-000002\n");
+}
+
+}  // namespace
+}  // namespace pundit
