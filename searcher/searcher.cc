@@ -1,0 +1,801 @@
+#include "searcher/searcher.h"
+
+#include <sys/stat.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <thread>
+#include <utility>
+
+#include "core/analyzer.h"
+#include "core/document.h"
+#include "core/schema.h"
+#include "core/store.h"
+#include "searcher/highlight.h"
+#include "searcher/query.h"
+#include "searcher/snapshot.h"
+#include "searcher/spelling.h"
+
+namespace pundit {
+namespace {
+
+// BM25 parameters. k1 = 1.2 and b = 0.75 are the values BM25 was tuned with
+// on news text (Robertson et al., TREC) and Xapian's defaults: term
+// frequency saturates after a few occurrences, and a long article is
+// penalised for length, though not fully (b < 1), since long opinion pieces
+// are not just verbose. k2 = 0 (no query-length correction) and k3 = 1
+// (a word repeated in the query counts once more, not linearly). A document
+// length below half the average is treated as half the average
+// (min_normlen = 0.5), so that very short items do not outrank articles.
+constexpr double kBm25K1 = 1.2;
+constexpr double kBm25K2 = 0.0;
+constexpr double kBm25K3 = 1.0;
+constexpr double kBm25B = 0.75;
+constexpr double kBm25MinNormLen = 0.5;
+
+constexpr size_t kSnippetChars = 300;
+constexpr size_t kSnippetFragments = 3;
+// More months than this in the match set and the timeline counts years.
+constexpr int kTimelineMaxMonths = 120;
+// Reopen-and-retry attempts when the index changes under a request.
+constexpr int kMaxAttempts = 10;
+// Related: expansion terms taken from the article, and the share of
+// documents above which a term is too common to say what it is about.
+constexpr Xapian::termcount kRelatedTerms = 40;
+constexpr double kRelatedMaxTermShare = 0.1;
+
+Xapian::BM25Weight MakeBm25() {
+  return Xapian::BM25Weight(kBm25K1, kBm25K2, kBm25K3, kBm25B, kBm25MinNormLen);
+}
+
+// Collects the ids of every document the query matches and accepts none, so
+// that Xapian keeps no result heap and checks every candidate.
+class CollectDecider : public Xapian::MatchDecider {
+ public:
+  bool operator()(const Xapian::Document& doc) const override {
+    ids.push_back(doc.get_docid());
+    return false;
+  }
+  mutable std::vector<uint32_t> ids;
+};
+
+// Accepts unprefixed words that can say what an article is about.
+class RelatedTermDecider : public Xapian::ExpandDecider {
+ public:
+  RelatedTermDecider(const Xapian::Database& db, Xapian::doccount max_freq)
+      : db_(db), max_freq_(max_freq) {}
+  bool operator()(const std::string& term) const override {
+    if (term.size() < 3) return false;
+    unsigned char c = static_cast<unsigned char>(term[0]);
+    if (c >= 'A' && c <= 'Z') return false;  // a prefixed term
+    if (std::all_of(term.begin(), term.end(),
+                    [](char ch) { return ch >= '0' && ch <= '9'; })) {
+      return false;
+    }
+    return db_.get_termfreq(term) <= max_freq_;
+  }
+
+ private:
+  const Xapian::Database& db_;
+  Xapian::doccount max_freq_;
+};
+
+std::string ShowDate(uint32_t d) {
+  if (d == 0) return "";
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04u-%02u-%02u", d / 10000, d / 100 % 100,
+                d % 100);
+  return buf;
+}
+
+bool IsIsoDate(const std::string& s) {
+  return s.size() == 10 && query::DateBound(s, false).has_value();
+}
+
+std::string FacetNames() {
+  std::string out;
+  size_t n = std::size(schema::kFacets);
+  for (size_t i = 0; i < n; ++i) {
+    if (i) out += i + 1 == n ? " or " : ", ";
+    out += schema::kFacets[i].name;
+  }
+  return out;
+}
+
+// Title and body only: two copies of one article under different ids or
+// sources have the same.
+std::string TitleBodyHash(const Article& a) {
+  std::string text = a.title;
+  for (const Block& b : a.body) {
+    text += '\x1f';
+    text += b.text;
+  }
+  return schema::HashHex(text);
+}
+
+// The paragraphs a snippet may come from: the lede, then the body.
+std::vector<std::string_view> SnippetParagraphs(const Article& a) {
+  std::vector<std::string_view> out;
+  if (!a.lede.empty()) out.push_back(a.lede);
+  for (const Block& b : a.body) out.push_back(b.text);
+  return out;
+}
+
+// The lede, or else the first paragraph, escaped and cut.
+std::string LedeSnippet(const Article& a) {
+  if (!a.lede.empty()) return EscapedPrefix(a.lede, kSnippetChars);
+  for (const Block& b : a.body) {
+    if (b.kind == Block::Kind::kParagraph && !b.text.empty()) {
+      return EscapedPrefix(b.text, kSnippetChars);
+    }
+  }
+  return "";
+}
+
+Hit HitFromArticle(const Article& a) {
+  Hit h;
+  h.id = a.id;
+  h.title = a.title;
+  h.title_html = EscapeHtml(a.title);
+  h.authors = a.authors;
+  h.date = a.date;
+  h.regions = a.regions;
+  h.themes = a.themes;
+  h.source = a.source;
+  h.url = a.url;
+  return h;
+}
+
+// One facet's selected values, resolved against the snapshot.
+struct Selection {
+  const FacetIndex* facet = nullptr;
+  std::vector<std::string> shown;  // the values to list as selected
+  std::vector<int> ids;            // their value ids (-1: no such value)
+  Bitmap docs;                     // documents carrying any of them
+  Xapian::Query query;             // the same as a boolean filter
+};
+
+}  // namespace
+
+struct Searcher::Impl {
+  SearcherOptions options;
+  Xapian::Database db;
+  std::string generation_path;
+  struct stat current_stat {};
+  bool have_stat = false;
+  std::shared_ptr<const Snapshot> snap;
+  Analyzer analyzer;
+  SentenceBreaker breaker;
+
+  std::string CurrentPath() const { return options.db_dir + "/CURRENT"; }
+
+  // Opens the live generation afresh.
+  Status Reopen() {
+    struct stat st {};
+    bool have = ::stat(CurrentPath().c_str(), &st) == 0;
+    Result<std::string> gen = store::LiveGenerationPath(options.db_dir);
+    if (!gen.ok()) return gen.status();
+    Result<Xapian::Database> opened = store::OpenForReading(options.db_dir);
+    if (!opened.ok()) return opened.status();
+    db = std::move(opened.value());
+    generation_path = gen.value();
+    current_stat = st;
+    have_stat = have;
+    snap = Snapshot::Get(db, analyzer);
+    return Status::Ok();
+  }
+
+  // Cheap freshness check before each call: a changed CURRENT means a swap
+  // to a new generation; otherwise reopen() picks up new commits.
+  Status Refresh() {
+    struct stat st {};
+    bool have = ::stat(CurrentPath().c_str(), &st) == 0;
+    bool swapped = !have || !have_stat || st.st_ino != current_stat.st_ino ||
+                   st.st_mtim.tv_sec != current_stat.st_mtim.tv_sec ||
+                   st.st_mtim.tv_nsec != current_stat.st_mtim.tv_nsec ||
+                   st.st_size != current_stat.st_size;
+    if (swapped) return Reopen();
+    db.reopen();
+    if (!snap || snap->key() != Snapshot::KeyOf(db)) {
+      snap = Snapshot::Get(db, analyzer);
+    }
+    return Status::Ok();
+  }
+
+  // Runs `f` on a fresh view of the index, reopening and retrying when a
+  // concurrent commit or swap invalidates what it reads.
+  template <typename T, typename F>
+  Result<T> Run(const char* what, F&& f) {
+    Status last;
+    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+      if (attempt > 1) {
+        // A writer committing faster than this request reads: let it get
+        // ahead a little (1, 2, 4 ... 32 ms; about 0.2 s in all).
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(1 << std::min(attempt - 2, 5)));
+      }
+      try {
+        // reopen() is enough after a commit; a fresh open every third try
+        // recovers from anything else.
+        Status s = attempt % 3 == 2 ? Reopen() : Refresh();
+        if (!s.ok()) return s;
+        return f();
+      } catch (const Xapian::DatabaseError&) {
+        // DatabaseModifiedError (a commit overwrote what this revision
+        // reads), DatabaseOpeningError (a swap removed the generation):
+        // reopen the live index and try again.
+        last = FromCurrentException(what);
+      } catch (...) {
+        return FromCurrentException(what);
+      }
+    }
+    return last;
+  }
+
+  std::optional<Xapian::docid> FindDoc(const std::string& id) {
+    std::string term = schema::IdTerm(id);
+    auto p = db.postlist_begin(term);
+    if (p == db.postlist_end(term)) return std::nullopt;
+    return *p;
+  }
+
+  Result<Article> ReadArticle(Xapian::docid did) {
+    return ArticleFromData(db.get_document(did).get_data());
+  }
+
+  query::FacetResolver Resolver() {
+    return [this](std::string_view facet, std::string_view value) {
+      std::vector<std::string> out;
+      const FacetIndex* f = snap->Facet(facet);
+      if (!f) return out;
+      for (uint32_t v : f->Resolve(analyzer.FoldKey(value))) {
+        out.push_back(f->values[v]);
+      }
+      return out;
+    };
+  }
+
+  query::PrefixExpander Expander() {
+    return [this](const std::string& prefix, size_t limit) {
+      std::vector<std::pair<Xapian::doccount, std::string>> found;
+      for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix);
+           ++t) {
+        found.emplace_back(t.get_termfreq(), *t);
+      }
+      size_t n = std::min(limit, found.size());
+      std::partial_sort(
+          found.begin(), found.begin() + n, found.end(),
+          [](const auto& a, const auto& b) { return a.first > b.first; });
+      std::vector<std::string> terms;
+      for (size_t i = 0; i < n; ++i)
+        terms.push_back(std::move(found[i].second));
+      return terms;
+    };
+  }
+
+  query::Compiled Compile(const std::string& q, DefaultOp op) {
+    return query::ParseAndCompile(q, op, analyzer, Resolver(), Expander());
+  }
+
+  // Units weighted by idf, so that rare words choose the snippet.
+  Highlighter MakeHighlighter(const query::Compiled& c) {
+    std::vector<query::HighlightUnit> units = c.units;
+    double n = std::max<double>(1, db.get_doccount());
+    for (auto& u : units) {
+      double tf =
+          u.weight_term.empty() ? n / 10 : db.get_termfreq(u.weight_term);
+      u.weight = std::max(0.05, std::log((n + 1) / (tf + 0.5)));
+    }
+    return Highlighter(analyzer, breaker, std::move(units));
+  }
+
+  Bitmap MatchSet(const Xapian::Query& q) {
+    if (q.empty()) return snap->all();
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    CollectDecider collect;
+    collect.ids.reserve(1024);
+    Xapian::doccount n = std::max<Xapian::doccount>(1, db.get_doccount());
+    enquire.get_mset(0, n, n, nullptr, &collect);
+    return Bitmap(collect.ids);
+  }
+
+  Result<SearchResponse> DoSearch(const SearchRequest& request);
+  std::optional<std::string> DidYouMean(const SearchRequest& request,
+                                        const query::Compiled& c, long total);
+};
+
+Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Searcher::~Searcher() = default;
+
+Result<std::unique_ptr<Searcher>> Searcher::Open(
+    const SearcherOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  Status s;
+  try {
+    s = impl->Reopen();
+  } catch (...) {
+    s = FromCurrentException("opening " + options.db_dir);
+  }
+  if (!s.ok()) return s;
+  return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
+}
+
+Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
+  if (request.page < 1) {
+    return Status::InvalidArgument("page must be 1 or more, got " +
+                                   std::to_string(request.page));
+  }
+  if (request.per_page < 1 || request.per_page > kMaxPerPage) {
+    return Status::InvalidArgument("per_page must be between 1 and " +
+                                   std::to_string(kMaxPerPage) + ", got " +
+                                   std::to_string(request.per_page));
+  }
+  if (request.facet_limit < 0 || request.facet_limit > kMaxFacetLimit) {
+    return Status::InvalidArgument("facet_limit must be between 0 and " +
+                                   std::to_string(kMaxFacetLimit) + ", got " +
+                                   std::to_string(request.facet_limit));
+  }
+  if (request.q.size() > kMaxQueryLength) {
+    return Status::InvalidArgument(
+        "q is " + std::to_string(request.q.size()) +
+        " bytes long; the longest query allowed is " +
+        std::to_string(kMaxQueryLength) + " bytes");
+  }
+  for (const auto& [name, value] :
+       {std::pair<const char*, const std::string&>{"from", request.from},
+        {"to", request.to}}) {
+    if (!value.empty() && !IsIsoDate(value)) {
+      return Status::InvalidArgument(std::string(name) +
+                                     " must be a date YYYY-MM-DD, got \"" +
+                                     value + "\"");
+    }
+  }
+  if (!request.from.empty() && !request.to.empty() &&
+      request.from > request.to) {
+    return Status::InvalidArgument("from (" + request.from + ") is after to (" +
+                                   request.to + ")");
+  }
+  for (const auto& [name, values] : request.filters) {
+    bool known =
+        std::any_of(std::begin(schema::kFacets), std::end(schema::kFacets),
+                    [&](const auto& def) { return def.name == name; });
+    if (!known) {
+      return Status::InvalidArgument("unknown facet \"" + name + "\": use " +
+                                     FacetNames());
+    }
+    if (name == "year") {
+      for (const std::string& y : values) {
+        bool ok = y.size() == 4 && std::all_of(y.begin(), y.end(), [](char c) {
+                    return c >= '0' && c <= '9';
+                  });
+        if (!ok) {
+          return Status::InvalidArgument(
+              "year must be a 4-digit year such as 2019, got \"" + y + "\"");
+        }
+      }
+    }
+  }
+  return impl_->Run<SearchResponse>("searching",
+                                    [&] { return impl_->DoSearch(request); });
+}
+
+Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
+  auto started = std::chrono::steady_clock::now();
+  const Snapshot& s = *snap;
+  SearchResponse resp;
+  resp.q = request.q;
+  resp.page = request.page;
+  resp.per_page = request.per_page;
+
+  query::Compiled c = Compile(request.q, request.op);
+  resp.interpreted = c.interpreted;
+  resp.notice = c.notice;
+
+  // Facet selections, in schema::kFacets order.
+  std::vector<Selection> selections;
+  for (const auto& def : schema::kFacets) {
+    auto it = request.filters.find(std::string(def.name));
+    if (it == request.filters.end() || it->second.empty()) continue;
+    Selection sel;
+    sel.facet = s.Facet(def.name);
+    std::vector<Xapian::Query> terms;
+    std::set<int> seen;
+    for (const std::string& raw : it->second) {
+      std::vector<int> ids;
+      if (auto e = sel.facet->ids.find(raw); e != sel.facet->ids.end()) {
+        ids.push_back(static_cast<int>(e->second));
+      } else {
+        // Same value but for case or accents ("andrew korybko").
+        std::string key = analyzer.FoldKey(raw);
+        for (size_t v = 0; v < sel.facet->keys.size(); ++v) {
+          if (!key.empty() && sel.facet->keys[v] == key) {
+            ids.push_back(static_cast<int>(v));
+          }
+        }
+      }
+      if (ids.empty()) {
+        sel.shown.push_back(raw);
+        sel.ids.push_back(-1);
+        continue;
+      }
+      for (int v : ids) {
+        if (!seen.insert(v).second) continue;
+        sel.shown.push_back(sel.facet->values[v]);
+        sel.ids.push_back(v);
+        sel.docs.Or(sel.facet->docs[v]);
+        terms.emplace_back(schema::FacetTerm(def.prefix, sel.facet->values[v]));
+      }
+    }
+    sel.query = terms.empty() ? Xapian::Query::MatchNothing
+                              : Xapian::Query(Xapian::Query::OP_OR,
+                                              terms.begin(), terms.end());
+    selections.push_back(std::move(sel));
+  }
+
+  // Date range.
+  std::optional<Bitmap> dated;
+  Xapian::Query date_query;
+  if (!request.from.empty() || !request.to.empty()) {
+    std::string lo =
+        request.from.empty() ? "" : *query::DateBound(request.from, false);
+    std::string hi =
+        request.to.empty() ? "" : *query::DateBound(request.to, true);
+    dated = s.DateRange(lo.empty() ? 0 : std::stoul(lo),
+                        hi.empty() ? 0 : std::stoul(hi));
+    if (!lo.empty() && !hi.empty()) {
+      date_query = Xapian::Query(Xapian::Query::OP_VALUE_RANGE,
+                                 schema::kDateValue, lo, hi);
+    } else if (!lo.empty()) {
+      date_query =
+          Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kDateValue, lo);
+    } else {
+      date_query =
+          Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kDateValue, hi);
+    }
+  }
+
+  // The text match set, then under every filter.
+  Bitmap match = MatchSet(c.query);
+  Bitmap filtered = match;
+  if (dated) filtered.And(*dated);
+  for (const Selection& sel : selections) filtered.And(sel.docs);
+  resp.total = static_cast<long>(filtered.Cardinality());
+
+  if (request.want_facets) {
+    for (const auto& def : schema::kFacets) {
+      const FacetIndex& f = *s.Facet(def.name);
+      const Selection* own = nullptr;
+      for (const Selection& sel : selections) {
+        if (sel.facet == &f) own = &sel;
+      }
+      // Every filter but this facet's own (disjunctive facets).
+      std::optional<Bitmap> base_storage;
+      const Bitmap* base = &filtered;
+      if (own) {
+        base_storage.emplace(match);
+        if (dated) base_storage->And(*dated);
+        for (const Selection& sel : selections) {
+          if (&sel != own) base_storage->And(sel.docs);
+        }
+        base = &*base_storage;
+      }
+      std::vector<uint32_t> counts = f.Count(*base);
+      std::vector<uint32_t> order;
+      for (uint32_t v = 0; v < counts.size(); ++v) {
+        if (counts[v] > 0) order.push_back(v);
+      }
+      auto by_count = [&](uint32_t a, uint32_t b) {
+        return counts[a] != counts[b] ? counts[a] > counts[b]
+                                      : f.values[a] < f.values[b];
+      };
+      size_t limit = static_cast<size_t>(request.facet_limit);
+      if (order.size() > limit) {
+        std::partial_sort(order.begin(), order.begin() + limit, order.end(),
+                          by_count);
+        order.resize(limit);
+      } else {
+        std::sort(order.begin(), order.end(), by_count);
+      }
+      std::vector<FacetValue> values;
+      for (uint32_t v : order)
+        values.push_back({f.values[v], counts[v], false});
+      if (own) {
+        for (size_t i = 0; i < own->shown.size(); ++i) {
+          auto it = std::find_if(
+              values.begin(), values.end(),
+              [&](const FacetValue& fv) { return fv.value == own->shown[i]; });
+          if (it != values.end()) {
+            it->selected = true;
+          } else {
+            long n = own->ids[i] >= 0 ? counts[own->ids[i]] : 0;
+            values.push_back({own->shown[i], n, true});
+          }
+        }
+      }
+      resp.facets.emplace_back(std::string(def.name), std::move(values));
+    }
+
+    // Timeline: months between the first and last month with a match, or
+    // years when that spans more than kTimelineMaxMonths.
+    const FacetIndex& months = s.months();
+    std::vector<uint32_t> counts = months.Count(filtered);
+    std::map<int, long> by_month;  // yyyymm -> count
+    for (size_t v = 0; v < counts.size(); ++v) {
+      if (counts[v] > 0) by_month[std::stoi(months.values[v])] += counts[v];
+    }
+    if (!by_month.empty()) {
+      int first = by_month.begin()->first, last = by_month.rbegin()->first;
+      int span =
+          (last / 100 - first / 100) * 12 + (last % 100 - first % 100) + 1;
+      char buf[16];
+      if (span > kTimelineMaxMonths) {
+        resp.timeline_unit = "year";
+        std::map<int, long> by_year;
+        for (const auto& [m, n] : by_month) by_year[m / 100] += n;
+        for (int y = first / 100; y <= last / 100; ++y) {
+          std::snprintf(buf, sizeof buf, "%04d", y);
+          auto it = by_year.find(y);
+          resp.timeline.push_back({buf, it == by_year.end() ? 0 : it->second});
+        }
+      } else {
+        resp.timeline_unit = "month";
+        for (int m = first; m <= last; m = m % 100 == 12 ? m + 89 : m + 1) {
+          std::snprintf(buf, sizeof buf, "%04d-%02d", m / 100, m % 100);
+          auto it = by_month.find(m);
+          resp.timeline.push_back({buf, it == by_month.end() ? 0 : it->second});
+        }
+      }
+    } else {
+      resp.timeline_unit = "month";
+    }
+  }
+
+  // The ranked page.
+  uint64_t offset = static_cast<uint64_t>(request.page - 1) *
+                    static_cast<uint64_t>(request.per_page);
+  if (offset < static_cast<uint64_t>(resp.total)) {
+    Xapian::Query q = c.query.empty() ? Xapian::Query::MatchAll : c.query;
+    for (const Selection& sel : selections) {
+      q = Xapian::Query(Xapian::Query::OP_FILTER, q, sel.query);
+    }
+    if (!date_query.empty())
+      q = Xapian::Query(Xapian::Query::OP_FILTER, q, date_query);
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q);
+    enquire.set_weighting_scheme(MakeBm25());
+    // Without words to rank by, relevance means nothing: show the newest.
+    SortOrder sort = request.sort;
+    if (sort == SortOrder::kRelevance && !c.has_text) sort = SortOrder::kNewest;
+    Xapian::MultiValueKeyMaker oldest_first;
+    if (sort == SortOrder::kNewest) {
+      // Undated articles ("" sorts lowest) come last.
+      enquire.set_sort_by_value_then_relevance(schema::kDateValue, true);
+    } else if (sort == SortOrder::kOldest) {
+      oldest_first.add_value(schema::kDateValue, false, "99999999");
+      enquire.set_sort_by_key_then_relevance(&oldest_first, false);
+    }
+    Xapian::MSet mset =
+        enquire.get_mset(static_cast<Xapian::doccount>(offset),
+                         static_cast<Xapian::doccount>(request.per_page));
+    std::optional<Highlighter> highlighter;
+    if (request.want_snippets) highlighter.emplace(MakeHighlighter(c));
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Result<Article> a = ArticleFromData(it.get_document().get_data());
+      if (!a.ok()) return a.status();
+      Hit h = HitFromArticle(*a);
+      h.score = it.get_weight();
+      if (highlighter) {
+        if (!highlighter->empty()) {
+          h.title_html = highlighter->Mark(a->title);
+          h.snippets = highlighter->Snippets(SnippetParagraphs(*a),
+                                             kSnippetFragments, kSnippetChars);
+        }
+        if (h.snippets.empty()) {
+          std::string lede = LedeSnippet(*a);
+          if (!lede.empty()) h.snippets.push_back(std::move(lede));
+        }
+      }
+      resp.hits.push_back(std::move(h));
+    }
+  }
+
+  resp.corrected = DidYouMean(request, c, resp.total);
+  resp.took_ms = std::chrono::duration<double, std::milli>(
+                     std::chrono::steady_clock::now() - started)
+                     .count();
+  return resp;
+}
+
+std::optional<std::string> Searcher::Impl::DidYouMean(
+    const SearchRequest& request, const query::Compiled& c, long total) {
+  std::vector<query::WordRef> words = c.words;
+  std::sort(words.begin(), words.end(),
+            [](const auto& a, const auto& b) { return a.begin > b.begin; });
+  std::string corrected = request.q;
+  bool any = false;
+  for (const query::WordRef& w : words) {
+    Xapian::doccount tf = db.get_termfreq(w.term);
+    // Unknown words always; a word in a single article only when the
+    // results are thin and a far more common spelling exists.
+    if (tf > 1 || (tf == 1 && total >= request.per_page)) continue;
+    std::optional<std::string> better = SuggestSpelling(w.term, tf, *snap, db);
+    if (!better) continue;
+    corrected.replace(w.begin, w.end - w.begin, *better);
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  return corrected;
+}
+
+Result<ArticleView> Searcher::GetArticle(const std::string& id,
+                                         const std::string& q) {
+  if (q.size() > kMaxQueryLength) {
+    return Status::InvalidArgument(
+        "q is " + std::to_string(q.size()) +
+        " bytes long; the longest query allowed is " +
+        std::to_string(kMaxQueryLength) + " bytes");
+  }
+  return impl_->Run<ArticleView>(
+      "reading article", [&]() -> Result<ArticleView> {
+        std::optional<Xapian::docid> did = impl_->FindDoc(id);
+        if (!did) return Status::NotFound("no article with id \"" + id + "\"");
+        Result<Article> a = impl_->ReadArticle(*did);
+        if (!a.ok()) return a.status();
+        query::Compiled c = impl_->Compile(q, DefaultOp::kAnd);
+        Highlighter h = impl_->MakeHighlighter(c);
+        ArticleView v;
+        v.title_html = h.Mark(a->title);
+        v.lede_html = h.Mark(a->lede);
+        v.bio_html = EscapeHtml(a->bio);
+        for (const Block& b : a->body) {
+          v.body_html.emplace_back(b.kind == Block::Kind::kHeading,
+                                   h.Mark(b.text, &v.match_count));
+        }
+        v.article = std::move(a.value());
+        return v;
+      });
+}
+
+Result<std::vector<Hit>> Searcher::Related(const std::string& id, int limit) {
+  if (limit < 1 || limit > kMaxPerPage) {
+    return Status::InvalidArgument("limit must be between 1 and " +
+                                   std::to_string(kMaxPerPage) + ", got " +
+                                   std::to_string(limit));
+  }
+  return impl_->Run<std::vector<Hit>>(
+      "finding related articles", [&]() -> Result<std::vector<Hit>> {
+        Xapian::Database& db = impl_->db;
+        std::optional<Xapian::docid> did = impl_->FindDoc(id);
+        if (!did) return Status::NotFound("no article with id \"" + id + "\"");
+        Xapian::Document self = db.get_document(*did);
+        Result<Article> article = ArticleFromData(self.get_data());
+        if (!article.ok()) return article.status();
+        std::string self_hash = self.get_value(schema::kContentHash);
+        std::set<std::string> seen = {TitleBodyHash(*article)};
+
+        Xapian::Enquire enquire(db);
+        enquire.set_query(Xapian::Query(schema::IdTerm(id)));
+        Xapian::RSet rset;
+        rset.add_document(*did);
+        auto max_freq = static_cast<Xapian::doccount>(
+            std::max(5.0, std::ceil(kRelatedMaxTermShare * db.get_doccount())));
+        RelatedTermDecider decider(db, max_freq);
+        Xapian::ESet eset = enquire.get_eset(kRelatedTerms, rset, &decider);
+        std::vector<Hit> hits;
+        if (eset.empty()) return hits;
+        std::vector<Xapian::Query> terms;
+        double top = std::max(1e-9, eset.begin().get_weight());
+        for (auto t = eset.begin(); t != eset.end(); ++t) {
+          terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*t),
+                             t.get_weight() / top);
+        }
+        Xapian::Query q(
+            Xapian::Query::OP_AND_NOT,
+            Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+            Xapian::Query(schema::IdTerm(id)));
+        enquire.set_query(q);
+        enquire.set_weighting_scheme(MakeBm25());
+        Xapian::MSet mset =
+            enquire.get_mset(0, static_cast<Xapian::doccount>(limit) + 20);
+        for (auto it = mset.begin();
+             it != mset.end() && hits.size() < static_cast<size_t>(limit);
+             ++it) {
+          if (*it == *did) continue;
+          Xapian::Document doc = it.get_document();
+          if (!self_hash.empty() &&
+              doc.get_value(schema::kContentHash) == self_hash)
+            continue;
+          Result<Article> a = ArticleFromData(doc.get_data());
+          if (!a.ok()) return a.status();
+          if (!seen.insert(TitleBodyHash(*a)).second) continue;  // a duplicate
+          Hit h = HitFromArticle(*a);
+          h.score = it.get_weight();
+          std::string lede = LedeSnippet(*a);
+          if (!lede.empty()) h.snippets.push_back(std::move(lede));
+          hits.push_back(std::move(h));
+        }
+        return hits;
+      });
+}
+
+Result<std::vector<FacetValue>> Searcher::FacetValues(const std::string& name,
+                                                      const std::string& prefix,
+                                                      int limit) {
+  bool known =
+      std::any_of(std::begin(schema::kFacets), std::end(schema::kFacets),
+                  [&](const auto& def) { return def.name == name; });
+  if (!known) {
+    return Status::InvalidArgument("unknown facet \"" + name + "\": use " +
+                                   FacetNames());
+  }
+  if (limit < 1 || limit > kMaxFacetLimit) {
+    return Status::InvalidArgument("limit must be between 1 and " +
+                                   std::to_string(kMaxFacetLimit) + ", got " +
+                                   std::to_string(limit));
+  }
+  return impl_->Run<std::vector<FacetValue>>(
+      "listing facet values", [&]() -> Result<std::vector<FacetValue>> {
+        const FacetIndex& f = *impl_->snap->Facet(name);
+        std::string key = impl_->analyzer.FoldKey(prefix);
+        std::vector<FacetValue> out;
+        for (size_t v = 0; v < f.values.size(); ++v) {
+          const std::string& k = f.keys[v];
+          bool match = key.empty();
+          for (size_t pos = k.find(key); !match && pos != std::string::npos;
+               pos = k.find(key, pos + 1)) {
+            match = pos == 0 || k[pos - 1] == ' ';
+          }
+          if (match)
+            out.push_back({f.values[v],
+                           static_cast<long>(f.docs[v].Cardinality()), false});
+        }
+        std::sort(out.begin(), out.end(),
+                  [](const FacetValue& a, const FacetValue& b) {
+                    return a.count != b.count ? a.count > b.count
+                                              : a.value < b.value;
+                  });
+        if (out.size() > static_cast<size_t>(limit)) out.resize(limit);
+        return out;
+      });
+}
+
+Result<IndexStats> Searcher::Stats() {
+  return impl_->Run<IndexStats>(
+      "reading index statistics", [&]() -> Result<IndexStats> {
+        const Snapshot& s = *impl_->snap;
+        IndexStats st;
+        st.articles = static_cast<long>(impl_->db.get_doccount());
+        st.first_date = ShowDate(s.min_date());
+        st.last_date = ShowDate(s.max_date());
+        for (const FacetIndex& f : s.facets()) {
+          st.facet_cardinality[f.name] = static_cast<long>(f.values.size());
+        }
+        std::error_code ec;
+        namespace fs = std::filesystem;
+        for (auto it =
+                 fs::recursive_directory_iterator(impl_->generation_path, ec);
+             !ec && it != fs::recursive_directory_iterator();
+             it.increment(ec)) {
+          std::error_code size_ec;
+          if (it->is_regular_file(size_ec)) {
+            auto size = it->file_size(size_ec);
+            if (!size_ec) st.index_bytes += static_cast<long long>(size);
+          }
+        }
+        st.last_indexed =
+            impl_->db.get_metadata(std::string(schema::kLastIndexedKey));
+        st.generation = fs::path(impl_->generation_path).filename().string();
+        return st;
+      });
+}
+
+}  // namespace pundit

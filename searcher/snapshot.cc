@@ -1,0 +1,210 @@
+#include "searcher/snapshot.h"
+
+#include <algorithm>
+
+#include "core/schema.h"
+
+namespace pundit {
+namespace {
+
+// Snapshots alive in this process, by KeyOf(); entries expire with their
+// last user.
+std::mutex& CacheMutex() {
+  static std::mutex mu;
+  return mu;
+}
+std::map<std::string, std::weak_ptr<const Snapshot>>& Cache() {
+  static auto* cache = new std::map<std::string, std::weak_ptr<const Snapshot>>;
+  return *cache;
+}
+
+bool AllDigits(std::string_view s, size_t n) {
+  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) {
+           return c >= '0' && c <= '9';
+         });
+}
+
+uint32_t ParseDate(const std::string& v) {
+  if (!AllDigits(v, 8)) return 0;
+  return static_cast<uint32_t>(std::stoul(v));
+}
+
+// Reads every term with `prefix` (and a value accepted by `keep`) into a
+// FacetIndex.
+template <typename Keep>
+FacetIndex ReadFacet(Xapian::Database& db, std::string_view name,
+                     std::string_view prefix, Xapian::docid lastdocid,
+                     Analyzer& analyzer, Keep keep) {
+  FacetIndex f;
+  f.name = std::string(name);
+  f.prefix = std::string(prefix);
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;  // (docid, value id)
+  std::vector<uint32_t> ids;
+  for (auto t = db.allterms_begin(f.prefix); t != db.allterms_end(f.prefix);
+       ++t) {
+    std::string term = *t;
+    std::string value = term.substr(f.prefix.size());
+    if (value.empty() || !keep(value)) continue;
+    auto id = static_cast<uint32_t>(f.values.size());
+    ids.clear();
+    for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+      ids.push_back(*p);
+      pairs.emplace_back(*p, id);
+    }
+    f.ids.emplace(value, id);
+    f.keys.push_back(analyzer.FoldKey(value));
+    f.values.push_back(std::move(value));
+    f.docs.emplace_back(ids);
+  }
+  // Counting sort of the (docid, value) pairs into the forward index.
+  f.offsets.assign(static_cast<size_t>(lastdocid) + 2, 0);
+  for (const auto& [doc, v] : pairs) ++f.offsets[doc + 1];
+  for (size_t i = 1; i < f.offsets.size(); ++i)
+    f.offsets[i] += f.offsets[i - 1];
+  f.value_ids.resize(pairs.size());
+  std::vector<uint32_t> fill(f.offsets.begin(), f.offsets.end() - 1);
+  for (const auto& [doc, v] : pairs) f.value_ids[fill[doc]++] = v;
+  return f;
+}
+
+}  // namespace
+
+std::vector<uint32_t> FacetIndex::Count(const Bitmap& base) const {
+  std::vector<uint32_t> counts(values.size(), 0);
+  if (values.empty()) return counts;
+  uint64_t n = base.Cardinality();
+  if (n == 0) return counts;
+  // Walking costs about one step per document; an intersection a few dozen
+  // steps per value for the small bitmaps most values have.
+  if (n <= values.size() * 32) {
+    const uint32_t limit = static_cast<uint32_t>(offsets.size() - 1);
+    base.ForEach([&](uint32_t d) {
+      if (d >= limit) return;
+      for (uint32_t i = offsets[d]; i < offsets[d + 1]; ++i)
+        ++counts[value_ids[i]];
+    });
+  } else {
+    for (size_t v = 0; v < values.size(); ++v) {
+      counts[v] = static_cast<uint32_t>(base.AndCardinality(docs[v]));
+    }
+  }
+  return counts;
+}
+
+std::vector<uint32_t> FacetIndex::Resolve(std::string_view key) const {
+  std::vector<uint32_t> exact, partial;
+  if (key.empty()) return exact;
+  for (size_t v = 0; v < keys.size(); ++v) {
+    const std::string& k = keys[v];
+    if (k == key) {
+      exact.push_back(static_cast<uint32_t>(v));
+      continue;
+    }
+    for (size_t pos = k.find(key); pos != std::string::npos;
+         pos = k.find(key, pos + 1)) {
+      bool starts = pos == 0 || k[pos - 1] == ' ';
+      bool ends = pos + key.size() == k.size() || k[pos + key.size()] == ' ';
+      if (starts && ends) {
+        partial.push_back(static_cast<uint32_t>(v));
+        break;
+      }
+    }
+  }
+  return exact.empty() ? partial : exact;
+}
+
+std::string Snapshot::KeyOf(Xapian::Database& db) {
+  return db.get_uuid() + "@" + std::to_string(db.get_revision());
+}
+
+std::shared_ptr<const Snapshot> Snapshot::Get(Xapian::Database& db,
+                                              Analyzer& analyzer) {
+  std::string key = KeyOf(db);
+  // Built under the lock: other threads wanting the same revision would
+  // only wait for it anyway.
+  std::lock_guard<std::mutex> lock(CacheMutex());
+  auto& cache = Cache();
+  if (auto it = cache.find(key); it != cache.end()) {
+    if (auto snap = it->second.lock()) return snap;
+  }
+  std::shared_ptr<Snapshot> snap(new Snapshot());
+  snap->key_ = key;
+  snap->Build(db, analyzer);
+  for (auto it = cache.begin(); it != cache.end();) {
+    it = it->second.expired() ? cache.erase(it) : std::next(it);
+  }
+  cache[key] = snap;
+  return snap;
+}
+
+void Snapshot::Build(Xapian::Database& db, Analyzer& analyzer) {
+  doccount_ = db.get_doccount();
+  Xapian::docid lastdocid = db.get_lastdocid();
+  std::vector<uint32_t> ids;
+  ids.reserve(doccount_);
+  for (auto p = db.postlist_begin(""); p != db.postlist_end(""); ++p) {
+    ids.push_back(*p);
+  }
+  all_ = Bitmap(ids);
+
+  dates_.assign(static_cast<size_t>(lastdocid) + 1, 0);
+  for (auto v = db.valuestream_begin(schema::kDateValue);
+       v != db.valuestream_end(schema::kDateValue); ++v) {
+    uint32_t d = ParseDate(*v);
+    Xapian::docid id = v.get_docid();
+    if (d == 0 || id > lastdocid) continue;
+    dates_[id] = d;
+    if (min_date_ == 0 || d < min_date_) min_date_ = d;
+    if (d > max_date_) max_date_ = d;
+  }
+
+  auto any = [](const std::string&) { return true; };
+  for (const auto& def : schema::kFacets) {
+    if (def.prefix == schema::kYearPrefix) {
+      facets_.push_back(
+          ReadFacet(db, def.name, def.prefix, lastdocid, analyzer,
+                    [](const std::string& v) { return AllDigits(v, 4); }));
+    } else {
+      facets_.push_back(
+          ReadFacet(db, def.name, def.prefix, lastdocid, analyzer, any));
+    }
+  }
+  months_ = ReadFacet(db, "month", schema::kMonthPrefix, lastdocid, analyzer,
+                      [](const std::string& v) { return AllDigits(v, 6); });
+}
+
+Bitmap Snapshot::DateRange(uint32_t lo, uint32_t hi) const {
+  std::vector<uint32_t> ids;
+  for (size_t id = 0; id < dates_.size(); ++id) {
+    uint32_t d = dates_[id];
+    if (d == 0 || (lo && d < lo) || (hi && d > hi)) continue;
+    ids.push_back(static_cast<uint32_t>(id));
+  }
+  return Bitmap(ids);
+}
+
+const FacetIndex* Snapshot::Facet(std::string_view name) const {
+  for (const FacetIndex& f : facets_) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const std::vector<std::pair<std::string, uint32_t>>>
+Snapshot::Vocabulary(Xapian::Database& db,
+                     const std::string& first_char) const {
+  std::lock_guard<std::mutex> lock(vocabulary_mu_);
+  auto& slot = vocabulary_[first_char];
+  if (slot) return slot;
+  auto words =
+      std::make_shared<std::vector<std::pair<std::string, uint32_t>>>();
+  for (auto t = db.allterms_begin(first_char); t != db.allterms_end(first_char);
+       ++t) {
+    Xapian::doccount tf = t.get_termfreq();
+    if (tf >= 2) words->emplace_back(*t, tf);
+  }
+  slot = std::move(words);
+  return slot;
+}
+
+}  // namespace pundit

@@ -1,0 +1,819 @@
+// End-to-end tests of the Searcher over a small real index on disk.
+//
+// Properties checked (the corpus of twelve tiny articles below is built in
+// a fresh temp dir for each test; expected values were counted by hand):
+// - each query operator and field scope finds exactly what it should, and
+//   exact forms rank above other forms of the same stem;
+// - total is exact and pagination walks every hit once;
+// - sort=newest/oldest order by date (undated articles last);
+// - facet counts are exact and disjunctive: with a theme selected, the other
+//   themes show what they would add; selected values are always listed,
+//   even with count 0; several values of one facet are ORed;
+// - the timeline counts months, or years when the matches span more than
+//   ten years, with empty buckets in between;
+// - snippets mark stemmed matches and escape the article text; without
+//   words the snippet is the lede;
+// - did-you-mean offers `cocoa` for `cocao` without replacing the results;
+// - related articles never include the article or an exact duplicate;
+// - GetArticle marks matches; Stats and FacetValues report the index;
+// - invalid requests are kInvalidArgument with a message naming the
+//   parameter;
+// - a Searcher sees a new commit and a swap to a new generation without
+//   error, and two Searchers never fail while a writer commits in a loop;
+// - over corpus/russia-astana-venezuela.md (when present): compromise finds
+//   it with `compromises` marked, its author and theme select it, and
+//   astana with region=Asia does not.
+#include "searcher/searcher.h"
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/analyzer.h"
+#include "core/document.h"
+#include "core/schema.h"
+#include "core/store.h"
+#include "indexer/indexer.h"
+#include "searcher/spelling.h"
+#include "tests/test_util.h"
+
+namespace pundit {
+namespace {
+
+Article Make(const std::string& id, const std::string& title,
+             std::vector<std::string> authors, const std::string& date,
+             std::vector<std::string> regions, std::vector<std::string> themes,
+             const std::string& source, const std::string& lede,
+             std::vector<std::string> paragraphs) {
+  Article a;
+  a.id = id;
+  a.title = title;
+  a.authors = std::move(authors);
+  a.date = date;
+  a.regions = std::move(regions);
+  a.themes = std::move(themes);
+  a.source = source;
+  a.lede = lede;
+  for (auto& p : paragraphs)
+    a.body.push_back({Block::Kind::kParagraph, std::move(p)});
+  a.path = "/corpus/" + id + ".md";
+  return a;
+}
+
+std::vector<Article> Corpus() {
+  std::vector<Article> c;
+  c.push_back(
+      Make("a01", "Venezuela crisis deepens", {"Andrew Korybko"}, "2019-01-15",
+           {"Latin America"}, {"Intelligence"}, "OneWorld", "Caracas is tense.",
+           {"The crisis in Venezuela deepened as Juan Guaidó declared himself "
+            "president. Both sides refused any compromise."}));
+  c.push_back(
+      Make("a02", "Astana talks on Syria", {"Andrew Korybko"}, "2019-02-10",
+           {"Asia", "Middle East"}, {"Diplomacy"}, "OneWorld", "",
+           {"Peace talks in Astana brought Russia, Turkey and Iran together. "
+            "The compromises reached were modest."}));
+  c.push_back(
+      Make("a03", "Cocoa prices in West Africa", {"Jane Smith"}, "2019-02-20",
+           {"Africa"}, {"Economy"}, "Global Research", "",
+           {"Cocoa farmers in Ghana face falling cocoa prices. The cocoa trade "
+            "is dominated by a few firms."}));
+  c.push_back(Make(
+      "a04", "Cocoa and chocolate", {"John Smith"}, "2019-03-05", {"Africa"},
+      {"Economy"}, "Global Research", "",
+      {"Chocolate makers buy cocoa from Ivory Coast. Oil is not involved."}));
+  c.push_back(Make(
+      "a05", "Oil and sanctions", {"Pepe Escobar"}, "2019-03-18",
+      {"Middle East"}, {"Economy", "Intelligence"}, "Asia Times", "",
+      {"Sanctions on Iranian oil hurt Europe. Gas pipelines were spared."}));
+  c.push_back(Make(
+      "a06", "Gas pipelines to Europe", {"Pepe Escobar"}, "2019-04-02",
+      {"Europe"}, {"Economy"}, "Asia Times", "",
+      {"Gas flows through new pipelines. The oil market reacted calmly."}));
+  c.push_back(Make("a07", "Economic integration of Afro-Eurasia",
+                   {"Andrew Korybko", "Pepe Escobar"}, "2019-04-20", {"Asia"},
+                   {"Economy"}, "OneWorld", "",
+                   {"The economy of Afro-Eurasia is becoming more integrated. "
+                    "Economists debate the economics of the Belt and Road."}));
+  c.push_back(Make(
+      "a08", "Russia and China near the border", {"Jane Smith"}, "2019-05-11",
+      {"Asia", "Europe"}, {"Diplomacy"}, "Global Research", "",
+      {"Russia signed a deal while China watched from across the border. "
+       "Russia and China agree on most issues."}));
+  c.push_back(
+      Make("a09", "Arctic interests", {"Mikhail Lebedev"}, "2019-06-01",
+           {"Europe"}, {"Security"}, "Strategic Culture", "",
+           {"Russia has many interests in the Arctic region, and the northern "
+            "sea route matters a great deal for shipping, energy exports, "
+            "military planning and fisheries, unlike China."}));
+  Article dup = c[1];  // an exact copy of a02 under another id
+  dup.id = "dup/a02";
+  dup.path = "/corpus/dup/a02.md";
+  c.push_back(dup);
+  c.push_back(Make("a11", "Old report on Venezuela", {"Eva Golinger"},
+                   "2005-07-01", {"Latin America"}, {"Intelligence"},
+                   "Venezuelanalysis", "",
+                   {"An early look at Venezuela and the coup attempt."}));
+  c.push_back(
+      Make("a12", "Undated note", {}, "", {}, {}, "", "",
+           {"A note with no date about <script>alert(1)</script> and cocoa."}));
+  return c;
+}
+
+// Writes `articles` as a new generation of `dir` and makes it live.
+std::string WriteGeneration(const std::string& dir,
+                            const std::vector<Article>& articles) {
+  std::filesystem::create_directories(dir);
+  std::string gen = store::NextGenerationName(dir);
+  {
+    Xapian::WritableDatabase db(dir + "/" + gen, Xapian::DB_CREATE_OR_OPEN);
+    Analyzer analyzer;
+    for (const Article& a : articles) {
+      db.replace_document(schema::IdTerm(a.id),
+                          BuildDocument(a, a.path, analyzer));
+    }
+    db.set_metadata(std::string(schema::kSchemaKey),
+                    std::to_string(schema::kSchemaVersion));
+    db.set_metadata(std::string(schema::kLastIndexedKey),
+                    "2024-01-02T03:04:05Z");
+    db.commit();
+  }
+  Status s = store::MakeLive(dir, gen);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return gen;
+}
+
+std::set<std::string> Ids(const SearchResponse& r) {
+  std::set<std::string> ids;
+  for (const Hit& h : r.hits) ids.insert(h.id);
+  return ids;
+}
+
+std::vector<std::string> IdList(const SearchResponse& r) {
+  std::vector<std::string> ids;
+  for (const Hit& h : r.hits) ids.push_back(h.id);
+  return ids;
+}
+
+class SearcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = tmp_.Sub("db");
+    generation_ = WriteGeneration(dir_, Corpus());
+    auto s = Searcher::Open({dir_});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    searcher_ = std::move(s.value());
+  }
+
+  SearchResponse Search(SearchRequest r) {
+    if (r.per_page == 10) r.per_page = 100;
+    auto res = searcher_->Search(r);
+    EXPECT_TRUE(res.ok()) << res.status().ToString();
+    return res.ok() ? res.value() : SearchResponse{};
+  }
+  SearchResponse Q(const std::string& q, DefaultOp op = DefaultOp::kAnd) {
+    SearchRequest r;
+    r.q = q;
+    r.op = op;
+    return Search(r);
+  }
+  static const std::vector<FacetValue>& Facet(const SearchResponse& r,
+                                              const std::string& name) {
+    for (const auto& [n, values] : r.facets) {
+      if (n == name) return values;
+    }
+    static const std::vector<FacetValue> kNone;
+    ADD_FAILURE() << "no facet " << name;
+    return kNone;
+  }
+  static long CountOf(const std::vector<FacetValue>& values,
+                      const std::string& v, bool* selected = nullptr) {
+    for (const FacetValue& fv : values) {
+      if (fv.value == v) {
+        if (selected) *selected = fv.selected;
+        return fv.count;
+      }
+    }
+    return -1;  // not listed
+  }
+
+  testing::TempDir tmp_;
+  std::string dir_, generation_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+using IdSet = std::set<std::string>;
+
+TEST_F(SearcherTest, EachOperatorFindsWhatItShould) {
+  struct {
+    std::string q;
+    IdSet expected;
+    DefaultOp op = DefaultOp::kAnd;
+  } cases[] = {
+      {"cocoa", {"a03", "a04", "a12"}},
+      {"COCOA", {"a03", "a04", "a12"}},
+      {"cocoa chocolate", {"a04"}},
+      {"cocoa chocolate", {"a03", "a04", "a12"}, DefaultOp::kOr},
+      {"cocoa -chocolate", {"a03", "a12"}},
+      {"cocoa NOT chocolate", {"a03", "a12"}},
+      {"gas OR chocolate", {"a04", "a05", "a06"}},
+      {"(gas OR chocolate) sanctions", {"a05"}},
+      {"\"peace talks\"", {"a02", "dup/a02"}},
+      {"\u201cpeace talks\u201d", {"a02", "dup/a02"}},
+      {"\"talks peace\"", {}},
+      {"\"compromises reached\"", {"a02", "dup/a02"}},
+      {"\"compromise reached\"", {}},
+      {"compromise", {"a01", "a02", "dup/a02"}},
+      {"russia china", {"a08", "a09"}},
+      {"russia NEAR china", {"a08"}},
+      {"econom*", {"a07"}},
+      {"econom* NEAR integrated", {"a07"}},
+      {"\"gas pipelines\" NEAR spared", {"a05"}},
+      {"title:cocoa", {"a03", "a04"}},
+      {"title:\"gas pipelines\"", {"a06"}},
+      {"author:korybko", {"a01", "a02", "a07", "dup/a02"}},
+      {"author:\"andrew korybko\"", {"a01", "a02", "a07", "dup/a02"}},
+      {"author:smith", {"a03", "a04", "a08"}},
+      {"cocoa author:smith", {"a03", "a04"}},
+      {"region:asia", {"a02", "a07", "a08", "dup/a02"}},
+      {"theme:intelligence", {"a01", "a05", "a11"}},
+      {"source:\"asia times\"", {"a05", "a06"}},
+      {"date:2019-03-01..2019-03-31", {"a04", "a05"}},
+      {"date:2019-06-01..", {"a09"}},
+      {"date:..2005-12-31", {"a11"}},
+      {"year:2005", {"a11"}},
+      {"venezuela -year:2019", {"a11"}},
+      {"guaido", {"a01"}},
+      {"Guaid\u00f3", {"a01"}},
+      {"Afro-Eurasia", {"a07"}},
+      {"afroeurasia", {"a07"}},
+      {"\"afro eurasia\"", {"a07"}},
+      {"(cocoa", {"a03", "a04", "a12"}},
+      {"author:nobody", {}},
+  };
+  for (const auto& c : cases) {
+    SearchResponse r = Q(c.q, c.op);
+    EXPECT_EQ(Ids(r), c.expected) << "query: " << c.q;
+    EXPECT_EQ(r.total, static_cast<long>(c.expected.size()))
+        << "query: " << c.q;
+  }
+}
+
+TEST_F(SearcherTest, ReportsInterpretationAndNotice) {
+  SearchResponse r = Q("venezuela crisis author:korybko");
+  EXPECT_EQ(r.interpreted, "(venezuela AND crisis) author:\"Andrew Korybko\"");
+  EXPECT_FALSE(r.notice.has_value());
+  r = Q("(cocoa");
+  EXPECT_EQ(r.notice.value_or(""),
+            "could not read the query (unclosed parenthesis at 1): searched as "
+            "plain words");
+}
+
+TEST_F(SearcherTest, ExactFormRanksAboveOtherForms) {
+  SearchResponse r = Q("compromise");
+  ASSERT_EQ(r.hits.size(), 3u);
+  EXPECT_EQ(r.hits[0].id, "a01");
+  EXPECT_GT(r.hits[0].score, r.hits[1].score);
+}
+
+TEST_F(SearcherTest, TitleMatchesRankFirst) {
+  SearchResponse r = Q("cocoa");
+  ASSERT_EQ(r.hits.size(), 3u);
+  EXPECT_EQ(r.hits.back().id, "a12");  // body only
+}
+
+TEST_F(SearcherTest, PaginationWalksEveryHitOnceWithExactTotal) {
+  std::vector<std::string> seen;
+  for (int page = 1; page <= 4; ++page) {
+    SearchRequest r;
+    r.page = page;
+    r.per_page = 5;
+    auto res = searcher_->Search(r);
+    ASSERT_TRUE(res.ok());
+    EXPECT_EQ(res->total, 12);
+    EXPECT_EQ(res->page, page);
+    EXPECT_EQ(res->hits.size(), page < 3 ? 5u : page == 3 ? 2u : 0u);
+    for (const Hit& h : res->hits) seen.push_back(h.id);
+  }
+  EXPECT_EQ(seen.size(), 12u);
+  EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 12u);
+}
+
+TEST_F(SearcherTest, SortsByDate) {
+  SearchRequest r;
+  r.sort = SortOrder::kNewest;
+  std::vector<std::string> newest = IdList(Search(r));
+  ASSERT_EQ(newest.size(), 12u);
+  EXPECT_EQ(newest[0], "a09");
+  EXPECT_EQ(newest[1], "a08");
+  EXPECT_EQ(newest[10], "a11");
+  EXPECT_EQ(newest[11], "a12");  // undated last
+  r.sort = SortOrder::kOldest;
+  std::vector<std::string> oldest = IdList(Search(r));
+  ASSERT_EQ(oldest.size(), 12u);
+  EXPECT_EQ(oldest[0], "a11");
+  EXPECT_EQ(oldest[1], "a01");
+  EXPECT_EQ(oldest[10], "a09");
+  EXPECT_EQ(oldest[11], "a12");  // undated last
+
+  r.q = "cocoa";
+  r.sort = SortOrder::kNewest;
+  EXPECT_EQ(IdList(Search(r)), (std::vector<std::string>{"a04", "a03", "a12"}));
+  r.sort = SortOrder::kOldest;
+  EXPECT_EQ(IdList(Search(r)), (std::vector<std::string>{"a03", "a04", "a12"}));
+}
+
+TEST_F(SearcherTest, FacetCountsAreExactAndDisjunctive) {
+  SearchRequest r;
+  r.filters["theme"] = {"Economy"};
+  SearchResponse res = Search(r);
+  EXPECT_EQ(Ids(res), (IdSet{"a03", "a04", "a05", "a06", "a07"}));
+  EXPECT_EQ(res.total, 5);
+  // Themes: counted without the theme filter, so the others show what
+  // selecting them would add.
+  const auto& themes = Facet(res, "theme");
+  bool selected = false;
+  EXPECT_EQ(CountOf(themes, "Economy", &selected), 5);
+  EXPECT_TRUE(selected);
+  EXPECT_EQ(CountOf(themes, "Intelligence", &selected), 3);
+  EXPECT_FALSE(selected);
+  EXPECT_EQ(CountOf(themes, "Diplomacy"), 3);
+  EXPECT_EQ(CountOf(themes, "Security"), 1);
+  // Other facets: counted within the selection.
+  const auto& authors = Facet(res, "author");
+  EXPECT_EQ(CountOf(authors, "Pepe Escobar"), 3);
+  EXPECT_EQ(CountOf(authors, "Andrew Korybko"), 1);
+  EXPECT_EQ(CountOf(authors, "Jane Smith"), 1);
+  EXPECT_EQ(CountOf(authors, "John Smith"), 1);
+  EXPECT_EQ(CountOf(authors, "Eva Golinger"), -1);  // count 0: not listed
+  const auto& regions = Facet(res, "region");
+  EXPECT_EQ(CountOf(regions, "Africa"), 2);
+  EXPECT_EQ(CountOf(regions, "Asia"), 1);
+  EXPECT_EQ(CountOf(regions, "Europe"), 1);
+  EXPECT_EQ(CountOf(regions, "Middle East"), 1);
+  EXPECT_EQ(CountOf(Facet(res, "year"), "2019"), 5);
+  EXPECT_EQ(CountOf(Facet(res, "source"), "Global Research"), 2);
+
+  // Two facets: each counted with the other's filter only.
+  r.filters["author"] = {"Pepe Escobar"};
+  res = Search(r);
+  EXPECT_EQ(Ids(res), (IdSet{"a05", "a06", "a07"}));
+  EXPECT_EQ(CountOf(Facet(res, "theme"), "Economy"), 3);
+  EXPECT_EQ(CountOf(Facet(res, "theme"), "Intelligence"), 1);
+  EXPECT_EQ(CountOf(Facet(res, "theme"), "Diplomacy"), -1);
+  EXPECT_EQ(CountOf(Facet(res, "author"), "Pepe Escobar"), 3);
+  EXPECT_EQ(CountOf(Facet(res, "author"), "Jane Smith"), 1);
+  EXPECT_EQ(CountOf(Facet(res, "author"), "Andrew Korybko"), 1);
+
+  // Facet counts follow the text query too.
+  SearchResponse cocoa = Q("cocoa");
+  EXPECT_EQ(CountOf(Facet(cocoa, "author"), "Jane Smith"), 1);
+  EXPECT_EQ(CountOf(Facet(cocoa, "region"), "Africa"), 2);
+  EXPECT_EQ(CountOf(Facet(cocoa, "theme"), "Economy"), 2);
+}
+
+TEST_F(SearcherTest, ValuesOfOneFacetAreOred) {
+  SearchRequest r;
+  r.filters["theme"] = {"Economy", "Intelligence"};
+  SearchResponse res = Search(r);
+  EXPECT_EQ(Ids(res), (IdSet{"a01", "a03", "a04", "a05", "a06", "a07", "a11"}));
+  EXPECT_EQ(res.total, 7);
+  // a05 has both themes and counts once.
+  r.filters["theme"] = {"economy", "INTELLIGENCE"};  // case-insensitive
+  EXPECT_EQ(Search(r).total, 7);
+}
+
+TEST_F(SearcherTest, SelectedValuesAreAlwaysListed) {
+  SearchRequest r;
+  r.filters["author"] = {"Nobody Here"};
+  r.facet_limit = 1;
+  SearchResponse res = Search(r);
+  EXPECT_EQ(res.total, 0);
+  EXPECT_TRUE(res.hits.empty());
+  const auto& authors = Facet(res, "author");
+  bool selected = false;
+  EXPECT_EQ(CountOf(authors, "Nobody Here", &selected), 0);
+  EXPECT_TRUE(selected);
+  // The top value by count comes first, then the selection.
+  ASSERT_EQ(authors.size(), 2u);
+  EXPECT_EQ(authors[0].value, "Andrew Korybko");
+  EXPECT_EQ(authors[0].count, 4);
+
+  // A selected value outside the top facet_limit is listed too.
+  r.filters["author"] = {"Eva Golinger"};
+  res = Search(r);
+  const auto& listed = Facet(res, "author");
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[1].value, "Eva Golinger");
+  EXPECT_EQ(listed[1].count, 1);
+  EXPECT_TRUE(listed[1].selected);
+}
+
+TEST_F(SearcherTest, FacetValuesAreOrderedByCountThenValue) {
+  SearchResponse res = Search(SearchRequest{});
+  const auto& authors = Facet(res, "author");
+  ASSERT_EQ(authors.size(), 6u);
+  EXPECT_EQ(authors[0].value, "Andrew Korybko");  // 4
+  EXPECT_EQ(authors[1].value, "Pepe Escobar");    // 3
+  EXPECT_EQ(authors[2].value, "Jane Smith");      // 2
+  EXPECT_EQ(authors[3].value, "Eva Golinger");    // 1, then by value
+  EXPECT_EQ(authors[4].value, "John Smith");
+  EXPECT_EQ(authors[5].value, "Mikhail Lebedev");
+  SearchRequest limited;
+  limited.facet_limit = 2;
+  EXPECT_EQ(Facet(Search(limited), "author").size(), 2u);
+}
+
+TEST_F(SearcherTest, DateRangeFiltersHitsFacetsAndTimeline) {
+  SearchRequest r;
+  r.from = "2019-02-01";
+  r.to = "2019-03-31";
+  SearchResponse res = Search(r);
+  EXPECT_EQ(Ids(res), (IdSet{"a02", "dup/a02", "a03", "a04", "a05"}));
+  EXPECT_EQ(CountOf(Facet(res, "theme"), "Economy"), 3);
+  EXPECT_EQ(res.timeline_unit, "month");
+  ASSERT_EQ(res.timeline.size(), 2u);
+  EXPECT_EQ(res.timeline[0].key, "2019-02");
+  EXPECT_EQ(res.timeline[0].count, 3);
+  EXPECT_EQ(res.timeline[1].key, "2019-03");
+  EXPECT_EQ(res.timeline[1].count, 2);
+  r.to = "";
+  EXPECT_EQ(Search(r).total, 9);
+}
+
+TEST_F(SearcherTest, TimelineCountsMonthsOrYears) {
+  SearchRequest r;
+  r.filters["year"] = {"2019"};
+  SearchResponse res = Search(r);
+  EXPECT_EQ(res.timeline_unit, "month");
+  std::vector<std::pair<std::string, long>> got;
+  for (const auto& b : res.timeline) got.emplace_back(b.key, b.count);
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, long>>{{"2019-01", 1},
+                                                            {"2019-02", 3},
+                                                            {"2019-03", 2},
+                                                            {"2019-04", 2},
+                                                            {"2019-05", 1},
+                                                            {"2019-06", 1}}));
+
+  // A gap month is listed with zero.
+  res = Q("venezuela OR arctic");
+  got.clear();
+  for (const auto& b : res.timeline) got.emplace_back(b.key, b.count);
+  EXPECT_EQ(res.timeline_unit, "year");  // 2005 to 2019
+  ASSERT_EQ(res.timeline.size(), 15u);
+  EXPECT_EQ(got.front(), (std::pair<std::string, long>{"2005", 1}));
+  EXPECT_EQ(got[1], (std::pair<std::string, long>{"2006", 0}));
+  EXPECT_EQ(got.back(), (std::pair<std::string, long>{"2019", 2}));
+
+  res = Q("crisis OR arctic");
+  got.clear();
+  for (const auto& b : res.timeline) got.emplace_back(b.key, b.count);
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, long>>{{"2019-01", 1},
+                                                            {"2019-02", 0},
+                                                            {"2019-03", 0},
+                                                            {"2019-04", 0},
+                                                            {"2019-05", 0},
+                                                            {"2019-06", 1}}));
+}
+
+TEST_F(SearcherTest, SnippetsMarkStemsAndEscapeText) {
+  SearchResponse r = Q("compromise");
+  bool found = false;
+  for (const Hit& h : r.hits) {
+    if (h.id != "a02") continue;
+    found = true;
+    ASSERT_FALSE(h.snippets.empty());
+    EXPECT_NE(h.snippets[0].find("<mark>compromises</mark>"), std::string::npos)
+        << h.snippets[0];
+  }
+  EXPECT_TRUE(found);
+
+  r = Q("alert");
+  ASSERT_EQ(r.hits.size(), 1u);
+  ASSERT_EQ(r.hits[0].snippets.size(), 1u);
+  EXPECT_EQ(r.hits[0].snippets[0],
+            "A note with no date about &lt;script&gt;<mark>alert</mark>(1)&lt;/"
+            "script&gt; and cocoa.");
+
+  r = Q("title:cocoa");
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].title_html.find("<mark>Cocoa</mark>"), 0u)
+      << r.hits[0].title_html;
+}
+
+TEST_F(SearcherTest, WithoutWordsTheSnippetIsTheLede) {
+  SearchRequest r;
+  r.q = "author:korybko";
+  SearchResponse res = Search(r);
+  for (const Hit& h : res.hits) {
+    if (h.id == "a01") {
+      ASSERT_EQ(h.snippets.size(), 1u);
+      EXPECT_EQ(h.snippets[0], "Caracas is tense.");
+      EXPECT_EQ(h.title_html, "Venezuela crisis deepens");
+    }
+  }
+  r.q = "";
+  r.filters["year"] = {"2005"};
+  res = Search(r);
+  ASSERT_EQ(res.hits.size(), 1u);
+  EXPECT_EQ(res.hits[0].snippets,
+            std::vector<std::string>{
+                "An early look at Venezuela and the coup attempt."});
+}
+
+TEST_F(SearcherTest, DidYouMeanOffersACorrection) {
+  SearchResponse r = Q("cocao");
+  EXPECT_EQ(r.total, 0);
+  EXPECT_EQ(r.corrected.value_or(""), "cocoa");
+  r = Q("Cocao prices");
+  EXPECT_EQ(r.total, 0);
+  EXPECT_EQ(r.corrected.value_or(""), "cocoa prices");
+  r = Q("cocoa");
+  EXPECT_FALSE(r.corrected.has_value());
+}
+
+TEST(EditDistanceTest, CountsDamerauEdits) {
+  struct {
+    std::string a, b;
+    int expected;
+  } cases[] = {
+      {"cocoa", "cocoa", 0},         {"cocao", "cocoa", 1},
+      {"cocoa", "coca", 1},          {"cocoa", "cocoas", 1},
+      {"guaidó", "guaido", 1},       {"abc", "xyz", 3},
+      {"venezuela", "venezeula", 1}, {"abcdef", "badcfe", 3},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(EditDistance(c.a, c.b, 3), c.expected) << c.a << " / " << c.b;
+  }
+  EXPECT_EQ(EditDistance("abcdef", "uvwxyz", 2), 3);  // capped at max + 1
+}
+
+TEST_F(SearcherTest, RelatedNeverReturnsItselfOrADuplicate) {
+  auto related = searcher_->Related("a02", 10);
+  ASSERT_TRUE(related.ok()) << related.status().ToString();
+  ASSERT_FALSE(related->empty());
+  for (const Hit& h : *related) {
+    EXPECT_NE(h.id, "a02");
+    EXPECT_NE(h.id, "dup/a02");
+  }
+  related = searcher_->Related("dup/a02", 10);
+  ASSERT_TRUE(related.ok());
+  for (const Hit& h : *related) {
+    EXPECT_NE(h.id, "a02");
+    EXPECT_NE(h.id, "dup/a02");
+  }
+  auto cocoa = searcher_->Related("a03", 2);
+  ASSERT_TRUE(cocoa.ok());
+  ASSERT_FALSE(cocoa->empty());
+  EXPECT_LE(cocoa->size(), 2u);
+  EXPECT_EQ((*cocoa)[0].id, "a04");
+
+  auto missing = searcher_->Related("nope");
+  EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(missing.status().message(), "no article with id \"nope\"");
+  EXPECT_EQ(searcher_->Related("a02", 0).status().message(),
+            "limit must be between 1 and 100, got 0");
+}
+
+TEST_F(SearcherTest, GetArticleMarksMatches) {
+  auto v = searcher_->GetArticle("a01", "guaido compromise");
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->article.title, "Venezuela crisis deepens");
+  EXPECT_EQ(v->article.authors, std::vector<std::string>{"Andrew Korybko"});
+  ASSERT_EQ(v->body_html.size(), 1u);
+  EXPECT_FALSE(v->body_html[0].first);
+  EXPECT_NE(v->body_html[0].second.find("<mark>Guaidó</mark>"),
+            std::string::npos);
+  EXPECT_NE(v->body_html[0].second.find("<mark>compromise</mark>"),
+            std::string::npos);
+  EXPECT_EQ(v->match_count, 2);
+  EXPECT_EQ(v->lede_html, "Caracas is tense.");
+
+  auto plain = searcher_->GetArticle("a12", "");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->match_count, 0);
+  EXPECT_EQ(plain->body_html[0].second,
+            "A note with no date about &lt;script&gt;alert(1)&lt;/script&gt; "
+            "and cocoa.");
+
+  auto missing = searcher_->GetArticle("nope", "");
+  EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
+}
+
+TEST_F(SearcherTest, StatsDescribeTheIndex) {
+  auto st = searcher_->Stats();
+  ASSERT_TRUE(st.ok()) << st.status().ToString();
+  EXPECT_EQ(st->articles, 12);
+  EXPECT_EQ(st->first_date, "2005-07-01");
+  EXPECT_EQ(st->last_date, "2019-06-01");
+  EXPECT_EQ(st->facet_cardinality.at("author"), 6);
+  EXPECT_EQ(st->facet_cardinality.at("region"), 5);
+  EXPECT_EQ(st->facet_cardinality.at("theme"), 4);
+  EXPECT_EQ(st->facet_cardinality.at("source"), 5);
+  EXPECT_EQ(st->facet_cardinality.at("year"), 2);
+  EXPECT_GT(st->index_bytes, 0);
+  EXPECT_EQ(st->last_indexed, "2024-01-02T03:04:05Z");
+  EXPECT_EQ(st->generation, generation_);
+}
+
+TEST_F(SearcherTest, FacetValuesByPrefix) {
+  auto v = searcher_->FacetValues("author", "smi", 10);
+  ASSERT_TRUE(v.ok());
+  ASSERT_EQ(v->size(), 2u);
+  EXPECT_EQ((*v)[0].value, "Jane Smith");
+  EXPECT_EQ((*v)[1].value, "John Smith");
+  v = searcher_->FacetValues("region", "", 2);
+  ASSERT_TRUE(v.ok());
+  ASSERT_EQ(v->size(), 2u);
+  EXPECT_EQ((*v)[0].value, "Asia");
+  EXPECT_EQ((*v)[0].count, 4);
+  v = searcher_->FacetValues("region", "EAST", 10);
+  ASSERT_TRUE(v.ok());
+  ASSERT_EQ(v->size(), 1u);
+  EXPECT_EQ((*v)[0].value, "Middle East");
+  EXPECT_EQ(
+      searcher_->FacetValues("colour", "", 10).status().message(),
+      "unknown facet \"colour\": use author, region, theme, source or year");
+}
+
+TEST_F(SearcherTest, InvalidRequestsNameTheParameter) {
+  struct {
+    SearchRequest request;
+    std::string message;
+  } cases[6 + 5];
+  int n = 0;
+  cases[n].request.page = 0;
+  cases[n++].message = "page must be 1 or more, got 0";
+  cases[n].request.per_page = 0;
+  cases[n++].message = "per_page must be between 1 and 100, got 0";
+  cases[n].request.per_page = 101;
+  cases[n++].message = "per_page must be between 1 and 100, got 101";
+  cases[n].request.facet_limit = -1;
+  cases[n++].message = "facet_limit must be between 0 and 1000, got -1";
+  cases[n].request.facet_limit = 1001;
+  cases[n++].message = "facet_limit must be between 0 and 1000, got 1001";
+  cases[n].request.q = std::string(1001, 'a');
+  cases[n++].message =
+      "q is 1001 bytes long; the longest query allowed is 1000 bytes";
+  cases[n].request.from = "2019-13-01";
+  cases[n++].message = "from must be a date YYYY-MM-DD, got \"2019-13-01\"";
+  cases[n].request.to = "yesterday";
+  cases[n++].message = "to must be a date YYYY-MM-DD, got \"yesterday\"";
+  cases[n].request.from = "2019-05-01";
+  cases[n].request.to = "2019-01-01";
+  cases[n++].message = "from (2019-05-01) is after to (2019-01-01)";
+  cases[n].request.filters["colour"] = {"red"};
+  cases[n++].message =
+      "unknown facet \"colour\": use author, region, theme, source or year";
+  cases[n].request.filters["year"] = {"19"};
+  cases[n++].message = "year must be a 4-digit year such as 2019, got \"19\"";
+  for (int i = 0; i < n; ++i) {
+    auto res = searcher_->Search(cases[i].request);
+    ASSERT_FALSE(res.ok()) << cases[i].message;
+    EXPECT_EQ(res.status().code(), Status::Code::kInvalidArgument);
+    EXPECT_EQ(res.status().message(), cases[i].message);
+  }
+}
+
+TEST_F(SearcherTest, SeesANewCommit) {
+  EXPECT_EQ(Q("pipelines").total, 2);
+  {
+    Xapian::WritableDatabase db(dir_ + "/" + generation_, Xapian::DB_OPEN);
+    Analyzer analyzer;
+    Article a = Make("a13", "More pipelines", {"New Author"}, "2020-01-01",
+                     {"Europe"}, {"Energy"}, "Wire", "", {"Pipelines again."});
+    db.replace_document(schema::IdTerm(a.id),
+                        BuildDocument(a, a.path, analyzer));
+    db.commit();
+  }
+  SearchResponse r = Q("pipelines");
+  EXPECT_EQ(r.total, 3);
+  EXPECT_EQ(CountOf(Facet(r, "author"), "New Author"), 1);
+  EXPECT_EQ(CountOf(Facet(r, "theme"), "Energy"), 1);
+}
+
+TEST_F(SearcherTest, SeesASwapToANewGeneration) {
+  EXPECT_EQ(Q("cocoa").total, 3);
+  std::vector<Article> next = {
+      Make("b01", "Cocoa harvest", {"Jane Smith"}, "2021-01-01", {"Africa"},
+           {"Economy"}, "Wire", "", {"The cocoa harvest was good."})};
+  std::string gen = WriteGeneration(dir_, next);
+  ASSERT_NE(gen, generation_);
+  SearchResponse r = Q("cocoa");
+  EXPECT_EQ(Ids(r), IdSet{"b01"});
+  EXPECT_EQ(r.total, 1);
+  auto st = searcher_->Stats();
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->generation, gen);
+  EXPECT_EQ(st->articles, 1);
+  // A second Searcher opened now shares the same view.
+  auto other = Searcher::Open({dir_});
+  ASSERT_TRUE(other.ok());
+  auto o = (*other)->Search(SearchRequest{});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->total, 1);
+}
+
+TEST_F(SearcherTest, NeverFailsWhileTheIndexIsWrittenConcurrently) {
+  constexpr int kCommits = 40;
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    Xapian::WritableDatabase db(dir_ + "/" + generation_, Xapian::DB_OPEN);
+    Analyzer analyzer;
+    for (int i = 0; i < kCommits; ++i) {
+      Article a = Make("w" + std::to_string(i), "Writer pipelines", {"Writer"},
+                       "2020-02-02", {"Europe"}, {"Energy"}, "Wire", "",
+                       {"More pipelines, number " + std::to_string(i) + "."});
+      db.replace_document(schema::IdTerm(a.id),
+                          BuildDocument(a, a.path, analyzer));
+      db.commit();
+    }
+    done = true;
+  });
+  // Two readers, each with its own Searcher, as the web server has.
+  auto reader = [&](Searcher* searcher, int* failures, int* searches) {
+    SearchRequest r;
+    r.q = "pipelines";
+    while (!done || *searches < 3) {
+      auto res = searcher->Search(r);
+      if (!res.ok() || res->total < 2 || res->total > 2 + kCommits) {
+        ++*failures;
+        ADD_FAILURE() << (res.ok() ? "total " + std::to_string(res->total)
+                                   : res.status().ToString());
+      }
+      if (!searcher->GetArticle("a01", "crisis").ok()) ++*failures;
+      ++*searches;
+    }
+  };
+  auto second = Searcher::Open({dir_});
+  ASSERT_TRUE(second.ok());
+  int failures[2] = {0, 0}, searches[2] = {0, 0};
+  std::thread other(reader, second->get(), &failures[1], &searches[1]);
+  reader(searcher_.get(), &failures[0], &searches[0]);
+  writer.join();
+  other.join();
+  EXPECT_EQ(failures[0] + failures[1], 0);
+  EXPECT_EQ(Q("pipelines").total, 2 + kCommits);
+}
+
+TEST(SearcherOpenTest, MissingIndexIsNotFound) {
+  testing::TempDir tmp;
+  auto s = Searcher::Open({tmp.Sub("none")});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), Status::Code::kNotFound);
+}
+
+TEST(SearcherCorpusTest, FindsTheAstanaArticle) {
+  std::string path = testing::CorpusPath("russia-astana-venezuela.md");
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no " << path;
+  testing::TempDir tmp;
+  IndexerOptions options;
+  options.db_dir = tmp.Sub("db");
+  options.inputs = {path};
+  options.jobs = 1;
+  auto summary = RunIndex(options);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  ASSERT_EQ(summary->indexed, 1);
+  auto opened = Searcher::Open({options.db_dir});
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Searcher& s = **opened;
+
+  SearchRequest r;
+  r.q = "compromise";
+  auto res = s.Search(r);
+  ASSERT_TRUE(res.ok());
+  ASSERT_EQ(res->total, 1);
+  const Hit& hit = res->hits[0];
+  bool marked = std::any_of(
+      hit.snippets.begin(), hit.snippets.end(), [](const std::string& f) {
+        return f.find("<mark>compromises</mark>") != std::string::npos;
+      });
+  EXPECT_TRUE(marked) << (hit.snippets.empty() ? "" : hit.snippets[0]);
+
+  SearchRequest by_facets;
+  by_facets.filters["author"] = {"Andrew Korybko"};
+  by_facets.filters["theme"] = {"Intelligence"};
+  res = s.Search(by_facets);
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->total, 1);
+
+  SearchRequest asia;
+  asia.q = "astana";
+  asia.filters["region"] = {"Asia"};
+  res = s.Search(asia);
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->total, 0);
+  asia.filters.clear();
+  res = s.Search(asia);
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->total, 1);
+}
+
+}  // namespace
+}  // namespace pundit
