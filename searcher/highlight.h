@@ -17,12 +17,10 @@
 #include <vector>
 
 #include "core/analyzer.h"
+#include "core/html.h"
 #include "searcher/query.h"
 
 namespace pundit {
-
-// `text` with & < > " ' replaced by character references.
-std::string EscapeHtml(std::string_view text);
 
 // Number of characters (code points) of UTF-8 `text`.
 size_t CharCount(std::string_view text);

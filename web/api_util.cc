@@ -89,33 +89,6 @@ std::string QuoteForMessage(std::string_view text, bool quote) {
                                   nlohmann::json::error_handler_t::replace);
 }
 
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string SingleParam(const std::multimap<std::string, std::string>& params,
                         std::string_view name, Status* error) {
   auto [begin, end] = params.equal_range(std::string(name));

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/html.h"
 #include "core/status.h"
 
 namespace pundit::api {
@@ -32,8 +33,8 @@ bool IsYear(std::string_view text);
 // UTF-8 boundary with "..." when longer; unquoted when `quote` is false.
 std::string QuoteForMessage(std::string_view text, bool quote = true);
 
-// Escapes & < > " ' for HTML text and attribute values.
-std::string EscapeHtml(std::string_view text);
+// Escapes & < > " ' for HTML text and attribute values (core/html.h).
+using ::pundit::EscapeHtml;
 
 // The one value of query parameter `name` in `params` (a multimap, as
 // httplib::Params and api::Params), or "" when absent. When it is given more

@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/html.h"
 #include "web/api.h"
 #include "web/searcher_pool.h"
 
@@ -38,33 +39,6 @@ using Mustache = kainjow::mustache::mustache;
 
 // ---------------------------------------------------------------------------
 // Text helpers
-
-std::string HtmlEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 16);
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 // Percent-encodes everything but RFC 3986 unreserved characters and those in
 // `keep` (e.g. "/:" for article ids in a path).
@@ -487,7 +461,7 @@ Data HitModel(const Hit& hit, const PageState& state, const std::string& q,
   d.set("rank", std::to_string(rank));
   d.set("url", ArticleUrl(hit.id, q));
   d.set("title_html", hit.title_html.empty()
-                          ? HtmlEscape(hit.title.empty() ? hit.id : hit.title)
+                          ? EscapeHtml(hit.title.empty() ? hit.id : hit.title)
                           : hit.title_html);
   d.set("title", hit.title);
   Data authors(Data::type::list);
@@ -1036,11 +1010,11 @@ void HandleArticle(Context& ctx, const httplib::Request& req,
   model.set("back_url", q.empty() ? "/" : none.WithQuery(q).Url());
   model.set("has_query", !q.empty());
   model.set("title_html",
-            view->title_html.empty() ? HtmlEscape(a.title) : view->title_html);
+            view->title_html.empty() ? EscapeHtml(a.title) : view->title_html);
   int marks = 0;
   if (!a.lede.empty()) {
     model.set("lede_html",
-              NumberMarks(view->lede_html.empty() ? HtmlEscape(a.lede)
+              NumberMarks(view->lede_html.empty() ? EscapeHtml(a.lede)
                                                   : view->lede_html,
                           &marks));
   }
@@ -1055,7 +1029,7 @@ void HandleArticle(Context& ctx, const httplib::Request& req,
     for (const Block& block : a.body) {
       Data b;
       b.set("heading", block.kind == Block::Kind::kHeading);
-      b.set("html", HtmlEscape(block.text));
+      b.set("html", EscapeHtml(block.text));
       blocks.push_back(b);
     }
   }
@@ -1084,7 +1058,7 @@ void HandleArticle(Context& ctx, const httplib::Request& req,
   }
   if (!a.bio.empty()) {
     model.set("bio_html",
-              view->bio_html.empty() ? HtmlEscape(a.bio) : view->bio_html);
+              view->bio_html.empty() ? EscapeHtml(a.bio) : view->bio_html);
   }
   Data chips(Data::type::list);
   for (const auto& r : a.regions) {
