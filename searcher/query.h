@@ -19,6 +19,12 @@
 // Every word goes through the same pundit::Analyzer as indexing, so folding,
 // hyphenated compounds and CJK segmentation match what the index holds.
 //
+// Ranking (docs/ARCHITECTURE.md): BM25 over the stems, with a small bonus for
+// the exact form; in a group of OR'ed words with at least three distinct
+// plain words that are not English stop words, the plain stop words are
+// dropped ("what is the effect of x on y" -> effect OR x OR y). Words in
+// phrases, NEAR, title: and compounds are never dropped.
+//
 // Thread-safety: the functions are pure; the Analyzer passed in is used, not
 // shared, and must be the calling thread's own.
 #ifndef PUNDIT_SEARCHER_QUERY_H_
@@ -121,7 +127,8 @@ Compiled ParseAndCompile(std::string_view q, DefaultOp op, Analyzer& analyzer,
                          const PrefixExpander& expander = {});
 
 // The Xapian query for one folded word: its stem (Z prefix) OR its exact
-// form, so that exact forms rank first. `title` uses the title prefixes.
+// form scaled to a quarter of its weight, so that every form matches and
+// exact forms rank first. `title` uses the title prefixes.
 Xapian::Query WordQuery(const std::string& folded, Analyzer& analyzer,
                         bool title);
 

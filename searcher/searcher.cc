@@ -25,13 +25,17 @@ namespace pundit {
 namespace {
 
 // BM25 parameters. k1 = 1.2 and b = 0.75 are the values BM25 was tuned with
-// on news text (Robertson et al., TREC) and Xapian's defaults: term
-// frequency saturates after a few occurrences, and a long article is
-// penalised for length, though not fully (b < 1), since long opinion pieces
-// are not just verbose. k2 = 0 (no query-length correction) and k3 = 1
-// (a word repeated in the query counts once more, not linearly). A document
-// length below half the average is treated as half the average
-// (min_normlen = 0.5), so that very short items do not outrank articles.
+// on news text (Robertson et al., TREC): term frequency saturates after a
+// few occurrences, and a long article is penalised for length, though not
+// fully (b < 1), since long opinion pieces are not just verbose. A grid of
+// k1 0.8-2.0 and b 0.5-0.9 on CISI and Cranfield moved MAP by less than 0.01
+// around them (docs/BENCHMARKS.md, "Relevance"). k2 = 0 (no query-length
+// correction). k3 applies to a query term's wqf, which is 1 for every term
+// the query compiler builds: a word repeated in a question is a second
+// term and counts again, which ranked long questions better than merging
+// repeats. A document length below half the average is treated as half the
+// average (min_normlen = 0.5), so that very short items do not outrank
+// articles.
 constexpr double kBm25K1 = 1.2;
 constexpr double kBm25K2 = 0.0;
 constexpr double kBm25K3 = 1.0;
@@ -43,7 +47,7 @@ constexpr size_t kSnippetFragments = 3;
 // More months than this in the match set and the timeline counts years.
 constexpr int kTimelineMaxMonths = 120;
 // Reopen-and-retry attempts when the index changes under a request.
-constexpr int kMaxAttempts = 10;
+constexpr int kMaxAttempts = 20;
 // Related: expansion terms taken from the article, and the share of
 // documents above which a term is too common to say what it is about.
 constexpr Xapian::termcount kRelatedTerms = 40;
@@ -215,7 +219,7 @@ struct Searcher::Impl {
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
       if (attempt > 1) {
         // A writer committing faster than this request reads: let it get
-        // ahead a little (1, 2, 4 ... 32 ms; about 0.2 s in all).
+        // ahead a little (1, 2, 4 ... 32 ms; about 0.5 s in all).
         std::this_thread::sleep_for(
             std::chrono::milliseconds(1 << std::min(attempt - 2, 5)));
       }

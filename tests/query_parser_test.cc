@@ -214,19 +214,22 @@ TEST_F(QueryParserTest, QueryWithoutWordsSaysSo) {
 
 TEST_F(QueryParserTest, BuildsTheDocumentedXapianQueries) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"compromise", "Query((Zcompromis OR compromise))"},
+      {"compromise", "Query((Zcompromis OR 0.25 * compromise))"},
       {"\"peace talks\"", "Query((peace PHRASE 2 talks))"},
       {"title:\"peace talks\"", "Query((Speace PHRASE 2 Stalks))"},
-      {"title:talks", "Query((ZStalk OR Stalks))"},
+      {"title:talks", "Query((ZStalk OR 0.25 * Stalks))"},
       {"russia NEAR china", "Query((russia NEAR 10 china))"},
       {"econom* NEAR china", "Query((econom NEAR 10 china))"},
       {"econom*", "Query(WILDCARD SYNONYM econom)"},
       {"Afro-Eurasia",
-       "Query(((afro PHRASE 2 eurasia) OR (Zafroeurasia OR afroeurasia)))"},
-      {"oil -gas", "Query(((Zoil OR oil) AND_NOT (Zgas OR gas)))"},
+       "Query(((afro PHRASE 2 eurasia) OR (Zafroeurasia OR 0.25 * "
+       "afroeurasia)))"},
+      {"oil -gas",
+       "Query(((Zoil OR 0.25 * oil) AND_NOT (Zgas OR 0.25 * gas)))"},
       {"year:2019", "Query(0 * Y2019)"},
       {"author:korybko", "Query(0 * A:Andrew Korybko)"},
-      {"oil author:korybko", "Query(((Zoil OR oil) FILTER A:Andrew Korybko))"},
+      {"oil author:korybko",
+       "Query(((Zoil OR 0.25 * oil) FILTER A:Andrew Korybko))"},
       {"date:2019-01-01..2019-03-31", "Query(VALUE_RANGE 0 20190101 20190331)"},
       {"date:2019-01-01..", "Query(VALUE_GE 0 20190101)"},
   };
