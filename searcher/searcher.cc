@@ -369,9 +369,9 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
                                    request.to + ")");
   }
   for (const auto& [name, values] : request.filters) {
-    bool known =
-        std::any_of(std::begin(schema::kFacets), std::end(schema::kFacets),
-                    [&](const auto& def) { return def.name == name; });
+    bool known = std::any_of(
+        std::begin(schema::kFacets), std::end(schema::kFacets),
+        [&name = name](const auto& def) { return def.name == name; });
     if (!known) {
       return Status::InvalidArgument("unknown facet \"" + name + "\": use " +
                                      FacetNames());

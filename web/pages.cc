@@ -514,12 +514,13 @@ Data FacetsModel(const SearchResponse& response, const PageState& state) {
     }
     for (auto& v : values)
       v.selected = v.selected || state.Selected(name, v.value);
-    std::stable_sort(values.begin(), values.end(),
-                     [&](const FacetValue& a, const FacetValue& b) {
-                       if (a.selected != b.selected) return a.selected;
-                       if (name == "year") return a.value > b.value;
-                       return false;
-                     });
+    std::stable_sort(
+        values.begin(), values.end(),
+        [is_year = name == "year"](const FacetValue& a, const FacetValue& b) {
+          if (a.selected != b.selected) return a.selected;
+          if (is_year) return a.value > b.value;
+          return false;
+        });
     ++group;
     Data f;
     f.set("name", name);

@@ -33,7 +33,7 @@ printf 'title:astana NEAR conference prefix* year:2019 ((' >"$seeds/query/c"
 status=0
 for t in parsers params query; do
   echo "fuzz: fuzz_$t for ${seconds}s"
-  if ! "$out/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+  if ! "$out/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
       -rss_limit_mb=4096 -artifact_prefix="$out/crashes/$t-" -print_final_stats=1 \
       "$seeds/$t" >"$out/fuzz_$t.log" 2>&1; then
     echo "fuzz: fuzz_$t FAILED (see $out/fuzz_$t.log and $out/crashes/)"
