@@ -59,6 +59,7 @@
 #include "indexer/indexer.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xapian.h>
@@ -84,6 +85,7 @@
 #include "core/schema.h"
 #include "core/store.h"
 #include "indexer/progress.h"
+#include "indexer/shard_build.h"
 #include "indexer/walk.h"
 
 namespace pundit {
@@ -131,9 +133,7 @@ constexpr int kMaxJobs = 256;
 // this wait to be built (a JSON Lines file may hold tens of thousands).
 constexpr size_t kMaxUnbuiltArticles =
     2048;  // more threads than this only wait
-// Xapian's glass backend refuses longer terms, and on that error discards
-// every uncommitted change: such articles must never reach the writer.
-constexpr size_t kMaxTermBytes = 245;
+using indexer::kMaxTermBytes;
 
 enum class Mode { kIncremental, kFull };
 
@@ -154,6 +154,7 @@ struct BuiltArticle {
   Change change = Change::kNew;
   bool has_doc = false;
   Xapian::Document doc;
+  Article article;              // full run: built by indexer::ShardBuild
   Xapian::docid old_docid = 0;  // kUnchanged, kRelocated (incremental)
   std::string new_data;         // kRelocated: the document data to store
   std::string error;            // not indexable: the message of a ParseError
@@ -456,8 +457,19 @@ class IndexRun {
     gen_name_ = store::NextGenerationName(db_dir_);
     gen_path_ = db_dir_ + "/" + gen_name_;
     try {
-      db_.emplace(gen_path_, Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS |
-                                 Xapian::DB_NO_SYNC);
+      indexer::ShardBuild::Options shard_options;
+      shard_options.threads = jobs_;
+      if (options_.shard_docs > 0) {
+        shard_options.shard_docs = static_cast<size_t>(options_.shard_docs);
+      }
+      if (options_.shard_commit_docs > 0) {
+        shard_options.commit_docs =
+            static_cast<size_t>(options_.shard_commit_docs);
+      }
+      if (options_.shard_fan_in > 0) {
+        shard_options.fan_in = static_cast<size_t>(options_.shard_fan_in);
+      }
+      build_.emplace(gen_path_, shard_options);
     } catch (...) {
       Status s = WriteFailure(db_dir_);
       Abandon();
@@ -471,6 +483,7 @@ class IndexRun {
   // incremental run (the live generation keeps its last commit), removes
   // the unfinished generation of a full run.
   void Abandon() {
+    build_.reset();  // stops its threads; the files go with gen_path_
     if (db_) {
       try {
         if (mode_ == Mode::kIncremental) db_->cancel_transaction();
@@ -529,6 +542,7 @@ class IndexRun {
   }
 
   void WorkerLoop() {
+    pthread_setname_np(pthread_self(), "pundit-parse");
     try {
       Analyzer analyzer;
       Comparator comparator(compare_path_);
@@ -672,19 +686,19 @@ class IndexRun {
       } else {
         b.change = Change::kMoved;
       }
-      if (mode_ == Mode::kFull ||
-          (b.change != Change::kUnchanged && b.change != Change::kRelocated)) {
+      if (mode_ == Mode::kFull) {
+        // The shard that writes it builds the document: an article takes
+        // far less memory while it waits.
+        b.article = std::move(article);
+      } else if (b.change != Change::kUnchanged &&
+                 b.change != Change::kRelocated) {
         b.doc = BuildDocument(article, files_[i].abs_path, analyzer);
         b.has_doc = true;
-        for (auto t = b.doc.termlist_begin(); t != b.doc.termlist_end(); ++t) {
-          if ((*t).size() > kMaxTermBytes) {
-            b.error = "cannot be indexed: the term \"" + (*t).substr(0, 40) +
-                      "...\" is longer than " + std::to_string(kMaxTermBytes) +
-                      " bytes";
-            b.has_doc = false;
-            b.doc = Xapian::Document();
-            break;
-          }
+        if (std::string error = indexer::OverlongTermError(b.doc);
+            !error.empty()) {
+          b.error = std::move(error);
+          b.has_doc = false;
+          b.doc = Xapian::Document();
         }
       }
       article = Article();  // the document holds what is needed now
@@ -730,7 +744,7 @@ class IndexRun {
       articles_done_ += n;
       if (w.same_bytes) {
         ++summary_.files;
-        db_->set_metadata(state_key, w.new_state);
+        SetMetadata(state_key, w.new_state);
         for (ParseError& e : w.errors) summary_.errors.push_back(std::move(e));
       }
       return Status::Ok();
@@ -785,7 +799,7 @@ class IndexRun {
                        return a.line < b.line;
                      });
     for (ParseError& e : errors) summary_.errors.push_back(std::move(e));
-    db_->set_metadata(state_key, w.new_state);
+    SetMetadata(state_key, w.new_state);
     return Status::Ok();
   }
 
@@ -805,6 +819,10 @@ class IndexRun {
                                        "\" (also on line " +
                                        std::to_string(it->second) +
                                        "): ids must be unique within a file"});
+      return;
+    }
+    if (build_) {
+      WriteToNewGeneration(i, b, errors);
       return;
     }
     if (!b.has_doc) {  // unchanged or relocated, incremental
@@ -840,30 +858,79 @@ class IndexRun {
     kept->insert(did);
     b.doc = Xapian::Document();
     CountWrite();
-    if (mode_ == Mode::kFull) {
-      switch (b.change) {
-        case Change::kNew:
-          ++summary_.indexed;
-          break;
-        case Change::kUpdated:
-          ++summary_.updated;
-          ++old_seen_;
-          break;
-        case Change::kUnchanged:
-        case Change::kRelocated:
-        case Change::kMoved:
-          ++summary_.unchanged;
-          ++old_seen_;
-          break;
-      }
-      return;
-    }
     if (b.change == Change::kMoved) {
       ++summary_.unchanged;
     } else if (existed) {
       ++summary_.updated;
     } else {
       ++summary_.indexed;
+    }
+  }
+
+  // A full run: the new generation holds only this run's articles, so an
+  // id already written came from an earlier file of this run.
+  void WriteToNewGeneration(size_t i, BuiltArticle& b,
+                            std::vector<ParseError>* errors) {
+    auto [it, inserted] = written_ids_.emplace(b.id, i);
+    if (!inserted) {
+      errors->push_back(
+          ParseError{files_[i].path, b.line,
+                     "duplicate id \"" + b.id + "\": already used by " +
+                         files_[it->second].path +
+                         "; give one of them another id or file name"});
+      return;
+    }
+    build_->Add(std::move(b.article), files_[i].abs_path, written_.size());
+    b.article = Article();
+    written_.push_back(Written{i, b.line, b.change});
+    CountWritten(b.change, +1);
+  }
+
+  // Counts an article written to (+1) or rejected from (-1) a new
+  // generation, by what it is compared with the old one.
+  void CountWritten(Change change, int n) {
+    switch (change) {
+      case Change::kNew:
+        summary_.indexed += n;
+        break;
+      case Change::kUpdated:
+        summary_.updated += n;
+        old_seen_ += n;
+        break;
+      case Change::kUnchanged:
+      case Change::kRelocated:
+      case Change::kMoved:
+        summary_.unchanged += n;
+        old_seen_ += n;
+        break;
+    }
+  }
+
+  // Counts and reports the articles a new generation could not hold, each
+  // among the errors of its file in line order.
+  void AddRejected(std::vector<indexer::ShardBuild::Rejected> rejected) {
+    if (rejected.empty()) return;
+    std::unordered_map<std::string, size_t> file_of_path;
+    for (size_t i = 0; i < files_.size(); ++i) file_of_path[files_[i].path] = i;
+    for (indexer::ShardBuild::Rejected& r : rejected) {
+      const Written& w = written_[r.tag];
+      CountWritten(w.change, -1);
+      summary_.errors.push_back(
+          ParseError{files_[w.file].path, w.line, std::move(r.message)});
+    }
+    std::stable_sort(summary_.errors.begin(), summary_.errors.end(),
+                     [&](const ParseError& a, const ParseError& b) {
+                       size_t fa = file_of_path[a.path];
+                       size_t fb = file_of_path[b.path];
+                       return fa != fb ? fa < fb : a.line < b.line;
+                     });
+  }
+
+  void SetMetadata(const std::string& key, const std::string& value) {
+    if (build_) {
+      build_->SetMetadata(key, value);
+    } else {
+      db_->set_metadata(key, value);
     }
   }
 
@@ -877,18 +944,13 @@ class IndexRun {
     return term.starts_with(schema::kFilePrefix) ? term : "";
   }
 
-  // Counts one document change and commits every batch_size changes: a
-  // transaction of an incremental run, a plain (unsynced) commit of a new
-  // generation, which bounds the memory Xapian buffers.
+  // Counts one document change of an incremental run and commits its
+  // transaction every batch_size changes.
   void CountWrite() {
     if (++changes_since_commit_ < batch_size_) return;
     changes_since_commit_ = 0;
-    if (mode_ == Mode::kIncremental) {
-      db_->commit_transaction();
-      db_->begin_transaction(true);
-    } else {
-      db_->commit();
-    }
+    db_->commit_transaction();
+    db_->begin_transaction(true);
   }
 
   bool UnderRoot(const std::string& path) const {
@@ -942,16 +1004,18 @@ class IndexRun {
   // new generation live.
   Status Finish() {
     try {
-      db_->set_metadata(std::string(schema::kSchemaKey),
-                        std::to_string(schema::kSchemaVersion));
-      db_->set_metadata(std::string(schema::kLastIndexedKey), NowIso8601());
-      if (mode_ == Mode::kIncremental) {
-        db_->commit_transaction();
+      SetMetadata(std::string(schema::kSchemaKey),
+                  std::to_string(schema::kSchemaVersion));
+      SetMetadata(std::string(schema::kLastIndexedKey), NowIso8601());
+      if (build_) {
+        std::vector<indexer::ShardBuild::Rejected> rejected = build_->Finish();
+        build_.reset();
+        AddRejected(std::move(rejected));
       } else {
-        db_->commit();
+        db_->commit_transaction();
+        db_->close();
+        db_.reset();
       }
-      db_->close();
-      db_.reset();
     } catch (...) {
       return WriteFailure(db_dir_);
     }
@@ -979,7 +1043,17 @@ class IndexRun {
   int jobs_ = 1;
   int batch_size_ = 1000;
   std::string compare_path_;  // the index articles are compared against
-  std::optional<Xapian::WritableDatabase> db_;
+  std::optional<Xapian::WritableDatabase> db_;  // incremental run
+  std::optional<indexer::ShardBuild> build_;    // full run
+  // Full run: the file (index into files_) each written id came from, and
+  // each article handed to build_, in order.
+  std::unordered_map<std::string, size_t> written_ids_;
+  struct Written {
+    size_t file;
+    int line;
+    Change change;
+  };
+  std::vector<Written> written_;
   std::string gen_name_, gen_path_;  // full run: the generation being built
   Xapian::doccount old_doccount_ = 0;
   Xapian::doccount old_seen_ = 0;

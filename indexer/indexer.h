@@ -24,6 +24,13 @@ struct IndexerOptions {
   int jobs = 0;        // parse/analyse threads; 0 = all cores
   int batch_size = 1000;  // documents per Xapian commit batch
   bool progress = false;  // draw a progress bar on stderr (a terminal only)
+  // A full run writes shards in parallel and merges them (see
+  // indexer/shard_build.h): documents per shard, documents between a
+  // shard's commits, databases merged at once; 0 = the default (4000, 100,
+  // 64). Larger shards use more memory, smaller ones make a larger index.
+  int shard_docs = 0;
+  int shard_commit_docs = 0;
+  int shard_fan_in = 0;
 };
 
 struct IndexSummary {

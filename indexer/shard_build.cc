@@ -1,0 +1,245 @@
+#include "indexer/shard_build.h"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <utility>
+
+#include "core/analyzer.h"
+#include "core/document.h"
+
+namespace pundit::indexer {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kShardFlags = Xapian::DB_CREATE_OR_OVERWRITE |
+                            Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC;
+
+// Every B-tree block filled, items split where that saves space (FULLER
+// would also allow oversize items: slower, and larger termlists here).
+// Not MULTIPASS: it merges the postlists of many inputs in pairs, pass after
+// pass, which took twice as long here as one pass over all inputs.
+constexpr unsigned kCompactFlags = Xapian::Compactor::FULL;
+
+// Merges `inputs` (in this order: the ids of each are offset by those
+// before it) into a new database at `output`.
+void Merge(const std::vector<std::string>& inputs, const std::string& output) {
+  Xapian::Database all;
+  for (const std::string& input : inputs) {
+    all.add_database(Xapian::Database(input, Xapian::DB_BACKEND_GLASS));
+  }
+  all.compact(output, kCompactFlags);
+}
+
+}  // namespace
+
+std::string OverlongTermError(const Xapian::Document& doc) {
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    if ((*t).size() > kMaxTermBytes) {
+      return "cannot be indexed: the term \"" + (*t).substr(0, 40) +
+             "...\" is longer than " + std::to_string(kMaxTermBytes) + " bytes";
+    }
+  }
+  return "";
+}
+
+ShardBuild::ShardBuild(std::string dir, const Options& options)
+    : dir_(std::move(dir)),
+      shards_dir_(dir_ + "/shards"),
+      options_{std::max(1, options.threads),
+               std::max<size_t>(1, options.shard_docs),
+               std::max<size_t>(1, options.commit_docs),
+               std::max<size_t>(2, options.fan_in)},
+      levels_(1) {
+  fs::create_directories(shards_dir_);
+  current_.reserve(options_.shard_docs);
+  for (int t = 0; t < options_.threads; ++t) {
+    threads_.emplace_back([this] { Loop(); });
+  }
+}
+
+ShardBuild::~ShardBuild() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+    tasks_.clear();
+  }
+  cv_work_.notify_all();
+  for (std::thread& t : threads_) t.join();
+}
+
+void ShardBuild::Add(Article article, const std::string& abs_path, size_t tag) {
+  current_.push_back(Pending{std::move(article), &abs_path, tag});
+  if (current_.size() < options_.shard_docs) return;
+  Task task;
+  task.articles = std::move(current_);
+  current_.clear();
+  current_.reserve(options_.shard_docs);
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_done_.wait(lock, [&] {
+    return error_ != nullptr ||
+           queued_shards_ < static_cast<size_t>(options_.threads);
+  });
+  RethrowIfFailed();
+  Submit(std::move(task));
+}
+
+void ShardBuild::SetMetadata(const std::string& key, const std::string& value) {
+  metadata_[key] = value;
+}
+
+std::vector<ShardBuild::Rejected> ShardBuild::Finish() {
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    RethrowIfFailed();
+    if (!current_.empty()) {
+      Task task;
+      task.articles = std::move(current_);
+      current_.clear();
+      Submit(std::move(task));
+    }
+    cv_done_.wait(lock, [&] {
+      return error_ != nullptr || (tasks_.empty() && running_ == 0);
+    });
+    RethrowIfFailed();
+  }
+  // The metadata: a database with no documents, merged first.
+  const std::string meta = shards_dir_ + "/meta";
+  {
+    Xapian::WritableDatabase db(meta, kShardFlags);
+    for (const auto& [key, value] : metadata_) db.set_metadata(key, value);
+    db.commit();
+    db.close();
+  }
+  // The databases not merged into a level above, in document order: those
+  // of the highest level cover the first documents.
+  std::vector<std::string> inputs = {meta};
+  for (size_t level = levels_.size(); level-- > 0;) {
+    const Level& l = levels_[level];
+    for (size_t i = l.merged * options_.fan_in; i < l.done.size(); ++i) {
+      inputs.push_back(PathOf(level, i));
+    }
+  }
+  Merge(inputs, dir_);
+  fs::remove_all(shards_dir_);
+  std::sort(rejected_.begin(), rejected_.end(),
+            [](const Rejected& a, const Rejected& b) { return a.tag < b.tag; });
+  return std::move(rejected_);
+}
+
+void ShardBuild::Submit(Task task) {
+  if (task.level == 0) {
+    task.index = levels_[0].done.size();
+    levels_[0].done.push_back(false);
+    ++queued_shards_;
+    tasks_.push_back(std::move(task));
+  } else {
+    // Merges first: they free disk space and file handles.
+    tasks_.push_front(std::move(task));
+  }
+  cv_work_.notify_one();
+}
+
+void ShardBuild::Done(size_t level, size_t index) {
+  levels_[level].done[index] = true;
+  for (;;) {
+    Level& l = levels_[level];
+    const size_t begin = l.merged * options_.fan_in;
+    const size_t end = begin + options_.fan_in;
+    if (end > l.done.size() ||
+        !std::all_of(l.done.begin() + begin, l.done.begin() + end,
+                     [](bool done) { return done; })) {
+      return;
+    }
+    Task merge;
+    merge.level = level + 1;
+    merge.index = l.merged++;
+    if (levels_.size() <= merge.level) levels_.emplace_back();
+    levels_[merge.level].done.push_back(false);
+    Submit(std::move(merge));
+  }
+}
+
+void ShardBuild::RethrowIfFailed() {
+  if (error_ != nullptr) std::rethrow_exception(error_);
+}
+
+void ShardBuild::Loop() {
+  pthread_setname_np(pthread_self(), "pundit-shard");
+  Analyzer analyzer;  // this thread's, with its cache of stems
+  for (;;) {
+    Task task;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_work_.wait(lock, [&] { return stop_ || !tasks_.empty(); });
+      if (stop_) return;
+      task = std::move(tasks_.front());
+      tasks_.pop_front();
+      if (task.level == 0) --queued_shards_;
+      ++running_;
+    }
+    std::vector<Rejected> rejected;
+    std::exception_ptr error;
+    try {
+      Run(task, analyzer, &rejected);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --running_;
+      if (error != nullptr) {
+        if (error_ == nullptr) error_ = error;
+        tasks_.clear();
+      } else {
+        for (Rejected& r : rejected) rejected_.push_back(std::move(r));
+        Done(task.level, task.index);
+      }
+    }
+    cv_done_.notify_all();
+  }
+}
+
+void ShardBuild::Run(Task& task, Analyzer& analyzer,
+                     std::vector<Rejected>* rejected) {
+  const std::string path = PathOf(task.level, task.index);
+  if (task.level == 0) {
+    Xapian::WritableDatabase db(path, kShardFlags);
+    size_t buffered = 0;
+    for (Pending& pending : task.articles) {
+      Xapian::Document doc =
+          BuildDocument(pending.article, *pending.abs_path, analyzer);
+      pending.article = Article();  // the document holds what is needed
+      if (std::string error = OverlongTermError(doc); !error.empty()) {
+        rejected->push_back(Rejected{pending.tag, std::move(error)});
+        continue;
+      }
+      db.add_document(doc);
+      if (++buffered == options_.commit_docs) {
+        db.commit();
+        buffered = 0;
+      }
+    }
+    db.commit();
+    db.close();
+    return;
+  }
+  std::vector<std::string> inputs;
+  const size_t first = task.index * options_.fan_in;
+  for (size_t i = first; i < first + options_.fan_in; ++i) {
+    inputs.push_back(PathOf(task.level - 1, i));
+  }
+  Merge(inputs, path);
+  for (const std::string& input : inputs) fs::remove_all(input);
+}
+
+std::string ShardBuild::PathOf(size_t level, size_t index) const {
+  char name[32];
+  std::snprintf(name, sizeof name, "L%zu-%06zu", level, index);
+  return shards_dir_ + "/" + name;
+}
+
+}  // namespace pundit::indexer
