@@ -248,7 +248,9 @@ std::string NowIso8601() {
 // message of a ParseError.
 bool ReadWholeFile(const std::string& path, std::string* content,
                    uint64_t* size, int64_t* mtime_ns, std::string* error) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO named like an article must not wait for a
+  // writer; it is refused below like any file that is not a regular one.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     *error = std::string("cannot read: ") + std::strerror(errno);
     return false;
@@ -257,6 +259,13 @@ bool ReadWholeFile(const std::string& path, std::string* content,
   if (fstat(fd, &st) != 0) {
     *error = std::string("cannot read: ") + std::strerror(errno);
     close(fd);
+    return false;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    *error =
+        "not a regular file (a FIFO, socket or device): pass article files "
+        "or folders only";
     return false;
   }
   if (static_cast<uint64_t>(st.st_size) > kMaxFileBytes) {
@@ -427,9 +436,12 @@ class IndexRun {
     compare_path_ = live;
     try {
       stored_states_.reserve(files_.size());
-      for (const InputFile& f : files_) {
+      for (size_t i = 0; i < files_.size(); ++i) {
         stored_states_.push_back(db_->get_metadata(
-            std::string(schema::kFileStateKeyPrefix) + f.abs_path));
+            std::string(schema::kFileStateKeyPrefix) + files_[i].abs_path));
+        // Size and mtime as stored: not read, no worker needed (a rerun
+        // over an unchanged tree then costs one lookup per file).
+        if (NotChanged(i)) work_[i].not_read = work_[i].parsed = true;
       }
       db_->begin_transaction(true);
     } catch (...) {
@@ -524,6 +536,10 @@ class IndexRun {
         return true;
       }
     }
+    // Files found unchanged when the run opened need no worker.
+    while (next_parse_ < files_.size() && work_[next_parse_].not_read) {
+      ++next_parse_;
+    }
     // The writer's own file is always parsed; files further ahead only
     // while few parsed articles wait for their documents to be built.
     if (next_parse_ < files_.size() &&
@@ -597,6 +613,19 @@ class IndexRun {
     cv_writer_.notify_all();
   }
 
+  // True when file i has the size and mtime stored by an incremental run's
+  // index (and was read without errors then).
+  bool NotChanged(size_t i) const {
+    uint64_t old_size = 0;
+    int64_t old_mtime = 0;
+    std::string old_hash;
+    return mode_ == Mode::kIncremental &&
+           indexer::ParseFileState(stored_states_[i], &old_size, &old_mtime,
+                                   &old_hash) &&
+           old_mtime != kErrorMtime && old_size == files_[i].size &&
+           old_mtime == files_[i].mtime_ns;
+  }
+
   // Reads and parses file i into work_[i] (not yet visible to others).
   void ParseFile(size_t i) {
     const InputFile& f = files_[i];
@@ -608,8 +637,7 @@ class IndexRun {
                       indexer::ParseFileState(stored_states_[i], &old_size,
                                               &old_mtime, &old_hash);
     bool had_errors = have_state && old_mtime == kErrorMtime;
-    if (have_state && !had_errors && old_size == f.size &&
-        old_mtime == f.mtime_ns) {
+    if (NotChanged(i)) {
       w.not_read = true;
       return;
     }
@@ -716,7 +744,9 @@ class IndexRun {
           std::unique_lock<std::mutex> lock(mu_);
           writer_file_ = i;
           writer_chunk_ = 0;
-          cv_work_.notify_all();
+          // Workers are woken when the writer needs a file, and now and
+          // then for the files ahead, not once per unchanged file.
+          if (!work_[i].parsed || i % 64 == 0) cv_work_.notify_all();
           cv_writer_.wait(lock, [&] { return stop_ || work_[i].parsed; });
           if (stop_) return failure_;
         }
@@ -798,6 +828,16 @@ class IndexRun {
                      [](const ParseError& a, const ParseError& b) {
                        return a.line < b.line;
                      });
+    if (!errors.empty()) {
+      // Errors found while building (an over-long id) count like parse
+      // errors: the file is read again next run so they are reported again.
+      uint64_t size = 0;
+      int64_t mtime = 0;
+      std::string hash;
+      if (indexer::ParseFileState(w.new_state, &size, &mtime, &hash)) {
+        w.new_state = indexer::FormatFileState(size, kErrorMtime, hash);
+      }
+    }
     for (ParseError& e : errors) summary_.errors.push_back(std::move(e));
     SetMetadata(state_key, w.new_state);
     return Status::Ok();
