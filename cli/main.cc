@@ -223,7 +223,8 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   serve
       ->add_option("--threads", server_options.threads,
-                   "worker threads, one per open connection (default: 8 x cores, at least 64)")
+                   "worker threads, one per open connection (default: 8 x "
+                   "cores, at least 64)")
       ->check(CLI::Range(0, 1024));
   serve->add_option(
       "--web-dir", server_options.web_dir,

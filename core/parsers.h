@@ -31,12 +31,17 @@
 
 namespace pundit {
 
-enum class InputFormat { kSeedMarkdown, kFrontMatter, kJsonLines, kNotAnArticle };
+enum class InputFormat {
+  kSeedMarkdown,
+  kFrontMatter,
+  kJsonLines,
+  kNotAnArticle
+};
 
 struct ParseError {
   std::string path;
-  int line = 0;          // 1-based; 0 when the whole file is concerned
-  std::string message;   // what is wrong and how to fix it, no "error:" prefix
+  int line = 0;         // 1-based; 0 when the whole file is concerned
+  std::string message;  // what is wrong and how to fix it, no "error:" prefix
 
   // "path:line: error: message" (":line" omitted when line is 0).
   std::string ToString() const;

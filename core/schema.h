@@ -27,27 +27,31 @@ namespace pundit::schema {
 inline constexpr int kSchemaVersion = 1;
 
 // ---- term prefixes ----
-inline constexpr std::string_view kIdPrefix = "Q";        // Q<article id>
-inline constexpr std::string_view kFilePrefix = "XF";     // XF<16 hex: hash of source path>
-inline constexpr std::string_view kTitlePrefix = "S";     // S<word>
-inline constexpr std::string_view kStemPrefix = "Z";      // Z<stem>, ZS<stem>
-inline constexpr std::string_view kAuthorPrefix = "A:";   // A:<author display form>
+inline constexpr std::string_view kIdPrefix = "Q";  // Q<article id>
+inline constexpr std::string_view kFilePrefix =
+    "XF";  // XF<16 hex: hash of source path>
+inline constexpr std::string_view kTitlePrefix = "S";  // S<word>
+inline constexpr std::string_view kStemPrefix = "Z";   // Z<stem>, ZS<stem>
+inline constexpr std::string_view kAuthorPrefix =
+    "A:";  // A:<author display form>
 inline constexpr std::string_view kRegionPrefix = "XREGION:";
 inline constexpr std::string_view kThemePrefix = "XTHEME:";
 inline constexpr std::string_view kSourcePrefix = "XSOURCE:";
-inline constexpr std::string_view kYearPrefix = "Y";      // Y2019
-inline constexpr std::string_view kMonthPrefix = "M";     // M201901
-inline constexpr std::string_view kDayPrefix = "D";       // D20190131
+inline constexpr std::string_view kYearPrefix = "Y";   // Y2019
+inline constexpr std::string_view kMonthPrefix = "M";  // M201901
+inline constexpr std::string_view kDayPrefix = "D";    // D20190131
 
-inline constexpr unsigned kTitleWdfBoost = 3;  // title words count 3x in body terms
-inline constexpr unsigned kParagraphGap = 10;  // positions skipped between blocks
+inline constexpr unsigned kTitleWdfBoost =
+    3;  // title words count 3x in body terms
+inline constexpr unsigned kParagraphGap =
+    10;  // positions skipped between blocks
 
 // ---- value slots (Omega values.h style: the encoding of each slot) ----
 enum ValueSlot : unsigned {
-  kDateValue = 0,     // "YYYYMMDD" (8 ASCII digits), absent when date unknown;
-                      // string order is date order
-  kContentHash = 1,   // 16 hex digits: hash of the article's parsed content,
-                      // decides "updated" vs "unchanged" on reindex
+  kDateValue = 0,    // "YYYYMMDD" (8 ASCII digits), absent when date unknown;
+                     // string order is date order
+  kContentHash = 1,  // 16 hex digits: hash of the article's parsed content,
+                     // decides "updated" vs "unchanged" on reindex
 };
 
 // ---- document data ----
@@ -57,8 +61,9 @@ enum ValueSlot : unsigned {
 //  "lede","body":[{"h":true|false,"t":"..."}],"bio","path","line"}
 
 // ---- metadata keys ----
-inline constexpr std::string_view kSchemaKey = "pundit:schema";           // "1"
-inline constexpr std::string_view kLastIndexedKey = "pundit:last_indexed";  // ISO 8601 UTC
+inline constexpr std::string_view kSchemaKey = "pundit:schema";  // "1"
+inline constexpr std::string_view kLastIndexedKey =
+    "pundit:last_indexed";  // ISO 8601 UTC
 // "pundit:file:<absolute path>" -> "<size> <mtime ns> <hash of file bytes>"
 inline constexpr std::string_view kFileStateKeyPrefix = "pundit:file:";
 

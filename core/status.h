@@ -23,13 +23,13 @@ class [[nodiscard]] Status {
  public:
   enum class Code {
     kOk = 0,
-    kInvalidArgument,   // bad input from a user: a query, a flag, an article
-    kNotFound,          // no such article, file, route or database
-    kCorruption,        // a database or input that cannot be read as it should
-    kIoError,           // the operating system refused (disk full, permission)
-    kLocked,            // another process holds the database's write lock
-    kVersionMismatch,   // database written by another schema version
-    kInternal,          // a bug: never caused by input alone
+    kInvalidArgument,  // bad input from a user: a query, a flag, an article
+    kNotFound,         // no such article, file, route or database
+    kCorruption,       // a database or input that cannot be read as it should
+    kIoError,          // the operating system refused (disk full, permission)
+    kLocked,           // another process holds the database's write lock
+    kVersionMismatch,  // database written by another schema version
+    kInternal,         // a bug: never caused by input alone
   };
 
   Status() = default;

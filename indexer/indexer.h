@@ -20,8 +20,8 @@ namespace pundit {
 struct IndexerOptions {
   std::string db_dir;               // database folder; created if missing
   std::vector<std::string> inputs;  // files or folders (walked recursively)
-  bool full = false;   // build a new generation and swap it in when complete
-  int jobs = 0;        // parse/analyse threads; 0 = all cores
+  bool full = false;      // build a new generation and swap it in when complete
+  int jobs = 0;           // parse/analyse threads; 0 = all cores
   int batch_size = 1000;  // documents per Xapian commit batch
   bool progress = false;  // draw a progress bar on stderr (a terminal only)
   // A full run writes shards in parallel and merges them (see
@@ -42,7 +42,7 @@ struct IndexSummary {
   long skipped = 0;    // inputs that could not be read as articles
   long files = 0;      // files read
   double seconds = 0;
-  std::vector<ParseError> errors;  // one per skipped input, in input order
+  std::vector<ParseError> errors;    // one per skipped input, in input order
   std::vector<std::string> notices;  // files passed over (README.md, images)
 
   double ArticlesPerSecond() const;

@@ -27,7 +27,7 @@
 namespace pundit {
 
 struct SearcherOptions {
-  std::string db_dir;               // pundit database folder (core/store.h)
+  std::string db_dir;  // pundit database folder (core/store.h)
 };
 
 enum class SortOrder { kRelevance, kNewest, kOldest };
@@ -47,8 +47,8 @@ struct SearchRequest {
   std::string to;    // "YYYY-MM-DD" inclusive, or ""
   SortOrder sort = SortOrder::kRelevance;
   DefaultOp op = DefaultOp::kAnd;
-  int page = 1;        // 1-based
-  int per_page = 10;   // 1..kMaxPerPage
+  int page = 1;       // 1-based
+  int per_page = 10;  // 1..kMaxPerPage
   int facet_limit = 10;
   bool want_facets = true;    // facets and timeline
   bool want_snippets = true;  // snippets and title_html
@@ -77,16 +77,17 @@ struct TimelineBucket {
 
 struct SearchResponse {
   std::string q;
-  std::string interpreted;            // how the query was read
+  std::string interpreted;               // how the query was read
   std::optional<std::string> corrected;  // did-you-mean, when one is found
-  std::optional<std::string> notice;     // e.g. "syntax error ...: searched as plain words"
-  long total = 0;                     // exact
+  std::optional<std::string>
+      notice;      // e.g. "syntax error ...: searched as plain words"
+  long total = 0;  // exact
   int page = 1, per_page = 10;
   double took_ms = 0;
   std::vector<Hit> hits;
   // Facet name -> values, in kFacets order; empty when !want_facets.
   std::vector<std::pair<std::string, std::vector<FacetValue>>> facets;
-  std::string timeline_unit;          // "month" or "year"
+  std::string timeline_unit;  // "month" or "year"
   std::vector<TimelineBucket> timeline;
 };
 
@@ -100,7 +101,7 @@ struct ArticleView {
 
 struct IndexStats {
   long articles = 0;
-  std::string first_date, last_date;  // "" when no dates
+  std::string first_date, last_date;              // "" when no dates
   std::map<std::string, long> facet_cardinality;  // facet name -> #values
   long long index_bytes = 0;
   std::string last_indexed;  // ISO 8601, "" when unknown

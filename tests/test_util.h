@@ -37,9 +37,9 @@ std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& content);
 
 struct CommandResult {
-  int exit_code = -1;   // the process's exit status, or 128+signal
-  std::string out;      // stdout
-  std::string err;      // stderr
+  int exit_code = -1;  // the process's exit status, or 128+signal
+  std::string out;     // stdout
+  std::string err;     // stderr
 };
 // Runs argv (argv[0] is a path) with stdin from /dev/null, capturing output.
 CommandResult RunCommand(const std::vector<std::string>& argv);

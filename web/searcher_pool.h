@@ -17,7 +17,8 @@ namespace pundit {
 
 class SearcherPool {
  public:
-  explicit SearcherPool(SearcherOptions options) : options_(std::move(options)) {}
+  explicit SearcherPool(SearcherOptions options)
+      : options_(std::move(options)) {}
   // The calling thread's Searcher; the Status of Searcher::Open on failure
   // (retried on the next call, so an index that appears later is found).
   Result<Searcher*> Get();

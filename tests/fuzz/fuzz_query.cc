@@ -2,11 +2,11 @@
 // Searcher::Search over a small index of tests/testdata built once at start.
 // A query must never crash or fail: syntax errors are searched as plain words
 // (kInvalidArgument is allowed only for over-long queries).
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <unistd.h>
-
 #include <filesystem>
 #include <memory>
 #include <string>
