@@ -140,7 +140,7 @@ done
 [[ -n "$port" ]] || die "pundit serve did not say it was listening (log: $res/serve.err)"
 url="http://127.0.0.1:$port"
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status"; }
-fds() { ls "/proc/$server_pid/fd" | wc -l; }
+fds() { find "/proc/$server_pid/fd" -mindepth 1 -maxdepth 1 | wc -l; }
 
 run_wrk() {  # run_wrk SECONDS OUT
   wrk -t"$wrk_threads" -c"$connections" -d"$1s" --timeout "${timeout}s" --latency \
@@ -152,13 +152,17 @@ log "serving $index on $url (pid $server_pid, $(rss) KB resident at start)"
 echo "start_rss_kb $(rss)" > "$res/memory.txt"
 log "warm-up: $connections connections, ${warmup} s"
 run_wrk "$warmup" "$res/wrk-warmup.txt"
-echo "warm_rss_kb $(rss)" >> "$res/memory.txt"
-echo "warm_fds $(fds)" >> "$res/memory.txt"
+{
+  echo "warm_rss_kb $(rss)"
+  echo "warm_fds $(fds)"
+} >> "$res/memory.txt"
 log "measured: $connections connections, ${duration} s"
 run_wrk "$duration" "$res/wrk.txt"
-echo "end_rss_kb $(rss)" >> "$res/memory.txt"
-echo "end_fds $(fds)" >> "$res/memory.txt"
-awk '/^VmHWM:/ { print "peak_rss_kb", $2 }' "/proc/$server_pid/status" >> "$res/memory.txt"
+{
+  echo "end_rss_kb $(rss)"
+  echo "end_fds $(fds)"
+  awk '/^VmHWM:/ { print "peak_rss_kb", $2 }' "/proc/$server_pid/status"
+} >> "$res/memory.txt"
 kill -0 "$server_pid" 2> /dev/null || die "pundit serve died during the run"
 stop_server
 

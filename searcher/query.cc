@@ -679,7 +679,7 @@ Xapian::Query AsAlternative(const Part& p) {
       return ZeroWeight(p.q);
     case Role::kNeg:
       return ZeroWeight(Xapian::Query(Xapian::Query::OP_AND_NOT,
-                                      Xapian::Query::MatchAll, p.q));
+                                      Xapian::Query(std::string()), p.q));
     default:
       return p.q;
   }
@@ -989,7 +989,7 @@ class Compiler {
       q = texts.empty() ? f : Xapian::Query(Xapian::Query::OP_FILTER, q, f);
     }
     if (!negs.empty()) {
-      Xapian::Query base = q.empty() ? Xapian::Query::MatchAll : q;
+      Xapian::Query base = q.empty() ? Xapian::Query(std::string()) : q;
       q = Xapian::Query(Xapian::Query::OP_AND_NOT, base,
                         Combine(Xapian::Query::OP_OR, negs));
     }

@@ -567,7 +567,7 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
   uint64_t offset = static_cast<uint64_t>(request.page - 1) *
                     static_cast<uint64_t>(request.per_page);
   if (offset < static_cast<uint64_t>(resp.total)) {
-    Xapian::Query q = c.query.empty() ? Xapian::Query::MatchAll : c.query;
+    Xapian::Query q = c.query.empty() ? Xapian::Query(std::string()) : c.query;
     for (const Selection& sel : selections) {
       q = Xapian::Query(Xapian::Query::OP_FILTER, q, sel.query);
     }
