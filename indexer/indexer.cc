@@ -5,11 +5,15 @@
 //   2. takes the database's WriteLock and removes stale generation folders;
 //   3. opens the live generation for an incremental run, or creates a new
 //      generation for a full run (and for the first run of a folder);
-//   4. runs a pipeline: `jobs` worker threads read and parse files and turn
-//      articles into Xapian documents (each thread with its own Analyzer and
-//      its own read-only handle on the index being compared against), while
-//      the calling thread is the single writer, applying files in input
-//      order;
+//   4. runs a pipeline: `jobs` worker threads read and parse files, compare
+//      their articles with the index being replaced (each thread with its
+//      own read-only handle on it) and, in an incremental run, turn them
+//      into Xapian documents (each with its own Analyzer), while the calling
+//      thread is the single writer, applying files in input order: into the
+//      live generation (incremental), or handing the articles to
+//      indexer::ShardBuild (full), whose threads build the documents, write
+//      them into shard databases in parallel and merge those into the new
+//      generation;
 //   5. removes the documents of files that are gone, records the schema
 //      version and the time, commits, and for a new generation makes it live.
 //
@@ -32,9 +36,10 @@
 //     stored articles is deleted in this run: the id of a failing line is not
 //     known, so a vanished article cannot be told from a failing one;
 //   - such a file's state is stored with mtime -1, so the next run reads it
-//     again and reports its errors until it is fixed (while its bytes stay
-//     the same it is parsed only for its errors: its articles are as
-//     stored).
+//     again and reports its errors until it is fixed, those found while
+//     writing (an id too long, an id of another file) as well as parse
+//     errors (while its bytes stay the same its articles compare as
+//     unchanged and are not rewritten).
 //   - two inputs giving the same id: the first one in input order keeps it,
 //     the second is an error ("duplicate id"); an id whose stored file is no
 //     longer among the inputs is simply taken over.
@@ -42,16 +47,12 @@
 // Commits: an incremental run applies its changes in transactions of
 // `batch_size` documents; a file's state is recorded after all of its
 // documents, so a run stopped halfway leaves a consistent index that the
-// next run completes. A full run writes a generation nobody reads yet: it
-// commits every `batch_size` documents too (which bounds what Xapian buffers
-// in memory) but without fsync; every file is fsynced once at the end,
-// before CURRENT is switched to it.
-//
-// Scaling out: the writer is the only code that touches the database, and
-// workers only need a read-only view of the index being replaced, so a full
-// build can be split into shards (one writer per shard, merged with
-// Xapian::Database::compact into the new generation) without changing the
-// workers or the incremental path.
+// next run completes. A full run writes a generation nobody reads yet, in
+// shards (indexer/shard_build.h) without fsync; the merged generation is
+// fsynced once at the end, before CURRENT is switched to it. Unchanged files
+// of an incremental run are recognised when the run opens (size and mtime
+// as stored) and never reach a worker, so a rerun over an unchanged tree
+// costs one metadata lookup and one term frequency per file.
 //
 // Counts of a full run are relative to the generation it replaces (an
 // article identical to the old one counts as unchanged, old articles not
@@ -165,9 +166,10 @@ struct BuiltArticle {
 // `chunk_done[k]`) are set under the run's mutex.
 struct FileWork {
   bool parsed = false;
-  bool not_read = false;     // size and mtime unchanged
-  bool same_bytes = false;   // read, but identical to the stored bytes
-  bool read_failed = false;  // nothing usable: keep what is stored
+  bool not_read = false;          // size and mtime unchanged
+  bool same_bytes = false;        // read, but identical to the stored bytes
+  bool same_with_errors = false;  // identical to stored bytes that gave errors
+  bool read_failed = false;       // nothing usable: keep what is stored
   std::string new_state;
   std::vector<ParseError> errors;
   std::vector<Article> articles;
@@ -657,15 +659,12 @@ class IndexRun {
     }
     InputFormat format =
         f.json_lines ? InputFormat::kJsonLines : DetectMarkdownFormat(content);
+    // Bytes that gave errors last time go through like changed ones: their
+    // articles compare as unchanged and are not rewritten, and the errors
+    // found after parsing (an id too long for a term, an id another file
+    // holds) are found and reported again, not only the parse errors.
     ParseOutput out = ParseContent(format, content, f.path, f.id_base);
-    if (had_errors && old_hash == hash) {
-      // The bytes that gave errors last time: parsed only to report them
-      // again; the index already holds what this file gives.
-      w.same_bytes = true;
-      w.errors = std::move(out.errors);
-      w.new_state = stored_states_[i];
-      return;
-    }
+    w.same_with_errors = had_errors && old_hash == hash;
     w.errors = std::move(out.errors);
     w.articles = std::move(out.articles);
     w.new_state = indexer::FormatFileState(
@@ -822,6 +821,12 @@ class IndexRun {
         db_->delete_document(did);
         ++summary_.deleted;
         CountWrite();
+      }
+    } else if (w.same_with_errors) {
+      // The stored articles its failing lines gave are kept as they are.
+      for (Xapian::PostingIterator p = db_->postlist_begin(file_term);
+           p != db_->postlist_end(file_term); ++p) {
+        if (kept.count(*p) == 0) ++summary_.unchanged;
       }
     }
     std::stable_sort(errors.begin(), errors.end(),

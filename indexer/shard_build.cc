@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <iterator>
 #include <utility>
 
 #include "core/analyzer.h"
@@ -95,12 +96,7 @@ std::vector<ShardBuild::Rejected> ShardBuild::Finish() {
   {
     std::unique_lock<std::mutex> lock(mu_);
     RethrowIfFailed();
-    if (!current_.empty()) {
-      Task task;
-      task.articles = std::move(current_);
-      current_.clear();
-      Submit(std::move(task));
-    }
+    SubmitTail();
     cv_done_.wait(lock, [&] {
       return error_ != nullptr || (tasks_.empty() && running_ == 0);
     });
@@ -128,6 +124,36 @@ std::vector<ShardBuild::Rejected> ShardBuild::Finish() {
   std::sort(rejected_.begin(), rejected_.end(),
             [](const Rejected& a, const Rejected& b) { return a.tag < b.tag; });
   return std::move(rejected_);
+}
+
+void ShardBuild::SubmitTail() {
+  // The shards no thread has taken yet are the last ones submitted: at the
+  // back of the queue, with the highest numbers.
+  std::vector<Pending> tail;
+  std::vector<Task> waiting;
+  while (!tasks_.empty() && tasks_.back().level == 0) {
+    waiting.push_back(std::move(tasks_.back()));
+    tasks_.pop_back();
+  }
+  for (auto task = waiting.rbegin(); task != waiting.rend(); ++task) {
+    for (Pending& p : task->articles) tail.push_back(std::move(p));
+  }
+  for (Pending& p : current_) tail.push_back(std::move(p));
+  current_.clear();
+  levels_[0].done.resize(levels_[0].done.size() - waiting.size());
+  queued_shards_ -= waiting.size();
+  // Cut into two pieces per thread, so that the threads finish at about
+  // the same time rather than one writing a whole shard alone at the end.
+  const size_t pieces = 2 * static_cast<size_t>(options_.threads);
+  const size_t piece = std::max<size_t>(options_.commit_docs,
+                                        (tail.size() + pieces - 1) / pieces);
+  for (size_t begin = 0; begin < tail.size(); begin += piece) {
+    Task task;
+    const size_t end = std::min(tail.size(), begin + piece);
+    task.articles.assign(std::make_move_iterator(tail.begin() + begin),
+                         std::make_move_iterator(tail.begin() + end));
+    Submit(std::move(task));
+  }
 }
 
 void ShardBuild::Submit(Task task) {

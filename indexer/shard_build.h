@@ -128,6 +128,9 @@ class ShardBuild {
   // Runs one task; rejected articles of a shard go to `rejected`.
   void Run(Task& task, Analyzer& analyzer, std::vector<Rejected>* rejected);
   void Submit(Task task);  // with mu_ held
+  // Submits the last articles, re-cutting the shards still waiting for a
+  // thread into smaller ones; mu_ held.
+  void SubmitTail();
   // Marks a database done and hands out the merges it completes; mu_ held.
   void Done(size_t level, size_t index);
   void RethrowIfFailed();  // with mu_ held

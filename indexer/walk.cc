@@ -25,7 +25,7 @@ class Walker {
   // A file named on the command line: its root is its own folder.
   void AddInputFile(const std::string& input) {
     fs::path path(input);
-    AddFile(input, path.filename().string(), path.filename());
+    AddFile(input, path.filename().string(), path.filename(), "");
   }
 
   void AddInputFolder(const std::string& input) {
@@ -37,7 +37,7 @@ class Walker {
     }
     if (!visited_dirs_.insert(canonical.string()).second) return;
     AddRoot(canonical.string());
-    WalkFolder(fs::path(input), fs::path());
+    WalkFolder(fs::path(input), canonical.string(), fs::path());
   }
 
  private:
@@ -52,18 +52,26 @@ class Walker {
   }
 
   // `display` is what messages show, `name` the file name, `relative` the
-  // path below the indexed root.
+  // path below the indexed root. `canonical_folder`: the canonical path of
+  // the folder holding the file when the file is not a symbolic link (its
+  // canonical path is then that folder's and its name, with no system call
+  // for each part of the path), else "".
   void AddFile(const std::string& display, const std::string& name,
-               const fs::path& relative) {
+               const fs::path& relative, const std::string& canonical_folder) {
     InputFormat format = FormatFromFileName(name);
     if (format == InputFormat::kNotAnArticle) {
       Notice(display, "not an article file");
       return;
     }
-    std::error_code ec;
-    fs::path canonical = fs::canonical(display, ec);
-    std::string abs = ec ? fs::absolute(display, ec).lexically_normal().string()
-                         : canonical.string();
+    std::string abs;
+    if (!canonical_folder.empty()) {
+      abs = (fs::path(canonical_folder) / name).string();
+    } else {
+      std::error_code ec;
+      fs::path canonical = fs::canonical(display, ec);
+      abs = ec ? fs::absolute(display, ec).lexically_normal().string()
+               : canonical.string();
+    }
     if (!seen_files_.insert(abs).second) return;
     InputFile file;
     file.path = display;
@@ -86,7 +94,9 @@ class Walker {
     out_->files.push_back(std::move(file));
   }
 
-  void WalkFolder(const fs::path& folder, const fs::path& relative) {
+  // Walks `folder`, whose canonical path is `canonical`.
+  void WalkFolder(const fs::path& folder, const std::string& canonical,
+                  const fs::path& relative) {
     std::error_code ec;
     std::vector<fs::directory_entry> entries;
     fs::directory_iterator it(
@@ -113,16 +123,16 @@ class Walker {
           Notice(display, "hidden folder");
           continue;
         }
-        fs::path canonical = fs::canonical(entry.path(), ec);
+        fs::path child_canonical = fs::canonical(entry.path(), ec);
         if (ec) {
           Notice(display, "cannot read folder (" + ec.message() + ")");
           continue;
         }
         // Each folder once: a symlink back up the tree or a second link to
         // the same folder is not walked again.
-        if (!visited_dirs_.insert(canonical.string()).second) continue;
-        if (entry.is_symlink(ec)) AddRoot(canonical.string());
-        WalkFolder(folder / name, child_relative);
+        if (!visited_dirs_.insert(child_canonical.string()).second) continue;
+        if (entry.is_symlink(ec)) AddRoot(child_canonical.string());
+        WalkFolder(folder / name, child_canonical.string(), child_relative);
         continue;
       }
       bool is_file = entry.is_regular_file(ec);
@@ -134,7 +144,9 @@ class Walker {
         }
         continue;
       }
-      AddFile(display, name, child_relative);
+      bool is_link = entry.is_symlink(ec);
+      AddFile(display, name, child_relative,
+              !ec && !is_link ? canonical : std::string());
     }
   }
 

@@ -425,13 +425,7 @@ Report ParseStderr(const std::string& err) {
   return r;
 }
 
-// DISABLED: fails on a known indexer bug. When the first run builds a new
-// database (the sharded --full path), an article skipped while writing (an id
-// too long for a Xapian term) leaves its file's state marked clean, so the
-// next run does not read the file again and does not report the error again.
-// Everything else this test checks holds; re-enable it with the fix.
-TEST(HostileInputTest,
-     DISABLED_BadInputsAreReportedGoodOnesIndexedNothingHangs) {
+TEST(HostileInputTest, BadInputsAreReportedGoodOnesIndexedNothingHangs) {
   TempDir tmp;
   const std::string root = tmp.Sub("in"), db = tmp.Sub("db");
   HostileCorpus corpus(root);
@@ -575,9 +569,7 @@ TEST(HostileInputTest,
 // used by another file) are reported by every run
 // until the input is fixed, as parse errors are: the skipped article is
 // never forgotten.
-// DISABLED: the known bug described above.
-TEST(HostileInputTest,
-     DISABLED_ErrorsFoundWhileWritingAreReportedAgainOnTheNextRun) {
+TEST(HostileInputTest, ErrorsFoundWhileWritingAreReportedAgainOnTheNextRun) {
   struct Case {
     std::string name;
     std::vector<std::pair<std::string, std::string>> files;  // rel, content
