@@ -151,7 +151,8 @@ int Main(int argc, char** argv) {
       "new articles are added, changed ones replaced, vanished ones deleted.\n"
       "Exit status: 0 all indexed, 2 some input skipped (the rest is "
       "indexed),\n"
-      "1 nothing could be written.");
+      "1 the index could not be written (batches committed before the failure\n"
+      "are kept and consistent; run again to finish).");
   index->add_option("--db", index_options.db_dir, db_help);
   index->add_flag("--full", index_options.full,
                   "build a fresh index beside the live one and swap it in "

@@ -56,11 +56,14 @@ struct IndexSummary {
 };
 
 // Runs one indexing pass. Returns the summary even when some inputs were
-// skipped (each in summary.errors). A non-OK Status means nothing was
-// committed in this run: kLocked (another writer), kIoError (the folder
-// cannot be written, disk full), kNotFound (an input path does not exist),
-// kVersionMismatch (incremental run over an index of another schema version;
-// use full). The previous live index is untouched in every failure.
+// skipped (each in summary.errors). A non-OK Status means the run could not
+// finish: kLocked (another writer), kIoError (the folder cannot be written,
+// disk full), kNotFound (an input path does not exist), kVersionMismatch
+// (incremental run over an index of another schema version; use full). A
+// failed --full run leaves the previous live index untouched; a failed
+// incremental run keeps the batches it committed before the failure (each
+// consistent: every article is its old or its new version) and a rerun
+// completes it.
 Result<IndexSummary> RunIndex(const IndexerOptions& options);
 
 }  // namespace pundit
