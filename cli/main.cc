@@ -227,6 +227,11 @@ int Main(int argc, char** argv) {
                    "worker threads, one per open connection (default: 8 x "
                    "cores, at least 64)")
       ->check(CLI::Range(0, 1024));
+  serve
+      ->add_option("--searchers", server_options.searchers,
+                   "searches run at once, the others wait their turn "
+                   "(default: 2 x cores)")
+      ->check(CLI::Range(0, 1024));
   serve->add_option(
       "--web-dir", server_options.web_dir,
       "folder with templates/ and static/ (default: the built-in web/ folder)");

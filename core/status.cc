@@ -22,6 +22,8 @@ const char* Status::CodeName(Code code) {
       return "locked";
     case Code::kVersionMismatch:
       return "version_mismatch";
+    case Code::kBusy:
+      return "busy";
     case Code::kInternal:
       return "internal";
   }

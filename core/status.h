@@ -29,6 +29,7 @@ class [[nodiscard]] Status {
     kIoError,          // the operating system refused (disk full, permission)
     kLocked,           // another process holds the database's write lock
     kVersionMismatch,  // database written by another schema version
+    kBusy,             // overloaded: every worker stayed busy; retry later
     kInternal,         // a bug: never caused by input alone
   };
 
@@ -51,6 +52,9 @@ class [[nodiscard]] Status {
   }
   static Status VersionMismatch(std::string msg) {
     return Status(Code::kVersionMismatch, std::move(msg));
+  }
+  static Status Busy(std::string msg) {
+    return Status(Code::kBusy, std::move(msg));
   }
   static Status Internal(std::string msg) {
     return Status(Code::kInternal, std::move(msg));

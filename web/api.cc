@@ -270,6 +270,7 @@ int HttpStatusFor(const Status& status) {
     case Status::Code::kIoError:
     case Status::Code::kLocked:
     case Status::Code::kVersionMismatch:
+    case Status::Code::kBusy:
       return 503;
     case Status::Code::kInternal:
       return 500;

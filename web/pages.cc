@@ -909,6 +909,7 @@ void HandleSearch(Context& ctx, const httplib::Request& req,
   int status = 200;
   Result<SearchRequest> request = api::ParseSearchParams(params);
   Result<SearchResponse> response = Status::Internal("not run");
+  SearcherPool::Lease lease;  // held while `searcher` is in use
   Searcher* searcher = nullptr;
   if (!request.ok()) {
     response = request.status();
@@ -917,11 +918,12 @@ void HandleSearch(Context& ctx, const httplib::Request& req,
     if (state.q.empty() && state.sort.empty()) {
       request->sort = SortOrder::kNewest;
     }
-    Result<Searcher*> got = ctx.pool->Get();
+    Result<SearcherPool::Lease> got = ctx.pool->Acquire();
     if (!got.ok()) {
       response = got.status();
     } else {
-      searcher = *got;
+      lease = std::move(got).value();
+      searcher = lease.get();
       response = searcher->Search(*request);
     }
   }
@@ -984,13 +986,13 @@ void HandleArticle(Context& ctx, const httplib::Request& req,
                    httplib::Response& res) {
   const std::string id = req.matches[1];
   const std::string q = OneParam(QueryParams(req), "q");
-  Result<Searcher*> got = ctx.pool->Get();
+  Result<SearcherPool::Lease> got = ctx.pool->Acquire();
   if (!got.ok()) {
     int status = api::HttpStatusFor(got.status());
     SendErrorPage(ctx, res, status, PublicMessage(got.status(), status));
     return;
   }
-  Searcher* searcher = *got;
+  Searcher* searcher = got->get();
   Result<ArticleView> view = searcher->GetArticle(id, q);
   if (!view.ok()) {
     int status = api::HttpStatusFor(view.status());

@@ -1,18 +1,70 @@
 #include "web/searcher_pool.h"
 
+#include <algorithm>
+#include <thread>
 #include <utility>
 
 namespace pundit {
 
-Result<Searcher*> SearcherPool::Get() {
-  const std::thread::id id = std::this_thread::get_id();
+SearcherPool::Lease& SearcherPool::Lease::operator=(Lease&& other) noexcept {
+  if (this != &other) {
+    Return();
+    pool_ = other.pool_;
+    searcher_ = std::move(other.searcher_);
+    other.pool_ = nullptr;
+  }
+  return *this;
+}
+
+void SearcherPool::Lease::Return() {
+  if (pool_ != nullptr && searcher_ != nullptr) {
+    pool_->Give(std::move(searcher_));
+  }
+  pool_ = nullptr;
+  searcher_.reset();
+}
+
+SearcherPool::SearcherPool(SearcherOptions options, size_t capacity,
+                           std::chrono::milliseconds max_wait)
+    : options_(std::move(options)),
+      capacity_(capacity > 0 ? capacity
+                             : std::max<size_t>(
+                                   2, 2 * std::thread::hardware_concurrency())),
+      max_wait_(max_wait) {}
+
+size_t SearcherPool::created() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return created_;
+}
+
+void SearcherPool::Give(std::unique_ptr<Searcher> searcher) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = searchers_.find(id);
-    if (it != searchers_.end()) return it->second.get();
+    idle_.push_back(std::move(searcher));
   }
-  // Opened outside the lock: opening reads the index and may take a while,
-  // and other threads only ever touch their own entry.
+  returned_.notify_one();
+}
+
+Result<SearcherPool::Lease> SearcherPool::Acquire() {
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    const bool got = returned_.wait_for(lock, max_wait_, [this] {
+      return !idle_.empty() || created_ < capacity_;
+    });
+    if (!got) {
+      return Status::Busy(
+          "all " + std::to_string(capacity_) + " searchers stayed busy for " +
+          std::to_string(max_wait_.count()) + " ms; retry later");
+    }
+    if (!idle_.empty()) {
+      // The most recently returned: its caches are the warmest.
+      std::unique_ptr<Searcher> searcher = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(searcher));
+    }
+    ++created_;  // reserve the slot; opened outside the lock
+  }
+  // Opening reads the index and may take a while: never under the lock.
   Result<std::unique_ptr<Searcher>> opened = Searcher::Open(options_);
   if (!opened.ok()) {
     // Once more: a transient condition (a --full swap removing the
@@ -20,11 +72,15 @@ Result<Searcher*> SearcherPool::Get() {
     // a request.
     opened = Searcher::Open(options_);
   }
-  if (!opened.ok()) return opened.status();
-  std::lock_guard<std::mutex> lock(mu_);
-  std::unique_ptr<Searcher>& slot = searchers_[id];
-  slot = std::move(opened).value();
-  return slot.get();
+  if (!opened.ok()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --created_;
+    }
+    returned_.notify_one();  // the slot is free again
+    return opened.status();
+  }
+  return Lease(this, std::move(opened).value());
 }
 
 }  // namespace pundit

@@ -1,32 +1,86 @@
-// SearcherPool: one Searcher per calling thread, created on first use.
+// SearcherPool: a bounded set of Searchers lent to request handlers.
 //
-// Thread-safe: Get() may be called from any number of threads at once; each
-// thread gets its own Searcher (Searchers are not thread-safe) and keeps it
-// for the pool's lifetime.
+// Searching is CPU-bound, so running more searches at once than there are
+// cores only makes each slower and multiplies per-Searcher memory (a Xapian
+// read handle, an Analyzer with its stem cache, the ICU break iterators).
+// The pool therefore holds at most `capacity` Searchers, created on demand
+// and reused most-recently-returned first (their caches stay warm); a
+// handler that finds all of them lent waits for one to come back. Connections
+// stay open on cpp-httplib's (larger) thread pool meanwhile, so many clients
+// are served, `capacity` at a time.
+//
+// Thread-safe: Acquire() may be called from any number of threads at once.
+// A Lease must not outlive its pool.
 #ifndef PUNDIT_WEB_SEARCHER_POOL_H_
 #define PUNDIT_WEB_SEARCHER_POOL_H_
 
-#include <map>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
 #include <memory>
 #include <mutex>
-#include <thread>
+#include <vector>
 
+#include "core/status.h"
 #include "searcher/searcher.h"
 
 namespace pundit {
 
 class SearcherPool {
  public:
-  explicit SearcherPool(SearcherOptions options)
-      : options_(std::move(options)) {}
-  // The calling thread's Searcher; the Status of Searcher::Open on failure
-  // (retried on the next call, so an index that appears later is found).
-  Result<Searcher*> Get();
+  // A Searcher on loan; returned to the pool when the Lease is destroyed.
+  class Lease {
+   public:
+    Lease() = default;
+    Lease(Lease&& other) noexcept
+        : pool_(other.pool_), searcher_(std::move(other.searcher_)) {
+      other.pool_ = nullptr;
+    }
+    Lease& operator=(Lease&& other) noexcept;
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    ~Lease() { Return(); }
+
+    Searcher* get() const { return searcher_.get(); }
+    Searcher* operator->() const { return searcher_.get(); }
+    Searcher& operator*() const { return *searcher_; }
+    explicit operator bool() const { return searcher_ != nullptr; }
+
+   private:
+    friend class SearcherPool;
+    Lease(SearcherPool* pool, std::unique_ptr<Searcher> searcher)
+        : pool_(pool), searcher_(std::move(searcher)) {}
+    void Return();
+
+    SearcherPool* pool_ = nullptr;
+    std::unique_ptr<Searcher> searcher_;
+  };
+
+  // capacity 0 means the default: 2 x the number of cores (at least 2).
+  explicit SearcherPool(
+      SearcherOptions options, size_t capacity = 0,
+      std::chrono::milliseconds max_wait = std::chrono::seconds(30));
+
+  // A Searcher of its own for the caller. Errors: the Status of
+  // Searcher::Open (retried once, and again on the next call, so an index
+  // that appears later is found); kUnavailable when none came back within
+  // `max_wait` (the server is overloaded).
+  Result<Lease> Acquire();
+
+  size_t capacity() const { return capacity_; }
+  // Searchers created so far (never more than capacity()).
+  size_t created() const;
 
  private:
-  SearcherOptions options_;
-  std::mutex mu_;
-  std::map<std::thread::id, std::unique_ptr<Searcher>> searchers_;
+  void Give(std::unique_ptr<Searcher> searcher);
+
+  const SearcherOptions options_;
+  const size_t capacity_;
+  const std::chrono::milliseconds max_wait_;
+  mutable std::mutex mu_;
+  std::condition_variable returned_;
+  std::vector<std::unique_ptr<Searcher>> idle_;  // guarded by mu_
+  size_t created_ = 0;                           // guarded by mu_
 };
 
 }  // namespace pundit

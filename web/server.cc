@@ -124,7 +124,9 @@ Status StatusForHttpError(int status, const httplib::Request& req) {
 
 struct Server::Impl {
   explicit Impl(ServerOptions o)
-      : options(std::move(o)), pool(SearcherOptions{options.db_dir}) {}
+      : options(std::move(o)),
+        pool(SearcherOptions{options.db_dir},
+             static_cast<size_t>(std::max(0, options.searchers))) {}
 
   void AddApiHeaders(httplib::Response& res) const {
     res.set_header("Cache-Control", "no-store");
@@ -156,14 +158,18 @@ struct Server::Impl {
                                 "; the API is read-only: use GET"}}}});
   }
 
-  // The calling thread's Searcher, or a 503 already sent.
-  Searcher* GetSearcher(httplib::Response& res) {
-    Result<Searcher*> searcher = pool.Get();
+  // A Searcher lent for this request, or an empty Lease and a 503 already
+  // sent.
+  SearcherPool::Lease GetSearcher(httplib::Response& res) {
+    Result<SearcherPool::Lease> searcher = pool.Acquire();
     if (!searcher.ok()) {
+      if (searcher.status().code() == Status::Code::kBusy) {
+        res.set_header("Retry-After", "1");
+      }
       SendJson(res, 503, api::ErrorToJson(searcher.status()));
-      return nullptr;
+      return SearcherPool::Lease();
     }
-    return *searcher;
+    return std::move(searcher).value();
   }
 
   // Runs `call` once more when it fails for a condition that a concurrent
@@ -204,8 +210,8 @@ void Server::Impl::HandleSearch(const httplib::Request& req,
                                 httplib::Response& res) {
   Result<SearchRequest> request = api::ParseSearchParams(req.params);
   if (!request.ok()) return SendError(res, request.status());
-  Searcher* searcher = GetSearcher(res);
-  if (searcher == nullptr) return;
+  SearcherPool::Lease searcher = GetSearcher(res);
+  if (!searcher) return;
   Result<SearchResponse> response =
       Retry([&] { return searcher->Search(*request); });
   if (!response.ok()) return SendError(res, response.status());
@@ -230,8 +236,8 @@ void Server::Impl::HandleArticle(const httplib::Request& req,
                  "q must be at most " + std::to_string(kMaxQueryLength) +
                  " bytes long, got " + std::to_string(q.size())));
   }
-  Searcher* searcher = GetSearcher(res);
-  if (searcher == nullptr) return;
+  SearcherPool::Lease searcher = GetSearcher(res);
+  if (!searcher) return;
 
   constexpr std::string_view kRelatedSuffix = "/related";
   if (id.size() > kRelatedSuffix.size() && id.ends_with(kRelatedSuffix)) {
@@ -297,8 +303,8 @@ void Server::Impl::HandleFacet(const httplib::Request& req,
       api::ParseIntParam("limit", limit_text, 1, kMaxFacetValues, &limit);
   if (!s.ok()) return SendError(res, s);
 
-  Searcher* searcher = GetSearcher(res);
-  if (searcher == nullptr) return;
+  SearcherPool::Lease searcher = GetSearcher(res);
+  if (!searcher) return;
   Result<std::vector<FacetValue>> values =
       Retry([&] { return searcher->FacetValues(name, prefix, limit); });
   if (!values.ok()) return SendError(res, values.status());
@@ -312,8 +318,8 @@ void Server::Impl::HandleFacet(const httplib::Request& req,
 
 void Server::Impl::HandleStats(const httplib::Request&,
                                httplib::Response& res) {
-  Searcher* searcher = GetSearcher(res);
-  if (searcher == nullptr) return;
+  SearcherPool::Lease searcher = GetSearcher(res);
+  if (!searcher) return;
   Result<IndexStats> stats = Retry([&] { return searcher->Stats(); });
   if (!stats.ok()) return SendError(res, stats.status());
   SendJson(res, 200, api::StatsToJson(*stats));
@@ -321,7 +327,7 @@ void Server::Impl::HandleStats(const httplib::Request&,
 
 void Server::Impl::HandleHealth(const httplib::Request&,
                                 httplib::Response& res) {
-  Result<Searcher*> searcher = pool.Get();
+  Result<SearcherPool::Lease> searcher = pool.Acquire();
   Status status;
   if (searcher.ok()) {
     Result<IndexStats> stats = Retry([&] { return (*searcher)->Stats(); });
@@ -497,6 +503,11 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
     return Status::InvalidArgument("--threads must be between 0 and " +
                                    std::to_string(kMaxThreads) + ", got " +
                                    std::to_string(options.threads));
+  }
+  if (options.searchers < 0 || options.searchers > kMaxThreads) {
+    return Status::InvalidArgument("--searchers must be between 0 and " +
+                                   std::to_string(kMaxThreads) + ", got " +
+                                   std::to_string(options.searchers));
   }
   ServerOptions resolved = options;
   if (resolved.web_dir.empty()) resolved.web_dir = PUNDIT_WEB_DIR;

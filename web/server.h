@@ -3,9 +3,10 @@
 // (web/static). Never includes <xapian.h>; talks to the index only through
 // searcher/searcher.h.
 //
-// Threads: cpp-httplib's thread pool runs the handlers; each worker thread
-// has its own Searcher (web/searcher_pool.h). Nothing served here writes to
-// the index.
+// Threads: cpp-httplib's thread pool runs the handlers, one worker per open
+// connection; a handler borrows a Searcher from a bounded pool
+// (web/searcher_pool.h), so at most `searchers` searches run at once and the
+// others wait their turn. Nothing served here writes to the index.
 #ifndef PUNDIT_WEB_SERVER_H_
 #define PUNDIT_WEB_SERVER_H_
 
@@ -21,6 +22,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";  // loopback unless told otherwise
   int port = 8080;                 // 0 = any free port (tests)
   int threads = 0;                 // worker threads; 0 = 8 x cores, at least 64
+  int searchers = 0;               // searches run at once; 0 = 2 x cores
   std::string web_dir;             // folder holding templates/ and static/;
                                    // "" = the source tree's web/ folder
   std::string cors_origin;         // "" = no CORS headers (the default)
