@@ -23,7 +23,9 @@
 #   --serve-args "ARGS"  more flags for `pundit serve` (e.g. "--threads 64")
 #
 # Steps: generate DATA/corpus-N.jsonl if missing (the same file bench/run.sh
-# makes) and split it into DATA/corpus-N.shards/ (pundit reads files of at
+# makes; without ../shared and at most 20,000 articles, DATA/synth-corpus-N.jsonl
+# and its workload from bench/synth_corpus.py instead) and split it into
+# DATA/corpus-N.shards/ (pundit reads files of at
 # most 64 MiB); bring DATA/load-index-N up to date with `pundit index` (a
 # no-op when it is) and check that it holds the corpus; write the request paths (bench/workload_paths.py); start
 # `pundit serve --port 0` and read its port from the "serving" line; run wrk
@@ -74,18 +76,32 @@ done
 [[ -x "$build/pundit" ]] || die "$build/pundit is missing: build it with \`cmake --build $build --target pundit\`"
 command -v wrk > /dev/null || die "wrk is missing: apt-get install wrk"
 workload="$shared/queries/synthetic-100k.jsonl"
-[[ -f "$workload" ]] || die "no workload at $workload; set PUNDIT_SHARED to the shared/ folder"
-
 data="${data:-$build/bench-data}"
 mkdir -p "$data"
-corpus="$data/corpus-$articles.jsonl"
-index="$data/load-index-$articles"
-res="$data/load-$articles"
+synthetic=""
+if [[ ! -f "$workload" || ! -f "$shared/tools/make_corpus.py" ]]; then
+  # Without ../shared a machine can still check errors and memory (--quick,
+  # as CI does) on a corpus and workload made by bench/synth_corpus.py.
+  [[ "$articles" -le 20000 ]] ||
+    die "no workload at $workload; set PUNDIT_SHARED to the shared/ folder"
+  synthetic="synth-"
+  log "no shared corpora at $shared: using bench/synth_corpus.py"
+fi
+corpus="$data/${synthetic}corpus-$articles.jsonl"
+index="$data/load-index-${synthetic}$articles"
+res="$data/load-${synthetic}$articles"
 mkdir -p "$res"
 rm -f "$res"/*
 
 # ---- corpus and index ----
-if [[ ! -s "$corpus" ]]; then
+if [[ -n "$synthetic" ]]; then
+  workload="$data/synth-workload.jsonl"
+  if [[ ! -s "$corpus" || ! -s "$workload" ]]; then
+    python3 "$here/synth_corpus.py" --articles "$articles" \
+      --corpus "$corpus.tmp" --workload "$workload"
+    mv "$corpus.tmp" "$corpus"
+  fi
+elif [[ ! -s "$corpus" ]]; then
   log "generating $articles articles into $corpus"
   python3 "$shared/tools/make_corpus.py" -n "$articles" --seed 1 --out "$corpus.tmp" \
     "$shared"/corpora/*/articles.jsonl
