@@ -743,9 +743,12 @@ class IndexRun {
           std::unique_lock<std::mutex> lock(mu_);
           writer_file_ = i;
           writer_chunk_ = 0;
-          // Workers are woken when the writer needs a file, and now and
-          // then for the files ahead, not once per unchanged file.
-          if (!work_[i].parsed || i % 64 == 0) cv_work_.notify_all();
+          // Workers are woken when the writer moves to a file it must read
+          // (its chunks may be queued behind the in-flight limit, which
+          // only the writer's own chunk may pass, and no worker re-checks
+          // the queue on its own), and now and then for the files ahead;
+          // not once per unchanged file.
+          if (!work_[i].not_read || i % 64 == 0) cv_work_.notify_all();
           cv_writer_.wait(lock, [&] { return stop_ || work_[i].parsed; });
           if (stop_) return failure_;
         }
