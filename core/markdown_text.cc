@@ -3,7 +3,10 @@
 #include <md4c.h>
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
+#include <set>
+#include <string>
 #include <utility>
 
 #include "core/parse_text.h"
@@ -40,6 +43,43 @@ std::string HtmlToText(std::string_view html) {
 bool IsBrTag(std::string_view tag) {
   return StartsWithNoCase(tag, "<br") &&
          (tag.size() == 3 || tag[3] == '>' || tag[3] == '/' || tag[3] == ' ');
+}
+
+// True for inline raw HTML that is markup: a comment, a processing
+// instruction or declaration, or a tag of an HTML element. Text such as
+// "<Dunlop Malaysian Industries Bhd>" (news wires mark company names so)
+// looks like a tag to Markdown but names no HTML element: it is content.
+bool IsHtmlMarkup(std::string_view tag) {
+  if (tag.size() < 2 || tag[0] != '<') return false;
+  if (tag[1] == '!' || tag[1] == '?') return true;
+  size_t i = tag[1] == '/' ? 2 : 1;
+  std::string name;
+  while (i < tag.size() &&
+         (std::isalnum(static_cast<unsigned char>(tag[i])) || tag[i] == '-')) {
+    name += static_cast<char>(std::tolower(static_cast<unsigned char>(tag[i])));
+    ++i;
+  }
+  if (name.find('-') != std::string::npos) return true;  // custom elements
+  static const std::set<std::string, std::less<>> kElements = {
+      "a",      "abbr",     "address",    "area",     "article",  "aside",
+      "audio",  "b",        "bdi",        "bdo",      "big",      "blockquote",
+      "body",   "br",       "button",     "canvas",   "caption",  "center",
+      "cite",   "code",     "col",        "colgroup", "data",     "dd",
+      "del",    "details",  "dfn",        "div",      "dl",       "dt",
+      "em",     "embed",    "figcaption", "figure",   "font",     "footer",
+      "form",   "h1",       "h2",         "h3",       "h4",       "h5",
+      "h6",     "head",     "header",     "hr",       "html",     "i",
+      "iframe", "img",      "input",      "ins",      "kbd",      "label",
+      "legend", "li",       "link",       "main",     "mark",     "meta",
+      "nav",    "noscript", "object",     "ol",       "optgroup", "option",
+      "p",      "picture",  "pre",        "q",        "s",        "samp",
+      "script", "section",  "select",     "small",    "source",   "span",
+      "strike", "strong",   "style",      "sub",      "summary",  "sup",
+      "svg",    "table",    "tbody",      "td",       "template", "textarea",
+      "tfoot",  "th",       "thead",      "time",     "title",    "tr",
+      "track",  "tt",       "u",          "ul",       "var",      "video",
+      "wbr"};
+  return kElements.count(name) > 0;
 }
 
 // Collects md4c's callbacks into MdBlocks.
@@ -191,6 +231,8 @@ class Builder {
           Append(HtmlToText(chunk));
         } else if (IsBrTag(chunk)) {
           FlushLine();
+        } else if (!IsHtmlMarkup(chunk)) {
+          Append(chunk);  // "<Company Name>": text, not a tag
         }
         // Other inline tags (<sup>, </sup>, <em>...) are dropped; the text
         // between them arrives as normal text.

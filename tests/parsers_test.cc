@@ -171,6 +171,25 @@ TEST_F(SampleTest, ResolvesLinksEscapesAndInlineHtml) {
   }
 }
 
+// News wires write company names as "<Name>": Markdown sees a tag, but no
+// HTML element is named so, so it is kept as text; real tags are dropped.
+TEST(SeedMarkdownTest, AngleBracketNamesAreTextRealTagsAreDropped) {
+  Article a = ParseOne(
+      "# <dunlop Malaysian Industries Bhd>\n\n"
+      "By [Felicity J. Gray](#)\n\nGlobal Research, May 14, 2024\n\n"
+      "<Dunlop Malaysian Industries Bhd> said its <b>net</b> profit rose"
+      "<!-- note --> to 5 mln <sup>1</sup> ringgit.\n");
+  EXPECT_EQ(a.title, "<dunlop Malaysian Industries Bhd>");
+  std::string all = AllText(a);
+  EXPECT_NE(all.find("<Dunlop Malaysian Industries Bhd> said its net profit "
+                     "rose to 5 mln 1 ringgit."),
+            std::string::npos)
+      << all;
+  for (const char* markup : {"<b>", "</b>", "<!--", "<sup>"}) {
+    EXPECT_EQ(all.find(markup), std::string::npos) << markup;
+  }
+}
+
 TEST_F(SampleTest, HealsParagraphsBrokenByPageBreaks) {
   std::string all = AllText(article_);
   EXPECT_NE(all.find("peacefully resolved as soon as possible. The country"),
