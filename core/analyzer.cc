@@ -173,6 +173,9 @@ struct Analyzer::Impl {
   void TokenizeChunk(std::string_view text, size_t base, unsigned& position,
                      std::vector<Token>& out);
   void FindWords();
+  // Appends letter word text16[begin, end) to `found`, as several words
+  // when it is words joined by full stops.
+  void SplitAtFullStops(int32_t begin, int32_t end);
   // Folds text16[begin, end) into `out`.
   void FoldRange(int32_t begin, int32_t end, std::string& out);
   // Full Unicode fold of `src` (NFKC_Casefold, quotes, diacritics). The
@@ -196,6 +199,40 @@ struct Analyzer::Impl {
   std::string joined;
 };
 
+// UAX #29 keeps "Kong.Three" together (a full stop between letters, as in
+// "U.S"), but in text it is mostly a missing space after a sentence: split a
+// letter word at its full stops when every piece has at least two
+// characters; "U.S", "e.g" and "Ph.D" stay whole.
+void Analyzer::Impl::SplitAtFullStops(int32_t begin, int32_t end) {
+  const char16_t* buf = text16.getBuffer();
+  auto is_stop = [](char16_t c) { return c == u'.' || c == 0xFF0E; };
+  bool any = false;
+  int32_t piece = begin;
+  for (int32_t i = begin; i < end; ++i) {
+    if (!is_stop(buf[i])) continue;
+    if (i - piece < 2) {
+      found.push_back({begin, end, true});
+      return;
+    }
+    any = true;
+    piece = i + 1;
+  }
+  if (!any || end - piece < 2) {
+    found.push_back({begin, end, true});
+    return;
+  }
+  piece = begin;
+  for (int32_t i = begin; i <= end; ++i) {
+    if (i < end && !is_stop(buf[i])) continue;
+    bool has_letter = false;
+    for (int32_t k = piece; k < i && !has_letter; ++k) {
+      has_letter = u_isalpha(buf[k]) != 0;
+    }
+    found.push_back({piece, i, has_letter});
+    piece = i + 1;
+  }
+}
+
 void Analyzer::Impl::FindWords() {
   found.clear();
   const int32_t length = text16.length();
@@ -206,7 +243,11 @@ void Analyzer::Impl::FindWords() {
          begin = end, end = words->next()) {
       const int32_t status = words->getRuleStatus();
       if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) continue;
-      found.push_back({begin, end, status >= UBRK_WORD_LETTER});
+      if (status >= UBRK_WORD_LETTER && status < UBRK_WORD_LETTER_LIMIT) {
+        SplitAtFullStops(begin, end);
+      } else {
+        found.push_back({begin, end, status >= UBRK_WORD_LETTER});
+      }
     }
     return;
   }

@@ -179,6 +179,25 @@ TEST(AnalyzerTest, NumbersJoinedByHyphenAreNotCompounds) {
       (std::vector<std::string>{"pages", "3", "5", "of", "2019", "2020"}));
 }
 
+// A full stop between words of two or more letters is a missing space
+// ("Hong Kong.Three decades"); abbreviations with one-letter pieces and
+// decimal numbers stay whole.
+TEST(AnalyzerTest, FullStopBetweenWordsSplitsAbbreviationsStayWhole) {
+  Analyzer analyzer;
+  std::vector<Token> tokens =
+      analyzer.Tokenize("Hong Kong.Three decades, the U.S. and e.g. 3.5 mln");
+  EXPECT_EQ(Terms(tokens),
+            (std::vector<std::string>{"hong", "kong", "three", "decades", "the",
+                                      "u.s", "and", "e.g", "3.5", "mln"}));
+  ASSERT_GE(tokens.size(), 3u);
+  EXPECT_EQ(tokens[1].begin, 5u);  // "Kong"
+  EXPECT_EQ(tokens[1].end, 9u);
+  EXPECT_EQ(tokens[2].begin, 10u);  // "Three"
+  EXPECT_EQ(tokens[2].position, tokens[1].position + 1);
+  EXPECT_EQ(Terms(analyzer.Tokenize("money online.The remedy")),
+            (std::vector<std::string>{"money", "online", "the", "remedy"}));
+}
+
 TEST(AnalyzerTest, PunctuationAndSymbolsAreNotWords) {
   Analyzer analyzer;
   EXPECT_TRUE(analyzer.Tokenize("").empty());
