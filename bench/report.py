@@ -7,6 +7,9 @@ Reads the folder that bench/run.sh fills:
   ENGINE.query.jsonl  the engine's `search --json` output (last line
                       {"summary": {...}})
   wrk.txt             wrk's output with bench/wrk_workload.lua's WRK_JSON line
+  pundit.incremental.json  adding 1,000 articles, rerunning over unchanged
+                      Markdown files (bench/run.sh measure_incremental)
+  compare.txt         bench/compare_facets.py's verdict (last line)
 for ENGINE in pundit, xapian_ref, sqlite_fts5 and pundit_http (HTTP:
 http_query for latency, wrk for requests/s).
 
@@ -92,6 +95,21 @@ def collect(d):
     return rows
 
 
+def read_json(path):
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def last_line(path):
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        lines = [line.rstrip("\n") for line in f if line.strip()]
+    return lines[-1] if lines else None
+
+
 def fmt(x, spec, suffix=""):
     return "-" if x is None else format(x, spec) + suffix
 
@@ -154,6 +172,87 @@ def print_table(rows):
               f"non-2xx {w['non_2xx']}")
 
 
+# The targets of the performance work, by corpus size: (what, metric getter,
+# comparison, bound). A metric that was not measured shows "-".
+def targets_for(articles):
+    if 90_000 <= articles <= 110_000:
+        return [
+            ("bulk index articles/s >= 4x xapian_ref", "speed_ratio", ">=", 4.0),
+            ("index size <= 0.5x xapian_ref", "size_ratio", "<=", 0.5),
+            ("peak memory of the build <= 2,048 MB", "peak_mb", "<=", 2048),
+            ("query median <= 4 ms (in-process)", "median_ms", "<=", 4.0),
+            ("query p99 <= 15 ms (in-process)", "p99_ms", "<=", 15.0),
+            ("query median <= 5 ms (HTTP)", "http_median_ms", "<=", 5.0),
+            ("wrk >= 400 req/s", "rps", ">=", 400),
+            ("wrk errors and non-2xx = 0", "wrk_failures", "<=", 0),
+            ("add 1,000 articles <= 5 s", "add_s", "<=", 5.0),
+            ("rerun over unchanged Markdown <= 3 s", "rerun_s", "<=", 3.0),
+        ]
+    if 900_000 <= articles <= 1_100_000:
+        return [
+            ("query median <= 25 ms (in-process)", "median_ms", "<=", 25.0),
+            ("query p99 <= 120 ms (in-process)", "p99_ms", "<=", 120.0),
+            ("pundit serve RSS after the workload <= 400 MB", "serve_rss_mb", "<=", 400),
+        ]
+    return []
+
+
+def print_targets(rows, results):
+    p = rows.get("pundit")
+    if not p:
+        return
+    m = metrics(p)
+    articles = p.get("articles") or 0
+    ref = metrics(rows[REFERENCE]) if REFERENCE in rows else {}
+    http = metrics(rows["pundit_http"]) if "pundit_http" in rows else {}
+    w = rows.get("pundit_http", {}).get("wrk") or {}
+    inc = read_json(os.path.join(results, "pundit.incremental.json")) or {}
+    serve = read_json(os.path.join(results, "serve.memory.json")) or {}
+    values = {
+        "speed_ratio": (m["articles_per_s"] / ref["articles_per_s"]
+                        if m.get("articles_per_s") and ref.get("articles_per_s") else None),
+        "size_ratio": (m["index_mb"] / ref["index_mb"]
+                       if m.get("index_mb") and ref.get("index_mb") else None),
+        "peak_mb": m.get("peak_mb"),
+        "median_ms": m.get("median_ms"),
+        "p99_ms": m.get("p99_ms"),
+        "http_median_ms": http.get("median_ms"),
+        "rps": w.get("rps"),
+        "wrk_failures": (w.get("errors", 0) + w.get("non_2xx", 0) + w.get("timeouts", 0)
+                         if w else None),
+        "add_s": inc.get("add_seconds"),
+        "rerun_s": inc.get("unchanged_rerun_median"),
+        "serve_rss_mb": serve["rss_kb"] / 1024 if "rss_kb" in serve else None,
+    }
+    if inc:
+        print()
+        print(f"incremental: {inc['added']:,} new articles added to the {inc['articles']:,}-article "
+              f"index in {inc['add_seconds']:.2f} s; a rerun over {inc['markdown_files']:,} "
+              f"unchanged Markdown files took {inc['unchanged_rerun_median']:.2f} s (median of "
+              + ", ".join(f"{x:.2f}" for x in inc["unchanged_rerun_seconds"]) + ")"
+              + (f"; their first index took {inc['markdown_first_seconds']:.1f} s"
+                 if inc.get("markdown_first_seconds") else ""))
+    if serve:
+        print(f"pundit serve resident memory after the workload and wrk: "
+              f"{serve['rss_kb'] / 1024:,.0f} MB")
+    verdict = last_line(os.path.join(results, "compare.txt"))
+    if verdict:
+        print(f"facet check against {REFERENCE}: {verdict}")
+    targets = targets_for(articles)
+    if not targets:
+        return
+    print()
+    print(f"targets at {articles:,} articles")
+    for what, key, op, bound in targets:
+        v = values.get(key)
+        if v is None:
+            print(f"  {'-':<6} {what}: not measured")
+            continue
+        ok = v >= bound if op == ">=" else v <= bound
+        shown = f"{v:.2f}x" if key.endswith("_ratio") else f"{v:,.2f}"
+        print(f"  {'met' if ok else 'MISSED':<6} {what}: {shown}")
+
+
 def check(rows, expected_engines, queries):
     problems = []
     for e in expected_engines:
@@ -194,6 +293,7 @@ def main():
     if not rows:
         sys.exit(f"{args.results}: error: no benchmark results found")
     print_table(rows)
+    print_targets(rows, args.results)
     if args.check:
         sys.stdout.flush()
         problems = check(rows, [e for e in args.engines.split(",") if e], args.queries)

@@ -20,6 +20,7 @@
 #   --wrk-seconds S, --connections C   the load test (default 30 s, 16)
 #   --serve-args "ARGS"  more flags for `pundit serve` (e.g. "--threads 16")
 #   --reuse-index  keep an index already built for this N (query runs only)
+#   --no-incremental  skip pundit's incremental measurements (below)
 #
 # Steps, per engine: build the index from scratch, timed by /usr/bin/time -v
 # (wall time, articles/s, peak resident memory) and measured with du; run the
@@ -30,6 +31,14 @@
 # requests/s. Then bench/compare_facets.py checks pundit's totals and facet
 # counts against xapian_ref's, and bench/report.py prints one table with
 # ratios to xapian_ref. Results stay in DATA/results-N/.
+#
+# pundit reads the corpus as a folder of files of 5,000 lines (it refuses
+# files over 64 MiB); the other engines read the one file. After the query
+# runs, pundit's incremental work is timed: adding 1,000 new articles
+# (make_corpus.py -n 1000 --seed 2 --id-prefix add) to a copy of the built
+# index, and, over the same N articles as one Markdown file each
+# (make_corpus.py --markdown), a rerun when nothing changed (the median of
+# three, after one `--full` run that builds that index).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -43,6 +52,7 @@ engines="pundit,xapian,sqlite"
 wrk_seconds=30
 connections=16
 reuse=0
+incremental=1
 serve_args=""
 
 die() { echo "bench/run.sh: error: $*" >&2; exit 1; }
@@ -60,6 +70,7 @@ while [[ $# -gt 0 ]]; do
     --connections) connections="$2"; shift 2 ;;
     --serve-args) serve_args="$2"; shift 2 ;;
     --reuse-index) reuse=1; shift ;;
+    --no-incremental) incremental=0; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -98,6 +109,15 @@ if [[ ! -s "$corpus" ]]; then
   python3 "$shared/tools/make_corpus.py" -n "$n" --seed 1 --out "$corpus.tmp" \
     "$shared"/corpora/*/articles.jsonl
   mv "$corpus.tmp" "$corpus"
+fi
+# pundit reads files of at most 64 MiB: it gets the corpus as a folder of
+# shards of 5,000 lines (about 25 MB each).
+shards="$data/corpus-$n.shards"
+if [[ ! -d "$shards" || "$corpus" -nt "$shards" ]]; then
+  rm -rf "$shards" "$shards.tmp"
+  mkdir -p "$shards.tmp"
+  split -l 5000 -d -a 4 --additional-suffix=.jsonl "$corpus" "$shards.tmp/part-"
+  mv "$shards.tmp" "$shards"
 fi
 articles="$(grep -c . "$corpus")"
 queries="$(grep -c . "$workload")"
@@ -155,6 +175,67 @@ stop_server() {
 }
 trap stop_server EXIT
 
+# Seconds of wall time of one command (its output goes to $res/$1.log).
+timed() {
+  local name="$1"
+  shift
+  local start end status=0
+  start="$(date +%s.%N)"
+  "$@" > "$res/$name.log" 2>&1 || status=$?
+  end="$(date +%s.%N)"
+  # `pundit index` exits 2 when it skipped some input and indexed the rest.
+  if [[ "$status" == 2 ]]; then
+    echo "bench/run.sh: warning: $name skipped some input (log: $res/$name.log)" >&2
+    status=0
+  fi
+  [[ "$status" == 0 ]] || { tail -5 "$res/$name.log" >&2; die "$name failed with status $status (log: $res/$name.log)"; }
+  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }'
+}
+
+measure_incremental() {
+  local extra="$data/add-1000.jsonl" md="$data/markdown-$n"
+  if [[ ! -s "$extra" ]]; then
+    python3 "$shared/tools/make_corpus.py" -n 1000 --seed 2 --id-prefix add \
+      --out "$extra.tmp" "$shared"/corpora/*/articles.jsonl
+    mv "$extra.tmp" "$extra"
+  fi
+  log "pundit: adding 1,000 articles to a copy of the $articles-article index"
+  rm -rf "$idx/pundit-add"
+  cp -a "$idx/pundit" "$idx/pundit-add"
+  # The copy is written back to disk first: otherwise the run's fsyncs would
+  # also flush the copy's 1-2 GB of dirty pages and time the cp.
+  sync
+  local add_s
+  add_s="$(timed pundit.add "$build/pundit" index --db "$idx/pundit-add" "$shards" "$extra")"
+  grep '^indexed ' "$res/pundit.add.log" >&2 || true
+  rm -rf "$idx/pundit-add"
+
+  if [[ ! -d "$md" ]]; then
+    log "pundit: writing the $n articles as Markdown files into $md"
+    python3 "$shared/tools/make_corpus.py" -n "$n" --seed 1 --no-jsonl --markdown "$md.tmp" \
+      --shard 1000 "$shared"/corpora/*/articles.jsonl
+    mv "$md.tmp" "$md"
+  fi
+  local files first reruns=()
+  files="$(find "$md" -type f -name '*.md' | wc -l)"
+  log "pundit: indexing $files Markdown files, then rerunning with nothing changed"
+  if [[ "$reuse" != 1 || ! -d "$idx/pundit-md" ]]; then
+    rm -rf "$idx/pundit-md"
+    first="$(timed pundit.md-first "$build/pundit" index --db "$idx/pundit-md" --full "$md")"
+  else
+    first="null"
+  fi
+  for i in 1 2 3; do
+    reruns+=("$(timed "pundit.md-rerun-$i" "$build/pundit" index --db "$idx/pundit-md" "$md")")
+  done
+  grep '^indexed ' "$res/pundit.md-rerun-3.log" >&2 || true
+  local median
+  median="$(printf '%s\n' "${reruns[@]}" | sort -g | sed -n 2p)"
+  printf '{"articles": %d, "added": 1000, "add_seconds": %s, "markdown_files": %d, "markdown_first_seconds": %s, "unchanged_rerun_seconds": [%s], "unchanged_rerun_median": %s}\n' \
+    "$articles" "$add_s" "$files" "$first" "$(IFS=,; echo "${reruns[*]}")" "$median" \
+    > "$res/pundit.incremental.json"
+}
+
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -168,7 +249,10 @@ for e in "${engine_list[@]}"; do
       build_index sqlite_fts5 "$idx/sqlite.db" "$build/bench/sqlite_fts5" index "$idx/sqlite.db" "$corpus"
       run_queries sqlite_fts5 "$build/bench/sqlite_fts5" search "$idx/sqlite.db" "$workload" --warmup --json ;;
     pundit)
-      build_index pundit "$idx/pundit" "$build/pundit" index --db "$idx/pundit" --full "$corpus"
+      build_index pundit "$idx/pundit" "$build/pundit" index --db "$idx/pundit" --full "$shards"
+      indexed="$("$build/pundit" stats --db "$idx/pundit" | python3 -c 'import json, sys; print(json.load(sys.stdin)["articles"])')"
+      [[ "$indexed" == "$articles" ]] ||
+        die "pundit: the index holds $indexed articles, not the $articles of the corpus (log: $res/pundit.index.log)"
       run_queries pundit "$build/bench/pundit_query" search "$idx/pundit" "$workload" --warmup --json
 
       port="$(free_port)"
@@ -187,7 +271,10 @@ for e in "${engine_list[@]}"; do
       wrk -t2 -c"$connections" -d"${wrk_seconds}s" --latency -s "$here/wrk_workload.lua" \
         "http://127.0.0.1:$port" -- "$res/paths.txt" > "$res/wrk.txt" 2>&1 ||
         { cat "$res/wrk.txt" >&2; die "wrk failed"; }
-      stop_server ;;
+      rss_kb="$(awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status" 2> /dev/null || echo 0)"
+      printf '{"rss_kb": %d}\n' "${rss_kb:-0}" > "$res/serve.memory.json"
+      stop_server
+      [[ "$incremental" == 1 ]] && measure_incremental ;;
   esac
 done
 
