@@ -15,8 +15,10 @@ http_query for latency, wrk for requests/s).
 
 Usage: report.py RESULTS_DIR [--check]
 --check exits 1 when an engine's run failed: a query refused, a workload
-not fully answered, an HTTP error or a socket error; it says nothing about
-speed (wrk's timeouts are reported, not failed).
+not fully answered, an HTTP error or a socket error, or pundit's facet
+counts differing from the reference's on a query where both match as many
+articles; it says nothing about speed (wrk's timeouts are reported, not
+failed).
 """
 import argparse
 import json
@@ -297,6 +299,12 @@ def main():
     if args.check:
         sys.stdout.flush()
         problems = check(rows, [e for e in args.engines.split(",") if e], args.queries)
+        # Where pundit and the reference match the same number of articles,
+        # their facet counts and timelines must be equal.
+        verdict = last_line(os.path.join(args.results, "compare.txt")) or ""
+        m = re.search(r"\((\d+) totals differ, (\d+) facet counts differ\)", verdict)
+        if verdict and (not m or int(m.group(2)) > 0):
+            problems.append(f"facet check: {verdict}")
         for p in problems:
             print(f"check: error: {p}", file=sys.stderr)
         if problems:
