@@ -5,7 +5,9 @@
 //   1. ICU word boundaries (BreakIterator word instance, root locale), which
 //      also segment Chinese and Japanese text into dictionary words;
 //      punctuation and spaces are dropped, numbers such as "21st", "3,5" and
-//      "11" are words;
+//      "11" are words; a letter word with full stops inside is split at them
+//      when every piece has two characters or more ("Kong.Three" -> kong,
+//      three: a missing space), and kept whole otherwise ("U.S", "e.g");
 //   2. each word is folded: NFKC, full case folding, diacritics removed
 //      ("Guaidó" -> "guaido"), typographic apostrophes and quotes folded to
 //      ASCII ("Russia’s" -> "russia's");
