@@ -175,7 +175,7 @@ TEST_F(CrashTest, KilledIncrementalRunsLoseNothingAndResume) {
   const bool long_run = testing::LongRun();
   const int base_files = 10, more_files = long_run ? 190 : 40;
   const int per_file = 100;
-  const int target_kills = long_run ? 40 : 12;
+  const int target_kills = long_run ? 40 : 20;
   testing::WriteSyntheticCorpus(Corpus(), base_files, per_file, 11);
   RunToCompletion(IndexArgs(Db("base"), {}));
   const IndexFingerprint base = Fingerprint(Db("base"));
@@ -269,7 +269,7 @@ TEST_F(CrashTest, KilledIncrementalRunsLoseNothingAndResume) {
 TEST_F(CrashTest, KilledFullRebuildsKeepOldGenerationLive) {
   const bool long_run = testing::LongRun();
   const int files = long_run ? 100 : 30, per_file = 100;
-  const int target_kills = long_run ? 40 : 16;
+  const int target_kills = long_run ? 40 : 20;
   testing::WriteSyntheticCorpus(Corpus(), files, per_file, 23);
   RunToCompletion(IndexArgs(Db("old"), {}));
   const IndexFingerprint old_fp = Fingerprint(Db("old"));
