@@ -5,6 +5,7 @@
 //    acquiring at once, and every thread's search succeeds;
 //  - with all Searchers lent, Acquire() waits, and gives up with kBusy
 //    after max_wait; a returned Searcher wakes a waiter at once;
+//  - waiters are served first come, first served;
 //  - a missing index is kNotFound and does not use up a slot.
 #include "web/searcher_pool.h"
 
@@ -12,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -142,6 +144,29 @@ TEST_F(SearcherPoolTest, ReturnedSearcherWakesAWaiter) {
   *held = SearcherPool::Lease();  // return it
   waiter.join();
   EXPECT_EQ(got, lent);
+}
+
+TEST_F(SearcherPoolTest, WaitersAreServedInArrivalOrder) {
+  SearcherPool pool(Options(), 1, std::chrono::seconds(60));
+  Result<SearcherPool::Lease> held = pool.Acquire();
+  ASSERT_TRUE(held.ok());
+  std::mutex mu;
+  std::vector<int> order;
+  std::vector<std::thread> waiters;
+  for (int i = 0; i < 4; ++i) {
+    waiters.emplace_back([&, i] {
+      Result<SearcherPool::Lease> lease = pool.Acquire();
+      if (!lease.ok()) return;
+      std::lock_guard<std::mutex> lock(mu);
+      order.push_back(i);
+    });
+    // Each waiter is in line before the next one comes.
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  *held = SearcherPool::Lease();
+  for (std::thread& t : waiters) t.join();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3}));
+  EXPECT_EQ(pool.created(), 1u);
 }
 
 TEST_F(SearcherPoolTest, MissingIndexIsNotFoundAndFreesTheSlot) {

@@ -38,32 +38,50 @@ size_t SearcherPool::created() const {
 }
 
 void SearcherPool::Give(std::unique_ptr<Searcher> searcher) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    idle_.push_back(std::move(searcher));
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!waiters_.empty()) {
+    Waiter* w = waiters_.front();
+    waiters_.pop_front();
+    w->handed = std::move(searcher);
+    w->cv.notify_one();
+    return;
   }
-  returned_.notify_one();
+  idle_.push_back(std::move(searcher));
 }
 
 Result<SearcherPool::Lease> SearcherPool::Acquire() {
   {
     std::unique_lock<std::mutex> lock(mu_);
-    const bool got = returned_.wait_for(lock, max_wait_, [this] {
-      return !idle_.empty() || created_ < capacity_;
-    });
-    if (!got) {
+    if (waiters_.empty()) {
+      if (!idle_.empty()) {
+        // The most recently returned: its caches are the warmest.
+        std::unique_ptr<Searcher> searcher = std::move(idle_.back());
+        idle_.pop_back();
+        return Lease(this, std::move(searcher));
+      }
+      if (created_ < capacity_) {
+        ++created_;  // reserve the slot; opened outside the lock
+        lock.unlock();
+        return Create();
+      }
+    }
+    // Wait in line: Give() and a failed Create() serve the oldest waiter.
+    Waiter me;
+    waiters_.push_back(&me);
+    const bool served = me.cv.wait_for(
+        lock, max_wait_, [&] { return me.handed != nullptr || me.may_create; });
+    if (!served) {
+      waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &me));
       return Status::Busy(
           "all " + std::to_string(capacity_) + " searchers stayed busy for " +
           std::to_string(max_wait_.count()) + " ms; retry later");
     }
-    if (!idle_.empty()) {
-      // The most recently returned: its caches are the warmest.
-      std::unique_ptr<Searcher> searcher = std::move(idle_.back());
-      idle_.pop_back();
-      return Lease(this, std::move(searcher));
-    }
-    ++created_;  // reserve the slot; opened outside the lock
+    if (me.handed != nullptr) return Lease(this, std::move(me.handed));
   }
+  return Create();  // a slot was freed for this waiter
+}
+
+Result<SearcherPool::Lease> SearcherPool::Create() {
   // Opening reads the index and may take a while: never under the lock.
   Result<std::unique_ptr<Searcher>> opened = Searcher::Open(options_);
   if (!opened.ok()) {
@@ -73,11 +91,16 @@ Result<SearcherPool::Lease> SearcherPool::Acquire() {
     opened = Searcher::Open(options_);
   }
   if (!opened.ok()) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!waiters_.empty()) {
+      // The slot passes to the oldest waiter, who tries to open in turn.
+      Waiter* w = waiters_.front();
+      waiters_.pop_front();
+      w->may_create = true;
+      w->cv.notify_one();
+    } else {
       --created_;
     }
-    returned_.notify_one();  // the slot is free again
     return opened.status();
   }
   return Lease(this, std::move(opened).value());

@@ -5,7 +5,9 @@
 // read handle, an Analyzer with its stem cache, the ICU break iterators).
 // The pool therefore holds at most `capacity` Searchers, created on demand
 // and reused most-recently-returned first (their caches stay warm); a
-// handler that finds all of them lent waits for one to come back. Connections
+// handler that finds all of them lent waits for one to come back, first come
+// first served (a returned Searcher is handed to the longest waiter, so no
+// request can be overtaken indefinitely when the machine is busy). Connections
 // stay open on cpp-httplib's (larger) thread pool meanwhile, so many clients
 // are served, `capacity` at a time.
 //
@@ -17,6 +19,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -72,14 +75,23 @@ class SearcherPool {
   size_t created() const;
 
  private:
+  // A handler waiting its turn; what it is given arrives here.
+  struct Waiter {
+    std::condition_variable cv;
+    std::unique_ptr<Searcher> handed;  // a returned Searcher, or
+    bool may_create = false;           // a free slot to open one in
+  };
+
   void Give(std::unique_ptr<Searcher> searcher);
+  // Opens a Searcher in a slot already counted in created_.
+  Result<Lease> Create();
 
   const SearcherOptions options_;
   const size_t capacity_;
   const std::chrono::milliseconds max_wait_;
   mutable std::mutex mu_;
-  std::condition_variable returned_;
   std::vector<std::unique_ptr<Searcher>> idle_;  // guarded by mu_
+  std::deque<Waiter*> waiters_;                  // guarded by mu_, oldest first
   size_t created_ = 0;                           // guarded by mu_
 };
 
