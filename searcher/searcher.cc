@@ -227,7 +227,17 @@ struct Searcher::Impl {
         // reopen() is enough after a commit; a fresh open every third try
         // recovers from anything else.
         Status s = attempt % 3 == 2 ? Reopen() : Refresh();
-        if (!s.ok()) return s;
+        if (!s.ok()) {
+          // Opening can also meet a commit or a swap in progress (the
+          // generation named by CURRENT just removed, a revision just
+          // overwritten): try again; a missing or foreign index is final.
+          if (s.code() != Status::Code::kIoError &&
+              s.code() != Status::Code::kCorruption) {
+            return s;
+          }
+          last = s;
+          continue;
+        }
         return f();
       } catch (const Xapian::DatabaseError&) {
         // DatabaseModifiedError (a commit overwrote what this revision

@@ -747,7 +747,11 @@ TEST_F(SearcherTest, NeverFailsWhileTheIndexIsWrittenConcurrently) {
         ADD_FAILURE() << (res.ok() ? "total " + std::to_string(res->total)
                                    : res.status().ToString());
       }
-      if (!searcher->GetArticle("a01", "crisis").ok()) ++*failures;
+      auto article = searcher->GetArticle("a01", "crisis");
+      if (!article.ok()) {
+        ++*failures;
+        ADD_FAILURE() << "GetArticle: " << article.status().ToString();
+      }
       ++*searches;
     }
   };
