@@ -2,8 +2,9 @@
 // snippets, did-you-mean and related articles. No Xapian type appears here.
 //
 // Ownership and threads: a Searcher owns one Xapian read handle and one
-// Analyzer and is NOT thread-safe; give each thread its own Searcher (the web
-// server keeps one per worker thread). Facet data derived from the index
+// Analyzer and is NOT thread-safe; use each Searcher from one thread at a
+// time (the web server lends them to requests from a bounded pool,
+// web/searcher_pool.h). Facet data derived from the index
 // (per-document facet values, built once per index revision) is shared between
 // Searchers of the same folder through an immutable, reference-counted
 // snapshot, so extra Searchers cost little.
