@@ -1,8 +1,11 @@
 #include "web/server.h"
 
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
@@ -35,6 +38,8 @@ constexpr time_t kWriteTimeoutSeconds = 5;
 constexpr time_t kKeepAliveTimeoutSeconds = 5;
 constexpr size_t kKeepAliveMaxRequests = 100;
 constexpr int kMaxThreads = 1024;
+// Connections the kernel queues before pundit accepts them.
+constexpr int kListenBacklog = 1024;
 
 constexpr int kDefaultFacetValues = 20;
 constexpr int kMaxFacetValues = kMaxFacetLimit;
@@ -535,6 +540,48 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
+namespace {
+
+// cpp-httplib (Debian builds it as a shared library) listens with a backlog
+// of 5: when many keep-alive clients reconnect at once the kernel drops
+// their SYNs, and they retry after 1 s or 3 s (the 10 s load check saw a
+// 2.5 s p99 and timeouts; TcpExtListenOverflows counted thousands). listen()
+// on a listening socket only changes its backlog, so after the bind this
+// finds the socket listening on `port` among the process's descriptors and
+// raises it.
+void RaiseListenBacklog(int port) {
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end;
+       !ec && it != end; it.increment(ec)) {
+    int fd = -1;
+    try {
+      fd = std::stoi(it->path().filename().string());
+    } catch (...) {
+      continue;
+    }
+    int listening = 0;
+    socklen_t len = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 ||
+        !listening) {
+      continue;
+    }
+    sockaddr_storage addr{};
+    socklen_t addr_len = sizeof addr;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_len) != 0) {
+      continue;
+    }
+    int bound = -1;
+    if (addr.ss_family == AF_INET) {
+      bound = ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+    } else if (addr.ss_family == AF_INET6) {
+      bound = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+    }
+    if (bound == port) ::listen(fd, kListenBacklog);
+  }
+}
+
+}  // namespace
+
 Result<int> Server::Bind() {
   Impl& impl = *impl_;
   const std::string& host = impl.options.host;
@@ -550,6 +597,7 @@ Result<int> Server::Bind() {
         ": the address is in use or not available on this machine; choose "
         "another --port or --host");
   }
+  RaiseListenBacklog(port);
   impl.port = port;
   return port;
 }
