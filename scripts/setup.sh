@@ -9,7 +9,7 @@ packages=(
   build-essential cmake pkg-config git
   libxapian-dev xapian-tools libicu-dev
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
-  libmd4c-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev
+  libmd4c-dev libmd4c-html0-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev
   libcli11-dev libfmt-dev libkainjow-mustache-dev libroaring-dev
   libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev sqlite3 python3 time wrk hyperfine clang-14 libclang-rt-14-dev clang-format
