@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -15,6 +16,7 @@
 
 #include "core/store.h"
 #include "indexer/indexer.h"
+#include "indexer/progress.h"
 #include "searcher/searcher.h"
 #include "web/api.h"
 #include "web/server.h"
@@ -33,6 +35,10 @@ int PrintError(const Status& status) {
 
 int RunIndexCommand(IndexerOptions options, bool json) {
   options.progress = !json && isatty(STDERR_FILENO);
+  if (const char* interval = std::getenv("PUNDIT_PROGRESS_INTERVAL_MS")) {
+    options.progress_interval_ms =
+        static_cast<int>(indexer::ProgressIntervalFromEnv(interval).count());
+  }
   Result<IndexSummary> result = RunIndex(options);
   if (!result.ok()) return PrintError(result.status());
   const IndexSummary& summary = *result;
@@ -59,59 +65,72 @@ std::string Join(const std::vector<std::string>& words) {
   return out;
 }
 
-void PrintHitsReadable(const SearchResponse& r, bool facets, bool snippets) {
+// Terminal styles, or "" when stdout is not a terminal (piped output stays
+// plain text for grep and files).
+struct Style {
+  const char* bold = "";
+  const char* reset = "";
+};
+
+// Snippet HTML (escaped text, <mark> the only markup) as terminal text:
+// entities decoded, marks bold when styled and dropped otherwise.
+std::string SnippetText(const std::string& s, const Style& style) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    auto starts = [&](const char* p) {
+      return s.compare(i, std::strlen(p), p) == 0;
+    };
+    if (starts("<mark>")) {
+      out += style.bold;
+      i += 6;
+    } else if (starts("</mark>")) {
+      out += style.reset;
+      i += 7;
+    } else if (starts("&amp;")) {
+      out += '&';
+      i += 5;
+    } else if (starts("&lt;")) {
+      out += '<';
+      i += 4;
+    } else if (starts("&gt;")) {
+      out += '>';
+      i += 4;
+    } else if (starts("&quot;")) {
+      out += '"';
+      i += 6;
+    } else if (starts("&#39;")) {
+      out += '\'';
+      i += 5;
+    } else {
+      out += s[i++];
+    }
+  }
+  return out;
+}
+
+void PrintHitsReadable(const SearchResponse& r, bool facets, bool snippets,
+                       const Style& style) {
   std::printf("%ld articles for %s", r.total, r.interpreted.c_str());
   if (r.notice) std::printf("  (%s)", r.notice->c_str());
   std::printf("\n");
   if (r.corrected) std::printf("did you mean: %s\n", r.corrected->c_str());
   int rank = (r.page - 1) * r.per_page;
   for (const Hit& hit : r.hits) {
-    std::printf("\n%3d. %s\n     %s", ++rank, hit.title.c_str(),
-                hit.id.c_str());
+    std::printf("\n%3d. %s%s%s\n     %s", ++rank, style.bold, hit.title.c_str(),
+                style.reset, hit.id.c_str());
     if (!hit.date.empty()) std::printf(" | %s", hit.date.c_str());
     if (!hit.authors.empty()) std::printf(" | %s", Join(hit.authors).c_str());
     if (!hit.source.empty()) std::printf(" | %s", hit.source.c_str());
     std::printf(" | score %.3f\n", hit.score);
     if (snippets) {
-      for (std::string s : hit.snippets) {
-        // Terminal view: <mark> as bold, entities decoded.
-        std::string out;
-        for (size_t i = 0; i < s.size();) {
-          auto starts = [&](const char* p) {
-            return s.compare(i, std::strlen(p), p) == 0;
-          };
-          if (starts("<mark>")) {
-            out += "\033[1m";
-            i += 6;
-          } else if (starts("</mark>")) {
-            out += "\033[0m";
-            i += 7;
-          } else if (starts("&amp;")) {
-            out += '&';
-            i += 5;
-          } else if (starts("&lt;")) {
-            out += '<';
-            i += 4;
-          } else if (starts("&gt;")) {
-            out += '>';
-            i += 4;
-          } else if (starts("&quot;")) {
-            out += '"';
-            i += 6;
-          } else if (starts("&#39;")) {
-            out += '\'';
-            i += 5;
-          } else {
-            out += s[i++];
-          }
-        }
-        std::printf("     %s\n", out.c_str());
+      for (const std::string& s : hit.snippets) {
+        std::printf("     %s\n", SnippetText(s, style).c_str());
       }
     }
   }
   if (facets) {
     for (const auto& [name, values] : r.facets) {
-      std::printf("\n%s:", name.c_str());
+      std::printf("\n%s%s:%s", style.bold, name.c_str(), style.reset);
       for (const FacetValue& v : values) {
         std::printf(" %s%s (%ld);", v.selected ? "*" : "", v.value.c_str(),
                     v.count);
@@ -119,13 +138,43 @@ void PrintHitsReadable(const SearchResponse& r, bool facets, bool snippets) {
       std::printf("\n");
     }
     if (!r.timeline.empty()) {
-      std::printf("\ntimeline (%s):", r.timeline_unit.c_str());
+      std::printf("\n%stimeline (%s):%s", style.bold, r.timeline_unit.c_str(),
+                  style.reset);
       for (const TimelineBucket& b : r.timeline) {
         if (b.count) std::printf(" %s:%ld", b.key.c_str(), b.count);
       }
       std::printf("\n");
     }
   }
+}
+
+// A usage error (unknown option, missing argument, bad value): one line on
+// stderr naming it and the help to read, exit status 1.
+int PrintUsageError(const CLI::App& app, const CLI::Error& e, int argc,
+                    char** argv) {
+  std::string help = "pundit --help";
+  std::string message = e.what();
+  const std::vector<const CLI::App*> all = app.get_subcommands({});
+  std::string commands;  // "index, search, serve or stats"
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (i > 0) commands += i + 1 == all.size() ? " or " : ", ";
+    commands += all[i]->get_name();
+  }
+  if (app.get_subcommands().empty()) {
+    // No command recognised: CLI11 would say "A subcommand is required".
+    if (argc < 2) {
+      message = "a command is required: " + commands;
+    } else if (argv[1][0] != '-') {
+      message =
+          std::string("unknown command \"") + argv[1] + "\": use " + commands;
+    }
+  }
+  for (const CLI::App* sub : app.get_subcommands()) {
+    help = "pundit " + sub->get_name() + " --help";
+  }
+  std::fprintf(stderr, "pundit: error: %s\nRun `%s` for usage.\n",
+               message.c_str(), help.c_str());
+  return kExitFailure;
 }
 
 }  // namespace
@@ -135,6 +184,11 @@ int Main(int argc, char** argv) {
       "pundit: full-text search for opinion articles.\n"
       "Index Markdown and JSON Lines articles into a Xapian database, search\n"
       "them from the command line or serve a web page and JSON API."};
+  app.footer(
+      "Exit status: 0 on success; 1 on an error, including a usage error\n"
+      "(an unknown option, a missing argument), which prints\n"
+      "`pundit: error: ...` and the --help to read; `pundit index` also\n"
+      "exits 2 when some input was skipped.");
   app.require_subcommand(1);
   const std::string default_db = store::DefaultDbDir();
   const std::string db_help =
@@ -149,10 +203,12 @@ int Main(int argc, char** argv) {
       "index",
       "Index article files and folders (recursively). Incremental by default:\n"
       "new articles are added, changed ones replaced, vanished ones deleted.\n"
+      "On a terminal, a progress bar on stderr shows the articles done,\n"
+      "articles/s and the time left; nothing of it when stderr is not one.\n"
       "Exit status: 0 all indexed, 2 some input skipped (the rest is "
       "indexed),\n"
       "1 the index could not be written (batches committed before the failure\n"
-      "are kept and consistent; run again to finish).");
+      "are kept and consistent; run again to finish) or a usage error.");
   index->add_option("--db", index_options.db_dir, db_help);
   index->add_flag("--full", index_options.full,
                   "build a fresh index beside the live one and swap it in "
@@ -193,19 +249,38 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"and", "or"}));
   search->add_option("--sort", sort, "relevance (default), newest or oldest")
       ->check(CLI::IsMember({"relevance", "newest", "oldest"}));
-  search->add_option("--author", authors,
-                     "filter by author (repeatable, ORed)");
-  search->add_option("--region", regions,
-                     "filter by region (repeatable, ORed)");
-  search->add_option("--theme", themes, "filter by theme (repeatable, ORed)");
-  search->add_option("--source", sources,
-                     "filter by source (repeatable, ORed)");
-  search->add_option("--year", years, "filter by year (repeatable, ORed)");
+  // One value per use (`--theme A --theme B`): a vector option would
+  // otherwise swallow the query words that follow it.
+  struct FilterOption {
+    const char* name;
+    const char* value;
+    std::vector<std::string>* values;
+  };
+  for (const FilterOption& f : {FilterOption{"author", "NAME", &authors},
+                                FilterOption{"region", "REGION", &regions},
+                                FilterOption{"theme", "THEME", &themes},
+                                FilterOption{"source", "SOURCE", &sources},
+                                FilterOption{"year", "YYYY", &years}}) {
+    const std::string flag = std::string("--") + f.name;
+    search
+        ->add_option(flag, *f.values,
+                     std::string("only articles with this ") + f.name +
+                         "; repeat to allow several (" + flag + " A " + flag +
+                         " B)")
+        ->expected(1)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->type_name(f.value);
+  }
   search->add_option("--from", request.from, "earliest date, YYYY-MM-DD");
   search->add_option("--to", request.to, "latest date, YYYY-MM-DD");
+  search->add_option("--facet-limit", request.facet_limit,
+                     "values shown per facet (0-1000, default 10; 0 = none)");
   search->add_flag("--facets", show_facets,
                    "show facet counts and the timeline");
-  search->add_flag("--snippets", show_snippets, "show highlighted snippets");
+  search->add_flag("--snippets", show_snippets,
+                   "show snippets, matches in bold on a terminal (plain text "
+                   "when piped or when NO_COLOR is set)");
   search->add_option("QUERY", query_words,
                      "the query (words are joined with spaces)");
 
@@ -247,7 +322,16 @@ int Main(int argc, char** argv) {
       app.add_subcommand("stats", "Print what the index holds, as JSON.");
   stats->add_option("--db", stats_db, db_help);
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help (and its kin) are "errors" with exit code 0: print them as
+    // CLI11 does; every real usage error exits 1.
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+      return app.exit(e);
+    }
+    return PrintUsageError(app, e, argc, argv);
+  }
 
   if (index->parsed()) return RunIndexCommand(index_options, index_json);
 
@@ -262,6 +346,14 @@ int Main(int argc, char** argv) {
     if (!themes.empty()) request.filters["theme"] = themes;
     if (!sources.empty()) request.filters["source"] = sources;
     if (!years.empty()) request.filters["year"] = years;
+    // The API's rule (facet_limit, docs/API.md), named as typed here.
+    if (request.facet_limit < 0 || request.facet_limit > kMaxFacetLimit) {
+      std::fprintf(stderr,
+                   "pundit: error: --facet-limit must be between 0 and %d, "
+                   "got %d\n",
+                   kMaxFacetLimit, request.facet_limit);
+      return kExitFailure;
+    }
     request.want_facets = search_json || show_facets;
     request.want_snippets = search_json || show_snippets;
     auto searcher = Searcher::Open(SearcherOptions{search_db});
@@ -271,7 +363,13 @@ int Main(int argc, char** argv) {
     if (search_json) {
       std::printf("%s\n", api::SearchResponseToJson(*response).dump().c_str());
     } else {
-      PrintHitsReadable(*response, show_facets, show_snippets);
+      Style style;
+      // https://no-color.org: a non-empty NO_COLOR turns styles off.
+      const char* no_color = std::getenv("NO_COLOR");
+      if (isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == 0)) {
+        style = Style{"\033[1m", "\033[0m"};
+      }
+      PrintHitsReadable(*response, show_facets, show_snippets, style);
     }
     return kExitOk;
   }

@@ -41,8 +41,7 @@ std::string WithThousands(size_t n) {
 }  // namespace
 
 std::string ParseError::ToString() const {
-  std::string out = path;
-  if (line > 0) out += ":" + std::to_string(line);
+  std::string out = path + ":" + std::to_string(line > 0 ? line : 1);
   out += ": error: ";
   out += message;
   return out;
@@ -84,25 +83,27 @@ InputFormat DetectMarkdownFormat(std::string_view content) {
 ParseOutput ParseContent(InputFormat format, std::string_view content,
                          const std::string& path, const std::string& id_base) {
   if (format == InputFormat::kNotAnArticle) {
-    return OneError(path, 0,
+    return OneError(path, 1,
                     "not an article: pundit reads .md, .markdown, .txt, "
                     ".jsonl and .ndjson files");
   }
   if (content.size() > kMaxFileBytes) {
-    return OneError(path, 0,
+    return OneError(path, 1,
                     "file is " + WithThousands(content.size()) +
                         " bytes, more than the limit of " +
                         WithThousands(kMaxFileBytes) +
                         " bytes: split it into smaller files");
   }
   if (content.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return OneError(path, 0,
+    return OneError(path, 1,
                     "file is empty: write an article in it or delete it");
   }
   if (const void* nul = std::memchr(content.data(), '\0', content.size())) {
     size_t offset =
         static_cast<size_t>(static_cast<const char*>(nul) - content.data());
-    return OneError(path, 0,
+    int line = 1 + static_cast<int>(std::count(content.begin(),
+                                               content.begin() + offset, '\n'));
+    return OneError(path, line,
                     "binary file (NUL byte at offset " +
                         std::to_string(offset) + "): not an article");
   }

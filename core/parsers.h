@@ -40,10 +40,14 @@ enum class InputFormat {
 
 struct ParseError {
   std::string path;
-  int line = 0;         // 1-based; 0 when the whole file is concerned
+  // 1-based. An error about the whole file (empty, too large, not an
+  // article, unreadable) is on line 1; one found at a place (a NUL byte,
+  // invalid UTF-8) is on that place's line. 0 is printed as 1.
+  int line = 0;
   std::string message;  // what is wrong and how to fix it, no "error:" prefix
 
-  // "path:line: error: message" (":line" omitted when line is 0).
+  // "path:line: error: message", always with a line (0 is printed as 1),
+  // as compilers and editors expect.
   std::string ToString() const;
 };
 
@@ -74,8 +78,9 @@ ParseOutput ParseFrontMatter(std::string_view content, const std::string& path,
 ParseOutput ParseJsonLines(std::string_view content, const std::string& path,
                            const std::string& id_base);
 
-// Dispatches on `format`; also rejects empty, binary (NUL bytes) and invalid
-// UTF-8 content with one ParseError naming the first bad line.
+// Dispatches on `format`; also rejects empty (line 1), binary (the line of
+// the first NUL byte) and invalid UTF-8 content (the line of the first bad
+// byte) with one ParseError.
 ParseOutput ParseContent(InputFormat format, std::string_view content,
                          const std::string& path, const std::string& id_base);
 

@@ -66,6 +66,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -385,6 +386,8 @@ class IndexRun {
                         : OpenLiveGeneration(*live);
     if (!status.ok()) return status;
 
+    StartProgress();
+
     std::vector<std::thread> workers;
     for (int j = 0; j < jobs_; ++j) {
       workers.emplace_back([this] { WorkerLoop(); });
@@ -397,9 +400,9 @@ class IndexRun {
     }
     cv_work_.notify_all();
     for (std::thread& t : workers) t.join();
-    progress_->Finish();
 
     if (status.ok()) status = Finish();
+    progress_->Finish();
     if (!status.ok()) {
       Abandon();
       return status;
@@ -449,7 +452,6 @@ class IndexRun {
     } catch (...) {
       return WriteFailure(db_dir_);
     }
-    progress_.emplace(options_.progress, static_cast<long>(files_.size()));
     return Status::Ok();
   }
 
@@ -483,14 +485,80 @@ class IndexRun {
       if (options_.shard_fan_in > 0) {
         shard_options.fan_in = static_cast<size_t>(options_.shard_fan_in);
       }
+      // Finish() runs on this (the writer) thread, the counts come from
+      // the shard threads; progress_ outlives build_ (and its threads).
+      if (options_.progress) {
+        shard_options.on_finish_step = [this](const std::string& step) {
+          progress_->SetPhase(step);
+        };
+        shard_options.on_documents_done = [this](size_t done) {
+          ReportShardProgress(done);
+        };
+      }
       build_.emplace(gen_path_, shard_options);
     } catch (...) {
       Status s = WriteFailure(db_dir_);
       Abandon();
       return s;
     }
-    progress_.emplace(options_.progress, static_cast<long>(files_.size()));
     return Status::Ok();
+  }
+
+  // Creates the progress bar (drawing nothing unless options_.progress):
+  // its total is the bytes of the files this run reads; those found
+  // unchanged when the run opened cost nothing and are left out.
+  void StartProgress() {
+    uint64_t total = 0;
+    for (size_t i = 0; i < files_.size(); ++i) {
+      if (!work_[i].not_read) total += files_[i].size;
+    }
+    indexer::ProgressBar::Options bar;
+    bar.enabled = options_.progress;
+    bar.total_bytes = total;
+    if (options_.progress_interval_ms >= 0) {
+      bar.interval = std::chrono::milliseconds(options_.progress_interval_ms);
+    }
+    progress_.emplace(bar);
+  }
+
+  // Reports the progress of the writer through the input: the articles
+  // it wrote (incremental run) or handed to build_ (full run) and the
+  // input bytes they stand for (the files done, plus the share of file i
+  // that its articles written so far are).
+  void ReportProgress(size_t i, size_t articles_written_of_file) {
+    uint64_t bytes = bytes_done_;
+    const FileWork& w = work_[i];
+    if (!w.not_read) {
+      // Only the writer shrinks articles (after the file's last chunk).
+      const size_t in_file = w.articles.size();
+      if (in_file > 0) {
+        bytes += static_cast<uint64_t>(
+            static_cast<double>(files_[i].size) *
+            static_cast<double>(articles_written_of_file) /
+            static_cast<double>(in_file));
+      }
+    }
+    if (!build_) {
+      progress_->Update(articles_done_, bytes);
+      return;
+    }
+    handed_bytes_ = bytes;
+    handed_articles_ = articles_done_;
+    ReportShardProgress(build_->DocumentsDone());
+  }
+
+  // A full run: the writer is ahead of the shard threads by up to a few
+  // shards, so the bar counts the documents they made, and the bytes in
+  // that proportion of those handed over. Called from any thread.
+  void ReportShardProgress(size_t documents_done) {
+    const long handed = handed_articles_.load();
+    const uint64_t bytes = handed_bytes_.load();
+    const long done = std::min(handed, static_cast<long>(documents_done));
+    progress_->Update(
+        done, handed > 0 ? static_cast<uint64_t>(static_cast<double>(bytes) *
+                                                 static_cast<double>(done) /
+                                                 static_cast<double>(handed))
+                         : 0);
   }
 
   // Undoes what a failed run wrote: cancels the open transaction of an
@@ -648,7 +716,7 @@ class IndexRun {
     int64_t mtime = 0;
     if (!ReadWholeFile(f.path, &content, &size, &mtime, &error)) {
       w.read_failed = true;
-      w.errors.push_back(ParseError{f.path, 0, error});
+      w.errors.push_back(ParseError{f.path, 1, error});
       return;
     }
     std::string hash = schema::HashHex(content);
@@ -754,10 +822,13 @@ class IndexRun {
         }
         Status s = WriteFile(i);
         if (!s.ok()) return s;
-        ++files_done_;
-        progress_->Update(files_done_, articles_done_);
+        if (!work_[i].not_read) bytes_done_ += files_[i].size;
+        ReportProgress(i, 0);  // file i is all in bytes_done_ now
       }
-      if (mode_ == Mode::kIncremental) RemoveGoneFiles();
+      if (mode_ == Mode::kIncremental) {
+        progress_->SetPhase("removing the articles of deleted files");
+        RemoveGoneFiles();
+      }
     } catch (...) {
       return WriteFailure(db_dir_);
     }
@@ -789,6 +860,7 @@ class IndexRun {
     std::unordered_map<std::string, int> ids_in_file;
     std::unordered_set<Xapian::docid> kept;
     std::vector<ParseError> errors = std::move(w.errors);
+    size_t written_of_file = 0;
     for (size_t k = 0; k < w.chunks.size(); ++k) {
       {
         std::unique_lock<std::mutex> lock(mu_);
@@ -804,12 +876,13 @@ class IndexRun {
         WriteArticle(i, b, &ids_in_file, &kept, &errors);
         ++articles_done_;
       }
+      written_of_file += chunk.size();
       {
         std::lock_guard<std::mutex> lock(mu_);
         inflight_ -= chunk.size();
       }
       cv_work_.notify_all();
-      progress_->Update(files_done_, articles_done_);
+      ReportProgress(i, written_of_file);
     }
     w.articles.clear();
     w.articles.shrink_to_fit();
@@ -1060,6 +1133,7 @@ class IndexRun {
         build_.reset();
         AddRejected(std::move(rejected));
       } else {
+        progress_->SetPhase("committing");
         db_->commit_transaction();
         db_->close();
         db_.reset();
@@ -1071,6 +1145,7 @@ class IndexRun {
       if (old_doccount_ > old_seen_) {
         summary_.deleted += static_cast<long>(old_doccount_ - old_seen_);
       }
+      progress_->SetPhase("writing the new index to disk");
       if (Status s = SyncFolder(gen_path_); !s.ok()) return s;
       if (Status s = store::MakeLive(db_dir_, gen_name_); !s.ok()) return s;
       gen_path_.clear();  // live now: not to be removed
@@ -1109,8 +1184,12 @@ class IndexRun {
   // Writer-only state.
   IndexSummary summary_;
   std::optional<indexer::ProgressBar> progress_;
-  long files_done_ = 0;
   long articles_done_ = 0;
+  uint64_t bytes_done_ = 0;  // input bytes of the files written
+  // Full run: what the writer handed to build_, for the shard threads'
+  // progress reports.
+  std::atomic<long> handed_articles_{0};
+  std::atomic<uint64_t> handed_bytes_{0};
   int changes_since_commit_ = 0;
 
   // Shared between the writer and the workers, guarded by mu_.

@@ -23,7 +23,13 @@ struct IndexerOptions {
   bool full = false;      // build a new generation and swap it in when complete
   int jobs = 0;           // parse/analyse threads; 0 = all cores
   int batch_size = 1000;  // documents per Xapian commit batch
-  bool progress = false;  // draw a progress bar on stderr (a terminal only)
+  // Draw a progress bar on stderr (indexer/progress.h): articles done,
+  // articles/s and time left from the input bytes read, then the final
+  // commit or merge. Set it only when stderr is a terminal.
+  bool progress = false;
+  // Redraw interval of that bar in milliseconds; -1 = the default (100).
+  // `pundit index` reads it from PUNDIT_PROGRESS_INTERVAL_MS (tests).
+  int progress_interval_ms = -1;
   // A full run writes shards in parallel and merges them (see
   // indexer/shard_build.h): documents per shard, documents between a
   // shard's commits, databases merged at once; 0 = the default (4000, 100,

@@ -1,12 +1,18 @@
 #include "indexer/progress.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
 
 namespace pundit::indexer {
 namespace {
 
-constexpr auto kRedrawInterval = std::chrono::milliseconds(100);
-constexpr int kBarWidth = 20;
+constexpr int kBarWidth = 12;  // the length of the strings in Render
+constexpr char kSpinner[] = "|/-\\";
 
 std::string Duration(double seconds) {
   long s = std::lround(seconds);
@@ -16,6 +22,25 @@ std::string Duration(double seconds) {
   }
   return std::to_string(s / 3600) + " h " + std::to_string(s % 3600 / 60) +
          " min";
+}
+
+// Columns of the terminal `out` is, or 0 when unknown.
+size_t TerminalColumns(std::FILE* out) {
+  struct winsize ws;
+  if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+    return ws.ws_col;
+  }
+  return 0;
+}
+
+// `text` cut to at most `columns` characters (counted as UTF-8 sequences).
+std::string CutToColumns(const std::string& text, size_t columns) {
+  size_t count = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (count++ == columns) return text.substr(0, i);
+  }
+  return text;
 }
 
 }  // namespace
@@ -30,54 +55,130 @@ std::string WithThousands(long n) {
   return out;
 }
 
-ProgressBar::ProgressBar(bool enabled, long total_files, std::FILE* out)
-    : enabled_(enabled),
-      total_files_(total_files),
-      out_(out != nullptr ? out : stderr),
+std::chrono::milliseconds ProgressIntervalFromEnv(const char* value) {
+  if (value == nullptr || *value == '\0') return ProgressBar::kDefaultInterval;
+  char* end = nullptr;
+  errno = 0;
+  long ms = std::strtol(value, &end, 10);
+  if (errno != 0 || *end != '\0' || ms < 0) {
+    return ProgressBar::kDefaultInterval;
+  }
+  return std::chrono::milliseconds(ms);
+}
+
+ProgressBar::ProgressBar(const Options& options)
+    : options_{options.enabled, options.total_bytes,
+               options.out != nullptr ? options.out : stderr,
+               std::max(options.interval, std::chrono::milliseconds(0))},
       start_(std::chrono::steady_clock::now()),
-      last_draw_(start_) {}
+      phase_start_(start_) {
+  if (!options_.enabled) return;
+  {
+    // Drawn at once, so even a run shorter than the interval shows it.
+    std::lock_guard<std::mutex> lock(mu_);
+    DrawLocked();
+  }
+  thread_ = std::thread([this] { Loop(); });
+}
 
 ProgressBar::~ProgressBar() { Finish(); }
 
-std::string ProgressBar::Render(long files_done, long total_files,
-                                double articles_per_second,
-                                double seconds_left) {
-  int filled = total_files > 0
-                   ? static_cast<int>(kBarWidth * files_done / total_files)
-                   : 0;
-  std::string bar(static_cast<size_t>(filled), '#');
-  bar.append(static_cast<size_t>(kBarWidth - filled), '.');
-  std::string text = WithThousands(files_done) + "/" +
-                     WithThousands(total_files) + " files [" + bar + "]  " +
-                     WithThousands(std::lround(articles_per_second)) +
-                     " articles/s";
-  if (seconds_left >= 0) text += "  " + Duration(seconds_left) + " left";
+std::string ProgressBar::Render(const State& s) {
+  // With nothing to read (every file unchanged), a phase means the input
+  // is done.
+  double fraction = s.phase.empty() ? 0.0 : 1.0;
+  if (s.total_bytes > 0) {
+    fraction = std::min(1.0, static_cast<double>(s.bytes_done) /
+                                 static_cast<double>(s.total_bytes));
+  }
+  const int filled =
+      std::clamp(static_cast<int>(kBarWidth * fraction), 0, kBarWidth);
+  char head[64];
+  std::snprintf(head, sizeof head, "[%.*s%.*s] %3d%%", filled, "############",
+                kBarWidth - filled, "............",
+                static_cast<int>(std::floor(fraction * 100)));
+  std::string text = head;
+  text += "  " + WithThousands(s.articles) + " articles";
+  if (!s.phase.empty()) {
+    text += "  " + s.phase + "  " + Duration(s.phase_seconds) + " " +
+            kSpinner[s.tick % 4];
+    return text;
+  }
+  double rate = s.seconds > 0 ? static_cast<double>(s.articles) / s.seconds : 0;
+  text += "  " + WithThousands(std::lround(rate)) + " articles/s";
+  if (s.bytes_done > 0 && s.total_bytes >= s.bytes_done) {
+    double left = s.seconds *
+                  static_cast<double>(s.total_bytes - s.bytes_done) /
+                  static_cast<double>(s.bytes_done);
+    text += "  " + Duration(left) + " left";
+  }
   return text;
 }
 
-void ProgressBar::Update(long files_done, long articles_done) {
-  if (!enabled_) return;
-  auto now = std::chrono::steady_clock::now();
-  if (now - last_draw_ < kRedrawInterval) return;
-  last_draw_ = now;
-  double elapsed = std::chrono::duration<double>(now - start_).count();
-  double rate = elapsed > 0 ? articles_done / elapsed : 0;
-  double left = files_done > 0
-                    ? elapsed * static_cast<double>(total_files_ - files_done) /
-                          static_cast<double>(files_done)
-                    : -1;
-  std::string line =
-      "\r" + Render(files_done, total_files_, rate, left) + "\033[K";
-  std::fputs(line.c_str(), out_);
-  std::fflush(out_);
-  drawn_ = true;
+void ProgressBar::Update(long articles_done, uint64_t bytes_done) {
+  if (!options_.enabled) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  articles_ = std::max(articles_, articles_done);
+  bytes_done_ = std::max(bytes_done_, bytes_done);
+}
+
+void ProgressBar::SetPhase(const std::string& phase) {
+  if (!options_.enabled) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stop_) return;
+  // Steps of one phase ("merging 9 databases", then "merging 9
+  // databases: postlist") keep its clock.
+  if (phase.substr(0, phase.find(':')) != phase_.substr(0, phase_.find(':'))) {
+    phase_start_ = std::chrono::steady_clock::now();
+  }
+  phase_ = phase;
+  DrawLocked();
 }
 
 void ProgressBar::Finish() {
+  if (!options_.enabled) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  std::lock_guard<std::mutex> lock(mu_);
   if (!drawn_) return;
-  std::fputs("\r\033[K", out_);
-  std::fflush(out_);
+  std::fputs("\r\033[K", options_.out);
+  std::fflush(options_.out);
   drawn_ = false;
+}
+
+void ProgressBar::Loop() {
+  const auto interval =
+      std::max(options_.interval, std::chrono::milliseconds(1));
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    if (cv_.wait_for(lock, interval, [this] { return stop_; })) return;
+    DrawLocked();
+  }
+}
+
+void ProgressBar::DrawLocked() {
+  auto now = std::chrono::steady_clock::now();
+  State state;
+  state.articles = articles_;
+  state.bytes_done = bytes_done_;
+  state.total_bytes = options_.total_bytes;
+  state.seconds = std::chrono::duration<double>(now - start_).count();
+  state.phase = phase_;
+  state.phase_seconds =
+      std::chrono::duration<double>(now - phase_start_).count();
+  state.tick = tick_++;
+  std::string text = Render(state);
+  if (size_t columns = TerminalColumns(options_.out); columns > 1) {
+    text = CutToColumns(text, columns - 1);
+  }
+  std::string line = "\r" + text + "\033[K";
+  std::fputs(line.c_str(), options_.out);
+  std::fflush(options_.out);
+  drawn_ = true;
 }
 
 }  // namespace pundit::indexer

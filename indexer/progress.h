@@ -1,46 +1,112 @@
-// ProgressBar: the one-line progress display of `pundit index` on stderr:
-//   "  120/1,000 files [###.......]  803 articles/s  12 s left"
-// redrawn in place with '\r' at most 10 times a second and erased by
-// Finish(). A disabled bar (stderr not a terminal) prints nothing.
+// ProgressBar: the one-line progress display of `pundit index` on stderr.
+// While files are read and indexed:
+//   "[####........]  35%  12,345 articles  803 articles/s  1 min 2 s left"
+// where the bar, the percentage and the time left come from the bytes of
+// input done (a single 1 GB JSON Lines file moves the bar as its lines are
+// written, not when the file is over; in a full run, as the shard threads
+// turn them into documents); during a named phase such as the final merge
+// of a full run (indexer::ShardBuild::Finish):
+//   "[############] 100%  31,410 articles  merging 9 databases  14 s /"
+// with the phase's elapsed time and a turning spinner, so a long merge never
+// looks frozen.
 //
-// Not thread-safe: owned and updated by the indexer's writer thread.
+// The line is drawn when the bar is created, then redrawn in place ('\r',
+// then "\033[K" to clear what is left of the previous one) every `interval`
+// by a thread of the bar's own, whether or not Update was called, and at
+// once when the phase changes; it is cut to the terminal's width. Finish()
+// erases it. A disabled bar starts no thread and writes nothing at all, ever:
+// the caller enables it only when `out` is a terminal (cli/main.cc: stderr is a
+// tty and --json is not given).
+//
+// Redraw interval: kDefaultInterval. `pundit index` takes another from the
+// environment variable PUNDIT_PROGRESS_INTERVAL_MS (milliseconds, 0 = as
+// often as possible, about every millisecond), a hook for tests that must
+// see the bar drawn, or prove it absent, within a short run.
+//
+// Thread-safe: Update and SetPhase may be called from any thread (the
+// indexer's writer thread and, in a full run, the shard threads of
+// indexer::ShardBuild as they commit documents). Finish and the destructor
+// must not race with other calls.
 #ifndef PUNDIT_INDEXER_PROGRESS_H_
 #define PUNDIT_INDEXER_PROGRESS_H_
 
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <cstdio>
+#include <mutex>
 #include <string>
+#include <thread>
 
 namespace pundit::indexer {
 
 class ProgressBar {
  public:
-  // `out` is not owned; stderr when null.
-  ProgressBar(bool enabled, long total_files, std::FILE* out = nullptr);
-  ~ProgressBar();
+  static constexpr std::chrono::milliseconds kDefaultInterval{100};
+
+  struct Options {
+    bool enabled = false;      // false: print nothing, start no thread
+    uint64_t total_bytes = 0;  // input bytes the run will read
+    std::FILE* out = nullptr;  // not owned; stderr when null
+    std::chrono::milliseconds interval = kDefaultInterval;  // between redraws
+  };
+
+  // What one line shows (see Render).
+  struct State {
+    long articles = 0;         // articles done
+    uint64_t bytes_done = 0;   // input bytes done
+    uint64_t total_bytes = 0;  // input bytes in all
+    double seconds = 0;        // since the bar was created
+    std::string phase;         // "" while indexing, else e.g. "merging ..."
+    double phase_seconds = 0;  // since the phase began
+    unsigned tick = 0;         // redraw count, turns the phase's spinner
+  };
+
+  explicit ProgressBar(const Options& options);
+  ~ProgressBar();  // Finish()
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
 
-  // Records progress; redraws when 100 ms have passed since the last draw.
-  void Update(long files_done, long articles_done);
-  // Erases the bar (once; the destructor calls it too).
+  // Records progress (totals so far, not increments; a total smaller than
+  // one already recorded is ignored, as reports from several threads may
+  // arrive out of order). Never draws: the bar's thread does, at the next
+  // interval.
+  void Update(long articles_done, uint64_t bytes_done);
+
+  // Starts a named phase ("" = back to plain progress) and redraws at once.
+  void SetPhase(const std::string& phase);
+
+  // Stops the thread and erases the line if one was drawn. Idempotent.
   void Finish();
 
-  // The text of the bar, without '\r' (for tests).
-  static std::string Render(long files_done, long total_files,
-                            double articles_per_second, double seconds_left);
+  // The text of the bar for `state`, without '\r' or escape codes.
+  static std::string Render(const State& state);
 
  private:
-  bool enabled_;
+  void Loop();
+  void DrawLocked();  // mu_ held
+
+  const Options options_;
+  const std::chrono::steady_clock::time_point start_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
   bool drawn_ = false;
-  long total_files_;
-  std::FILE* out_;
-  std::chrono::steady_clock::time_point start_;
-  std::chrono::steady_clock::time_point last_draw_;
+  long articles_ = 0;
+  uint64_t bytes_done_ = 0;
+  std::string phase_;
+  std::chrono::steady_clock::time_point phase_start_;
+  unsigned tick_ = 0;
+  std::thread thread_;
 };
 
 // "1,234,567": n with thousands separators.
 std::string WithThousands(long n);
+
+// The redraw interval PUNDIT_PROGRESS_INTERVAL_MS asks for (an integer of
+// milliseconds, 0 or more), or kDefaultInterval when it is unset or not
+// such a number.
+std::chrono::milliseconds ProgressIntervalFromEnv(const char* value);
 
 }  // namespace pundit::indexer
 

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iterator>
+#include <string>
 #include <utility>
 
 #include "core/analyzer.h"
@@ -25,14 +27,43 @@ constexpr int kShardFlags = Xapian::DB_CREATE_OR_OVERWRITE |
 // pass, which took twice as long here as one pass over all inputs.
 constexpr unsigned kCompactFlags = Xapian::Compactor::FULL;
 
+// Passes the table Xapian is compacting to a step callback.
+class StepReporter : public Xapian::Compactor {
+ public:
+  StepReporter(const std::function<void(const std::string&)>& on_step,
+               std::string step)
+      : on_step_(on_step), step_(std::move(step)) {}
+  void set_status(const std::string& table,
+                  const std::string& /*status*/) override {
+    if (table != table_) {
+      table_ = table;
+      on_step_(step_ + ": " + table);
+    }
+  }
+
+ private:
+  const std::function<void(const std::string&)>& on_step_;
+  const std::string step_;
+  std::string table_;
+};
+
 // Merges `inputs` (in this order: the ids of each are offset by those
-// before it) into a new database at `output`.
-void Merge(const std::vector<std::string>& inputs, const std::string& output) {
+// before it) into a new database at `output`. Reports each table to
+// `on_step` (as "merging N databases: TABLE") when it is not empty.
+void Merge(const std::vector<std::string>& inputs, const std::string& output,
+           const std::function<void(const std::string&)>& on_step = {}) {
   Xapian::Database all;
   for (const std::string& input : inputs) {
     all.add_database(Xapian::Database(input, Xapian::DB_BACKEND_GLASS));
   }
-  all.compact(output, kCompactFlags);
+  if (!on_step) {
+    all.compact(output, kCompactFlags);
+    return;
+  }
+  std::string step = "merging " + std::to_string(inputs.size()) + " databases";
+  on_step(step);
+  StepReporter reporter(on_step, std::move(step));
+  all.compact(output, kCompactFlags, /*block_size=*/0, reporter);
 }
 
 }  // namespace
@@ -53,7 +84,9 @@ ShardBuild::ShardBuild(std::string dir, const Options& options)
       options_{std::max(1, options.threads),
                std::max<size_t>(1, options.shard_docs),
                std::max<size_t>(1, options.commit_docs),
-               std::max<size_t>(2, options.fan_in)},
+               std::max<size_t>(2, options.fan_in),
+               options.on_finish_step,
+               options.on_documents_done},
       levels_(1) {
   fs::create_directories(shards_dir_);
   current_.reserve(options_.shard_docs);
@@ -97,6 +130,11 @@ std::vector<ShardBuild::Rejected> ShardBuild::Finish() {
     std::unique_lock<std::mutex> lock(mu_);
     RethrowIfFailed();
     SubmitTail();
+    if (options_.on_finish_step && (!tasks_.empty() || running_ > 0)) {
+      lock.unlock();
+      options_.on_finish_step("writing the last shards");
+      lock.lock();
+    }
     cv_done_.wait(lock, [&] {
       return error_ != nullptr || (tasks_.empty() && running_ == 0);
     });
@@ -119,7 +157,7 @@ std::vector<ShardBuild::Rejected> ShardBuild::Finish() {
       inputs.push_back(PathOf(level, i));
     }
   }
-  Merge(inputs, dir_);
+  Merge(inputs, dir_, options_.on_finish_step);
   fs::remove_all(shards_dir_);
   std::sort(rejected_.begin(), rejected_.end(),
             [](const Rejected& a, const Rejected& b) { return a.tag < b.tag; });
@@ -235,7 +273,14 @@ void ShardBuild::Run(Task& task, Analyzer& analyzer,
   if (task.level == 0) {
     Xapian::WritableDatabase db(path, kShardFlags);
     size_t buffered = 0;
+    size_t uncounted = 0;  // done, not yet in documents_done_
+    auto count = [&] {
+      size_t done = documents_done_ += uncounted;
+      uncounted = 0;
+      if (options_.on_documents_done) options_.on_documents_done(done);
+    };
     for (Pending& pending : task.articles) {
+      ++uncounted;
       Xapian::Document doc =
           BuildDocument(pending.article, *pending.abs_path, analyzer);
       pending.article = Article();  // the document holds what is needed
@@ -247,10 +292,12 @@ void ShardBuild::Run(Task& task, Analyzer& analyzer,
       if (++buffered == options_.commit_docs) {
         db.commit();
         buffered = 0;
+        count();
       }
     }
     db.commit();
     db.close();
+    count();
     return;
   }
   std::vector<std::string> inputs;

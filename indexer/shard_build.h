@@ -35,6 +35,10 @@
 // folder, which store::RemoveStaleGenerations removes. Nothing is fsynced
 // here: the caller syncs the finished folder before making it live.
 //
+// Progress: Finish() can take many seconds (the last shards, then one merge
+// of everything, which Xapian does table by table); it reports each step
+// through Options::on_finish_step, on the thread that called it.
+//
 // Thread-safety: Add, SetMetadata and Finish are called by one thread (the
 // indexer's writer); the worker threads are internal. An error in a worker
 // (a Xapian::Error such as "File too large", std::bad_alloc) is rethrown by
@@ -45,9 +49,11 @@
 
 #include <xapian.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -75,6 +81,15 @@ class ShardBuild {
     size_t shard_docs = 4000;  // documents per shard
     size_t commit_docs = 100;  // documents a shard buffers between commits
     size_t fan_in = 64;        // databases merged into one of the next level
+    // Called by Finish(), on its thread, as it goes: "writing the last
+    // shards", then "merging N databases" and "merging N databases: TABLE"
+    // for each Xapian table compacted (postlist, termlist, ...). May be
+    // empty. Must not throw.
+    std::function<void(const std::string& step)> on_finish_step;
+    // Called on the shard threads, at once from several, each time a shard
+    // commits (every `commit_docs` documents and at its end), with
+    // DocumentsDone(). May be empty. Must be thread-safe and not throw.
+    std::function<void(size_t documents_done)> on_documents_done;
   };
 
   // An article that could not be written, with the `tag` given to Add.
@@ -96,6 +111,10 @@ class ShardBuild {
   // already wait for a thread, which bounds the memory held. Rethrows the
   // error of a failed shard or merge.
   void Add(Article article, const std::string& abs_path, size_t tag);
+
+  // Articles turned into documents and committed to their shard, or
+  // rejected, so far (not yet merged). Thread-safe.
+  size_t DocumentsDone() const { return documents_done_.load(); }
 
   // User metadata of the generation (a later value for a key wins).
   void SetMetadata(const std::string& key, const std::string& value);
@@ -150,6 +169,7 @@ class ShardBuild {
   std::vector<Rejected> rejected_;
   size_t queued_shards_ = 0;
   size_t running_ = 0;
+  std::atomic<size_t> documents_done_{0};
   std::exception_ptr error_;
   bool stop_ = false;
   std::vector<std::thread> threads_;

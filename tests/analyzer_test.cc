@@ -2,7 +2,10 @@
 //  - what a query word produces is among the terms the indexer stores for a
 //    text containing it, in order at consecutive positions (diacritics both
 //    ways, typographic apostrophes, hyphenated compounds as whole and parts,
-//    numbers, Chinese and Japanese words, case folding, NFKC);
+//    numbers, Chinese and Japanese words, case folding, NFKC); and, end to
+//    end, every term of the Xapian query the searcher compiles for it
+//    (searcher/query.h) is among the terms BuildDocument stores for an
+//    article with that text, and that query matches the article;
 //  - token offsets point at the original spelling in the UTF-8 input;
 //  - positions start at the caller's base, parts of a compound are
 //    consecutive and the joined whole sits at the first part's position;
@@ -12,11 +15,18 @@
 #include "core/analyzer.h"
 
 #include <gtest/gtest.h>
+#include <xapian.h>
 
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "core/article.h"
+#include "core/document.h"
+#include "searcher/query.h"
 
 namespace pundit {
 namespace {
@@ -53,6 +63,56 @@ bool ContainsPhrase(const std::vector<Token>& indexed,
     if (matched == words.size()) return true;
   }
   return false;
+}
+
+// The terms core/document.h BuildDocument stores for an article whose only
+// text is `body` (one paragraph), facet and id terms aside.
+std::set<std::string> DocumentTerms(const std::string& body,
+                                    Analyzer& analyzer) {
+  Article article;
+  article.id = "row";
+  article.body.push_back({Block::Kind::kParagraph, body});
+  Xapian::Document doc = BuildDocument(article, "/corpus/row.md", analyzer);
+  std::set<std::string> terms;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    terms.insert(*t);
+  }
+  return terms;
+}
+
+// The terms of the Xapian query the searcher compiles for `q` (searcher/
+// query.h ParseAndCompile, the default operator AND).
+std::set<std::string> CompiledQueryTerms(const std::string& q,
+                                         Analyzer& analyzer) {
+  query::Compiled compiled = query::ParseAndCompile(
+      q, DefaultOp::kAnd, analyzer, [](std::string_view, std::string_view) {
+        return std::vector<std::string>{};
+      });
+  EXPECT_EQ(compiled.notice, std::nullopt) << q;
+  std::set<std::string> terms;
+  for (auto t = compiled.query.get_unique_terms_begin();
+       t != compiled.query.get_unique_terms_end(); ++t) {
+    terms.insert(*t);
+  }
+  return terms;
+}
+
+// True when the compiled query for `q` matches the document built from
+// `body`, in an in-memory database holding only that document.
+bool QueryMatchesText(const std::string& q, const std::string& body,
+                      Analyzer& analyzer) {
+  Article article;
+  article.id = "row";
+  article.body.push_back({Block::Kind::kParagraph, body});
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  db.add_document(BuildDocument(article, "/corpus/row.md", analyzer));
+  query::Compiled compiled = query::ParseAndCompile(
+      q, DefaultOp::kAnd, analyzer, [](std::string_view, std::string_view) {
+        return std::vector<std::string>{};
+      });
+  Xapian::Enquire enquire(db);
+  enquire.set_query(compiled.query);
+  return enquire.get_mset(0, 10).size() == 1;
 }
 
 struct QueryCase {
@@ -108,6 +168,20 @@ TEST(AnalyzerTest, QueryTermsAreAmongIndexedTerms) {
       EXPECT_TRUE(stored.count(token.term)) << "missing " << token.term;
     }
     EXPECT_TRUE(ContainsPhrase(indexed, query));
+
+    // End to end: the terms the query compiler asks Xapian for (stems and
+    // exact forms) are among those the indexer stores for an article whose
+    // body is the text.
+    const std::set<std::string> document = DocumentTerms(c.text, analyzer);
+    const std::set<std::string> asked = CompiledQueryTerms(c.query, analyzer);
+    EXPECT_FALSE(asked.empty());
+    for (const std::string& term : asked) {
+      EXPECT_TRUE(document.count(term))
+          << "the query asks for " << term << ", the document has "
+          << ::testing::PrintToString(document);
+    }
+    // ... and the compiled query, run on that document, matches it.
+    EXPECT_TRUE(QueryMatchesText(c.query, c.text, analyzer));
   }
 }
 

@@ -26,8 +26,17 @@
 //     folder, and a file given directly has its own name as id; white
 //     space in file names becomes '_' in ids;
 //   - SummaryLine, ToJson and the progress bar text are as specified;
+//   - whole-file errors name line 1 (empty, unreadable) or the line where
+//     the problem is (binary: the first NUL byte): `path:1: error: ...`;
+//   - the progress bar: its text (articles, articles/s, time left from the
+//     bytes read, a named phase with its own clock and spinner); a disabled
+//     bar writes nothing; during a phase its own thread keeps redrawing it
+//     without updates; ShardBuild::Finish reports its steps (writing the
+//     last shards, merging, each table) for it;
 //   - the `pundit index` command: exit 0 / 2 / 1, summary on stdout, errors
-//     on stderr, no progress bar when stderr is not a terminal; a write
+//     on stderr; on a pseudo-terminal the bar is drawn in place with
+//     articles/s and the merge phase and erased before the summary; piped,
+//     nothing of it appears even with a zero redraw interval; a write
 //     failure (files limited in size, as on a full disk) in a full or an
 //     incremental run exits 1 and leaves the live index as it was.
 #include "indexer/indexer.h"
@@ -37,15 +46,19 @@
 #include <unistd.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/schema.h"
 #include "core/store.h"
 #include "indexer/progress.h"
+#include "indexer/shard_build.h"
 #include "tests/test_util.h"
 
 namespace pundit {
@@ -368,6 +381,10 @@ TEST_F(IndexerTest, FileThatTurnsBinaryKeepsItsArticles) {
   EXPECT_EQ(s.deleted, 0);
   ASSERT_EQ(s.errors.size(), 1u);
   EXPECT_EQ(s.errors[0].path, root_ + "/a.md");
+  EXPECT_EQ(s.errors[0].ToString(),
+            root_ +
+                "/a.md:1: error: binary file (NUL byte at offset 4): not an "
+                "article");
   EXPECT_EQ(Open().get_termfreq("Qa"), 1u);
   EXPECT_EQ(Open().get_termfreq("lavrov"), 1u);
 }
@@ -382,7 +399,7 @@ TEST_F(IndexerTest, UnreadableFileIsSkippedWithReason) {
   EXPECT_EQ(s.indexed, 4);
   ASSERT_EQ(s.errors.size(), 1u);
   EXPECT_EQ(s.errors[0].ToString(),
-            root_ + "/a.md: error: cannot read: Permission denied");
+            root_ + "/a.md:1: error: cannot read: Permission denied");
 }
 
 TEST_F(IndexerTest, OverlongIdIsSkippedWithoutLosingTheBatch) {
@@ -612,7 +629,7 @@ TEST(IndexSummaryTest, SummaryLineAndJson) {
   s.skipped = 2;
   s.seconds = 1.5;
   s.errors = {ParseError{"a.jsonl", 3, "invalid JSON"},
-              ParseError{"b.md", 0, "empty file"}};
+              ParseError{"b.md", 1, "empty file"}};
   EXPECT_EQ(s.SummaryLine(),
             "indexed 1,204, updated 3, deleted 1, unchanged 0, skipped 2 in "
             "1.5 s (805 articles/s)");
@@ -620,44 +637,168 @@ TEST(IndexSummaryTest, SummaryLineAndJson) {
             "{\"indexed\":1204,\"updated\":3,\"deleted\":1,\"unchanged\":0,"
             "\"skipped\":2,\"seconds\":1.5,\"articles_per_second\":804.7,"
             "\"errors\":[\"a.jsonl:3: error: invalid JSON\","
-            "\"b.md: error: empty file\"]}");
+            "\"b.md:1: error: empty file\"]}");
   IndexSummary empty;
   EXPECT_EQ(empty.SummaryLine(),
             "indexed 0, updated 0, deleted 0, unchanged 0, skipped 0 in 0.0 "
             "s (0 articles/s)");
 }
 
-TEST(ProgressBarTest, RendersFilesRateAndTimeLeft) {
+TEST(ProgressBarTest, RendersArticlesRateAndTimeLeftFromBytes) {
+  using State = indexer::ProgressBar::State;
   struct Case {
-    long done, total;
-    double rate, left;
+    State state;
     std::string expected;
   };
   const Case cases[] = {
-      {0, 1000, 0, -1, "0/1,000 files [....................]  0 articles/s"},
-      {500, 1000, 803.4, 12,
-       "500/1,000 files [##########..........]  803 articles/s  12 s left"},
-      {1000, 1000, 12345, 0,
-       "1,000/1,000 files [####################]  12,345 articles/s  0 s "
-       "left"},
-      {1, 4, 2, 125,
-       "1/4 files [#####...............]  2 articles/s  2 min 5 s left"},
+      {State{0, 0, 1000, 0, "", 0, 0},
+       "[............]   0%  0 articles  0 articles/s"},
+      // A quarter of the bytes in 10 s: 30 s left, whatever the file count.
+      {State{250, 250, 1000, 10, "", 0, 0},
+       "[###.........]  25%  250 articles  25 articles/s  30 s left"},
+      {State{12345, 500, 1000, 15.2, "", 0, 0},
+       "[######......]  50%  12,345 articles  812 articles/s  15 s left"},
+      {State{4, 1, 4, 2, "", 0, 0},
+       "[###.........]  25%  4 articles  2 articles/s  6 s left"},
+      {State{1000, 1000, 1000, 125, "", 0, 0},
+       "[############] 100%  1,000 articles  8 articles/s  0 s left"},
+      {State{90, 3, 200, 1.5, "", 0, 0},
+       "[............]   1%  90 articles  60 articles/s  1 min 39 s left"},
+      // Nothing to read (every file unchanged): no estimate.
+      {State{7, 0, 0, 1, "", 0, 0},
+       "[............]   0%  7 articles  7 articles/s"},
+      // A phase: its own clock and a spinner that turns with each redraw.
+      {State{28000, 900, 1000, 80, "writing the last shards", 14.4, 0},
+       "[##########..]  90%  28,000 articles  writing the last shards  14 s "
+       "|"},
+      {State{31410, 1000, 1000, 80, "merging 9 databases: postlist", 4, 2},
+       "[############] 100%  31,410 articles  merging 9 databases: postlist  "
+       "4 s -"},
+      {State{5, 0, 0, 1, "committing", 0.2, 3},
+       "[############] 100%  5 articles  committing  0 s \\"},
+      {State{31410, 1000, 1000, 80, "merging 9 databases", 75, 1},
+       "[############] 100%  31,410 articles  merging 9 databases  1 min 15 "
+       "s /"},
   };
   for (const Case& c : cases) {
-    EXPECT_EQ(indexer::ProgressBar::Render(c.done, c.total, c.rate, c.left),
-              c.expected);
+    EXPECT_EQ(indexer::ProgressBar::Render(c.state), c.expected);
   }
+}
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
 }
 
 TEST(ProgressBarTest, DisabledBarPrintsNothing) {
   std::FILE* out = std::tmpfile();
   ASSERT_NE(out, nullptr);
   {
-    indexer::ProgressBar bar(false, 10, out);
-    for (long i = 0; i <= 10; ++i) bar.Update(i, i);
+    indexer::ProgressBar::Options options;
+    options.enabled = false;
+    options.total_bytes = 10;
+    options.out = out;
+    options.interval = std::chrono::milliseconds(0);
+    indexer::ProgressBar bar(options);
+    for (long i = 0; i <= 10; ++i) bar.Update(i, static_cast<uint64_t>(i));
+    bar.SetPhase("merging 2 databases");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    bar.Finish();
   }
   EXPECT_EQ(std::ftell(out), 0);
   std::fclose(out);
+}
+
+// The final merge of a full run calls nothing but SetPhase for many
+// seconds: the bar's own thread must keep redrawing it.
+TEST(ProgressBarTest, KeepsRedrawingDuringAPhaseWithoutUpdates) {
+  TempDir tmp;
+  // The bar flushes every line it draws: the file, read through its own
+  // descriptor, always holds what was drawn so far.
+  const std::string path = tmp.Sub("bar.txt");
+  std::FILE* out = std::fopen(path.c_str(), "w");
+  ASSERT_NE(out, nullptr);
+  indexer::ProgressBar::Options options;
+  options.enabled = true;
+  options.total_bytes = 100;
+  options.out = out;
+  options.interval = std::chrono::milliseconds(2);
+  indexer::ProgressBar bar(options);
+  bar.Update(40, 100);
+  bar.SetPhase("merging 3 databases");
+  // Drawn at once when the phase starts, then redrawn by the timer alone.
+  EXPECT_GE(Count(ReadFile(path), "merging 3 databases"), 1u);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (Count(ReadFile(path), "merging 3 databases") < 5 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  bar.Finish();
+  std::string text = ReadFile(path);
+  EXPECT_GE(Count(text,
+                  "\r[############] 100%  40 articles  merging 3 "
+                  "databases  "),
+            5u)
+      << text;
+  // The spinner turns between redraws.
+  EXPECT_NE(text.find(" |\033[K"), std::string::npos) << text;
+  EXPECT_NE(text.find(" /\033[K"), std::string::npos) << text;
+  EXPECT_TRUE(text.ends_with("\r\033[K")) << "erased by Finish";
+  std::fclose(out);
+}
+
+TEST(ProgressBarTest, IntervalFromTheEnvironment) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(indexer::ProgressIntervalFromEnv(nullptr),
+            indexer::ProgressBar::kDefaultInterval);
+  EXPECT_EQ(indexer::ProgressIntervalFromEnv(""),
+            indexer::ProgressBar::kDefaultInterval);
+  EXPECT_EQ(indexer::ProgressIntervalFromEnv("0"), milliseconds(0));
+  EXPECT_EQ(indexer::ProgressIntervalFromEnv("250"), milliseconds(250));
+  EXPECT_EQ(indexer::ProgressIntervalFromEnv("-5"),
+            indexer::ProgressBar::kDefaultInterval);
+  EXPECT_EQ(indexer::ProgressIntervalFromEnv("fast"),
+            indexer::ProgressBar::kDefaultInterval);
+}
+
+TEST(ShardBuildTest, FinishReportsItsSteps) {
+  TempDir tmp;
+  std::vector<std::string> steps;
+  indexer::ShardBuild::Options options;
+  options.threads = 2;
+  options.shard_docs = 3;
+  options.on_finish_step = [&](const std::string& step) {
+    steps.push_back(step);
+  };
+  const std::string abs_path = "/corpus/a.jsonl";
+  {
+    indexer::ShardBuild build(tmp.Sub("gen"), options);
+    for (size_t i = 0; i < 10; ++i) {
+      Article a;
+      a.id = "a:" + std::to_string(i);
+      a.title = "Article " + std::to_string(i);
+      build.Add(std::move(a), abs_path, i);
+    }
+    EXPECT_TRUE(steps.empty());  // only Finish reports
+    EXPECT_TRUE(build.Finish().empty());
+  }
+  // 4 shards (3 + 3 + 3 + 1, the tail re-cut) and the metadata database.
+  ASSERT_GE(steps.size(), 3u);
+  std::string merging;
+  for (const std::string& step : steps) {
+    if (step.starts_with("merging ") && step.find(':') == std::string::npos) {
+      merging = step;
+    }
+  }
+  ASSERT_FALSE(merging.empty()) << ::testing::PrintToString(steps);
+  EXPECT_NE(std::find(steps.begin(), steps.end(), merging + ": postlist"),
+            steps.end())
+      << ::testing::PrintToString(steps);
+  EXPECT_EQ(Xapian::Database(tmp.Sub("gen")).get_doccount(), 10u);
 }
 
 // ---- the command line ----
@@ -689,6 +830,117 @@ TEST_F(IndexCommandTest, SomeSkippedExitsTwoWithErrorOnStderr) {
   EXPECT_NE(r.err.find(root_ + "/bad.jsonl:2: error: "), std::string::npos)
       << r.err;
   EXPECT_TRUE(r.out.starts_with("indexed 6, ")) << r.out;
+}
+
+TEST_F(IndexCommandTest, WholeFileErrorsNameLineOne) {
+  WriteFile(root_ + "/empty.md", "");
+  WriteFile(root_ + "/blank.md", "  \n\n");
+  WriteFile(root_ + "/binary.md", std::string("# Title\n\nText\0\x01", 16));
+  testing::CommandResult r = Run({"--jobs", "1", root_});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  const std::string lines[] = {
+      root_ +
+          "/binary.md:3: error: binary file (NUL byte at offset 13): not "
+          "an article\n",
+      root_ +
+          "/blank.md:1: error: file is empty: write an article in it or "
+          "delete it\n",
+      root_ +
+          "/empty.md:1: error: file is empty: write an article in it or "
+          "delete it\n",
+  };
+  for (const std::string& line : lines) {
+    EXPECT_NE(r.err.find(line), std::string::npos) << line << "\n" << r.err;
+  }
+  EXPECT_EQ(r.err.find(": error: ", r.err.find("empty.md:1")),
+            r.err.rfind(": error: "));
+  EXPECT_TRUE(r.out.starts_with("indexed 5, ")) << r.out;
+}
+
+// On a terminal (a pseudo-terminal, as a user sees it) the bar is drawn
+// in place on stderr, shows the articles, their rate and the merge of the
+// first (full) run, and is erased before the summary.
+TEST_F(IndexCommandTest, ProgressBarIsDrawnOnATerminal) {
+  std::string lines;
+  for (int i = 0; i < 200; ++i) {
+    lines += Line("n" + std::to_string(i), "Title " + std::to_string(i)) + "\n";
+  }
+  WriteFile(root_ + "/many.jsonl", lines);
+  testing::CommandResult r = testing::RunInTerminal(
+      {testing::PunditBinary(), "index", "--db", db_, "--jobs", "2", root_},
+      {"PUNDIT_PROGRESS_INTERVAL_MS=0"});
+  ASSERT_NE(r.exit_code, -1) << "no pseudo-terminal";
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  size_t summary = r.out.find("indexed 205, updated 0, deleted 0, ");
+  ASSERT_NE(summary, std::string::npos) << r.out;
+  const std::string bar = r.out.substr(0, summary);
+  EXPECT_TRUE(bar.starts_with("\r[")) << bar;
+  EXPECT_NE(bar.find(" articles/s"), std::string::npos) << bar;
+  EXPECT_NE(bar.find("% "), std::string::npos) << bar;
+  // The final merge of the first (full) run is a visible phase.
+  EXPECT_NE(bar.find("[############] 100%  205 articles  merging "),
+            std::string::npos)
+      << bar;
+  // Erased before anything else is printed.
+  size_t erased = bar.rfind("\r\033[K");
+  ASSERT_NE(erased, std::string::npos) << bar;
+  EXPECT_EQ(bar.find('\r', erased + 1), std::string::npos) << bar;
+  EXPECT_EQ(bar.find("\n"), bar.find(root_ + "/README.md: note:") +
+                                (root_ + "/README.md: note: not an article "
+                                         "file, passed over")
+                                    .size())
+      << bar;
+
+  // An incremental run: the bar again, then the commit phase.
+  WriteFile(root_ + "/new.md", "# New\n\nText.\n");
+  r = testing::RunInTerminal(
+      {testing::PunditBinary(), "index", "--db", db_, root_},
+      {"PUNDIT_PROGRESS_INTERVAL_MS=0"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\r["), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  committing  "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("indexed 1, updated 0, deleted 0, unchanged 205"),
+            std::string::npos)
+      << r.out;
+}
+
+// Piped, nothing of the bar is printed, even redrawing as often as
+// possible over several files, full and incremental runs and --json.
+TEST_F(IndexCommandTest, NothingOfTheProgressBarWhenPiped) {
+  for (int f = 0; f < 5; ++f) {
+    std::string lines;
+    for (int i = 0; i < 40; ++i) {
+      lines +=
+          Line("n" + std::to_string(i), "Title " + std::to_string(i)) + "\n";
+    }
+    WriteFile(root_ + "/many" + std::to_string(f) + ".jsonl", lines);
+  }
+  const std::vector<std::vector<std::string>> runs = {
+      {"--full", root_}, {root_}, {"--full", "--json", root_}};
+  for (const std::vector<std::string>& args : runs) {
+    std::vector<std::string> argv = {
+        testing::PunditBinary(), "index", "--db", db_, "--jobs", "2"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    testing::CommandResult r =
+        testing::RunCommand(argv, {"PUNDIT_PROGRESS_INTERVAL_MS=0"});
+    SCOPED_TRACE(args.front());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    for (const std::string& text : {r.out, r.err}) {
+      EXPECT_EQ(text.find('\r'), std::string::npos) << text;
+      EXPECT_EQ(text.find('\033'), std::string::npos) << text;
+      EXPECT_EQ(text.find("merging"), std::string::npos) << text;
+      EXPECT_EQ(text.find("committing"), std::string::npos) << text;
+      EXPECT_EQ(text.find("articles  "), std::string::npos) << text;
+    }
+    EXPECT_EQ(r.err, root_ +
+                         "/README.md: note: not an article file, passed "
+                         "over\n" +
+                         root_ +
+                         "/cover.png: note: not an article file, "
+                         "passed over\n");
+    // stdout: the summary line (or its JSON) and nothing else.
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  }
 }
 
 TEST_F(IndexCommandTest, FailureExitsOne) {

@@ -13,8 +13,9 @@
 //   headings; JSON Lines: every field, ids, empty lines, one bad line costs
 //   only itself (syntax error, types, title, date, duplicate id, nesting);
 // - malformed files: whole error messages for empty, binary, invalid UTF-8,
-//   no title, impossible and unreadable dates, oversized content; a 20 MB
-//   file parses fine;
+//   no title, impossible and unreadable dates, oversized content, each
+//   "path:line: error: ..." with a line (1 for a whole-file error, the line
+//   of the NUL byte for a binary file); a 20 MB file parses fine;
 // - NormalizeDate, FormatFromFileName, DetectMarkdownFormat tables;
 // - every article shipped under corpus/ parses without an error.
 #include "core/parsers.h"
@@ -593,13 +594,13 @@ TEST(MalformedTest, WholeFileErrors) {
   };
   const Case cases[] = {
       {"malformed/empty.md",
-       "malformed/empty.md: error: file is empty: write an article in it or "
+       "malformed/empty.md:1: error: file is empty: write an article in it or "
        "delete it"},
       {"malformed/blank.md",
-       "malformed/blank.md: error: file is empty: write an article in it or "
+       "malformed/blank.md:1: error: file is empty: write an article in it or "
        "delete it"},
       {"malformed/binary.md",
-       "malformed/binary.md: error: binary file (NUL byte at offset 17): not "
+       "malformed/binary.md:1: error: binary file (NUL byte at offset 17): not "
        "an article"},
       {"malformed/invalid_utf8.md",
        "malformed/invalid_utf8.md:5: error: invalid UTF-8 (byte 0xE9 at "
@@ -643,16 +644,17 @@ TEST(MalformedTest, NotAnArticleAndOversizedContent) {
       ParseContent(InputFormat::kNotAnArticle, "x", "logo.png", "logo");
   ASSERT_EQ(skipped.errors.size(), 1u);
   EXPECT_EQ(skipped.errors[0].ToString(),
-            "logo.png: error: not an article: pundit reads .md, .markdown, "
+            "logo.png:1: error: not an article: pundit reads .md, .markdown, "
             ".txt, .jsonl and .ndjson files");
 
   std::string huge(kMaxFileBytes + 1, 'a');
   ParseOutput out =
       ParseContent(InputFormat::kJsonLines, huge, "huge.jsonl", "huge");
   ASSERT_EQ(out.errors.size(), 1u);
-  EXPECT_EQ(out.errors[0].ToString(),
-            "huge.jsonl: error: file is 67,108,865 bytes, more than the limit "
-            "of 67,108,864 bytes: split it into smaller files");
+  EXPECT_EQ(
+      out.errors[0].ToString(),
+      "huge.jsonl:1: error: file is 67,108,865 bytes, more than the limit "
+      "of 67,108,864 bytes: split it into smaller files");
   EXPECT_TRUE(out.articles.empty());
 }
 
@@ -731,9 +733,21 @@ TEST(MalformedTest, DeeplyNestedMarkdownAndYamlDoNotCrash) {
             "use flat 'key: value' lines and simple lists");
 }
 
-TEST(ParseErrorTest, ToStringOmitsLineZero) {
+TEST(ParseErrorTest, ToStringAlwaysNamesALine) {
   EXPECT_EQ((ParseError{"a.md", 7, "bad"}).ToString(), "a.md:7: error: bad");
-  EXPECT_EQ((ParseError{"a.md", 0, "bad"}).ToString(), "a.md: error: bad");
+  EXPECT_EQ((ParseError{"a.md", 1, "bad"}).ToString(), "a.md:1: error: bad");
+  EXPECT_EQ((ParseError{"a.md", 0, "bad"}).ToString(), "a.md:1: error: bad");
+}
+
+TEST(MalformedTest, BinaryFileErrorIsOnTheLineOfItsFirstNulByte) {
+  std::string content = "# Title\n\nText\nmore-text\n";
+  content[content.find("more") + 4] = '\0';
+  ParseOutput out =
+      ParseContent(InputFormat::kSeedMarkdown, content, "bin.md", "bin");
+  ASSERT_EQ(out.errors.size(), 1u);
+  EXPECT_EQ(out.errors[0].ToString(),
+            "bin.md:4: error: binary file (NUL byte at offset 18): not an "
+            "article");
 }
 
 // ---------------------------------------------------------- small tables

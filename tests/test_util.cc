@@ -1,14 +1,19 @@
 #include "tests/test_util.h"
 
 #include <fcntl.h>
+#include <pty.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 namespace pundit::testing {
@@ -67,7 +72,9 @@ void WriteFile(const std::string& path, const std::string& content) {
   out << content;
 }
 
-static void DrainFd(int fd, std::string* into) {
+namespace {
+
+void DrainFd(int fd, std::string* into) {
   char buf[65536];
   ssize_t n;
   while ((n = read(fd, buf, sizeof buf)) > 0)
@@ -75,8 +82,52 @@ static void DrainFd(int fd, std::string* into) {
   close(fd);
 }
 
-CommandResult RunCommand(const std::vector<std::string>& argv) {
+// argv and the environment plus `env` as the NULL-terminated arrays of
+// execve, built before fork() (the child only calls async-signal-safe
+// functions).
+class ExecArgs {
+ public:
+  ExecArgs(const std::vector<std::string>& argv,
+           const std::vector<std::string>& env)
+      : strings_(argv.begin(), argv.end()) {
+    for (const std::string& e : env) strings_.push_back(e);
+    for (std::string& a : strings_) pointers_.push_back(a.data());
+    args_.assign(pointers_.begin(), pointers_.begin() + argv.size());
+    args_.push_back(nullptr);
+    for (char** e = environ; *e != nullptr; ++e) {
+      std::string_view entry(*e);
+      std::string_view name = entry.substr(0, entry.find('='));
+      bool replaced = false;
+      for (const std::string& added : env) {
+        if (added.starts_with(std::string(name) + "=")) replaced = true;
+      }
+      if (!replaced) env_.push_back(*e);
+    }
+    env_.insert(env_.end(), pointers_.begin() + argv.size(), pointers_.end());
+    env_.push_back(nullptr);
+  }
+  [[noreturn]] void Exec() const {
+    execve(args_[0], args_.data(), env_.data());
+    _exit(127);
+  }
+
+ private:
+  std::vector<std::string> strings_;
+  std::vector<char*> pointers_, args_, env_;
+};
+
+int ExitCodeOf(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+}  // namespace
+
+CommandResult RunCommand(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env) {
   CommandResult result;
+  ExecArgs exec(argv, env);
   int out_pipe[2], err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return result;
   pid_t pid = fork();
@@ -87,11 +138,7 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
     dup2(err_pipe[1], 2);
     close(out_pipe[0]);
     close(err_pipe[0]);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
+    exec.Exec();
   }
   close(out_pipe[1]);
   close(err_pipe[1]);
@@ -100,11 +147,40 @@ CommandResult RunCommand(const std::vector<std::string>& argv) {
   t.join();
   int status = 0;
   waitpid(pid, &status, 0);
-  if (WIFEXITED(status)) {
-    result.exit_code = WEXITSTATUS(status);
-  } else if (WIFSIGNALED(status)) {
-    result.exit_code = 128 + WTERMSIG(status);
+  result.exit_code = ExitCodeOf(status);
+  return result;
+}
+
+CommandResult RunInTerminal(const std::vector<std::string>& argv,
+                            const std::vector<std::string>& env, int columns) {
+  CommandResult result;
+  ExecArgs exec(argv, env);
+  struct termios mode;
+  std::memset(&mode, 0, sizeof mode);
+  cfmakeraw(&mode);  // no output post-processing, no echo
+  struct winsize size;
+  std::memset(&size, 0, sizeof size);
+  size.ws_row = 40;
+  size.ws_col = static_cast<unsigned short>(columns);
+  int master = -1;
+  pid_t pid = forkpty(&master, nullptr, &mode, &size);
+  if (pid < 0) return result;
+  if (pid == 0) exec.Exec();
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(master, buf, sizeof buf);
+    if (n > 0) {
+      result.out.append(buf, static_cast<size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      break;  // EIO: the child closed its side (exited)
+    }
   }
+  close(master);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = ExitCodeOf(status);
   return result;
 }
 

@@ -41,8 +41,21 @@ struct CommandResult {
   std::string out;     // stdout
   std::string err;     // stderr
 };
-// Runs argv (argv[0] is a path) with stdin from /dev/null, capturing output.
-CommandResult RunCommand(const std::vector<std::string>& argv);
+// Runs argv (argv[0] is a path) with stdin from /dev/null, capturing output
+// through pipes (so isatty() is false for all three). `env` entries
+// ("NAME=value") are added to the test's environment for the child.
+CommandResult RunCommand(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env = {});
+
+// Runs argv on a new pseudo-terminal (forkpty) of `columns` columns: stdin,
+// stdout and stderr are all the terminal, so isatty() is true for each.
+// Output post-processing is off ('\n' is not turned into "\r\n"), so a
+// '\r' in `out` was written by the program. `out` holds stdout and stderr
+// interleaved as written; `err` stays empty. exit_code is -1 when no pty
+// could be opened.
+CommandResult RunInTerminal(const std::vector<std::string>& argv,
+                            const std::vector<std::string>& env = {},
+                            int columns = 120);
 
 }  // namespace pundit::testing
 
