@@ -3,9 +3,10 @@
 // bench/sqlite_fts5.cc). Indexing is `pundit index --full`.
 //
 //   pundit_query search DB WORKLOAD.jsonl [--warmup] [--json]
-//                [--facet-limit N] [--per-page N]
+//                [--facet-limit N] [--per-page N] [--op and|or]
 //       Every workload query as a full search page: facets, timeline, 10
-//       hits with snippets (SearchRequest defaults). Prints per-query latency
+//       hits with snippets (SearchRequest defaults; words ANDed unless
+//       --op or, which ranks any of them). Prints per-query latency
 //       and a median/p95/p99 summary; --json prints JSON Lines with the facet
 //       counts shown (facet_limit of them) for bench/compare_facets.py.
 //   pundit_query rank DB TOPICS.tsv [--op or|and] [--k 1000] [--tag NAME]
@@ -25,7 +26,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: pundit_query search DB WORKLOAD.jsonl [--warmup] [--json] "
-    "[--facet-limit N] [--per-page N]\n"
+    "[--facet-limit N] [--per-page N] [--op and|or]\n"
     "       pundit_query rank DB TOPICS.tsv [--op or|and] [--k 1000] "
     "[--tag NAME]\n";
 
@@ -35,11 +36,12 @@ std::string RawId(const std::string& id) {
   return colon == std::string::npos ? id : id.substr(colon + 1);
 }
 
-QueryOutcome RunOne(Searcher& searcher, const WorkloadQuery& w, int facet_limit,
-                    int per_page) {
+QueryOutcome RunOne(Searcher& searcher, const WorkloadQuery& w, DefaultOp op,
+                    int facet_limit, int per_page) {
   QueryOutcome out;
   SearchRequest req;
   req.q = w.q;
+  req.op = op;
   req.filters = w.filters;
   req.from = w.from;
   req.to = w.to;
@@ -102,7 +104,7 @@ int Main(int argc, char** argv) {
   }
   const std::string cmd = args[0], db = args[1];
   bool warmup = false, json = false;
-  std::string op = "or", tag = "pundit";
+  std::string op, tag = "pundit";  // op: "and" for search, "or" for rank
   int k = 1000, facet_limit = 10, per_page = 10;
   for (size_t i = 3; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -134,21 +136,22 @@ int Main(int argc, char** argv) {
   Result<std::unique_ptr<Searcher>> opened = Searcher::Open(options);
   if (!opened.ok()) throw BenchError(opened.status().ToString());
   Searcher& searcher = **opened;
+  if (op.empty()) op = cmd == "rank" ? "or" : "and";
+  if (op != "or" && op != "and") {
+    throw BenchError("error: --op must be \"or\" or \"and\", got \"" + op +
+                     "\"");
+  }
+  const DefaultOp default_op = op == "or" ? DefaultOp::kOr : DefaultOp::kAnd;
   if (cmd == "search") {
     auto workload = ReadWorkload(args[2]);
     auto outcomes = RunWorkload(workload, warmup, [&](const WorkloadQuery& w) {
-      return RunOne(searcher, w, facet_limit, per_page);
+      return RunOne(searcher, w, default_op, facet_limit, per_page);
     });
     PrintOutcomes(outcomes, "pundit", json);
     return 0;
   }
   if (cmd == "rank") {
-    if (op != "or" && op != "and") {
-      throw BenchError("error: --op must be \"or\" or \"and\", got \"" + op +
-                       "\"");
-    }
-    Rank(searcher, ReadTopics(args[2]),
-         op == "or" ? DefaultOp::kOr : DefaultOp::kAnd, k, tag);
+    Rank(searcher, ReadTopics(args[2]), default_op, k, tag);
     return 0;
   }
   std::fputs(kUsage, stderr);

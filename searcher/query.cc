@@ -72,9 +72,20 @@ constexpr std::array<std::string_view, 174> kStopWords = {
     "you",        "you'd",   "you'll",   "you're",    "you've",
     "your",       "yours",   "yourself", "yourselves"};
 
+}  // namespace
+
 bool IsStopWord(std::string_view folded) {
   return std::binary_search(kStopWords.begin(), kStopWords.end(), folded);
 }
+
+std::set<std::string> StopWordStems(Analyzer& analyzer) {
+  std::set<std::string> out;
+  for (std::string_view w : kStopWords)
+    out.insert(analyzer.Stem(std::string(w)));
+  return out;
+}
+
+namespace {
 
 // ---- characters ----
 
@@ -572,8 +583,12 @@ class Parser {
       if (values.empty()) Fail(field.text + ": has no value", field.at);
       return MakeGroup(Node::Kind::kOr, std::move(values));
     }
-    if (v.type != TokType::kWord) {
-      Fail(field.text + ": needs a date such as 2019-01-31", field.at);
+    // year:2019, year:"2019", date:2019-01..2019-03, date:"2019-01-31".
+    if (v.type != TokType::kWord && v.type != TokType::kPhrase) {
+      Fail(field.text == "year"
+               ? "year: needs a year such as 2019 or a range 2018..2020"
+               : field.text + ": needs a date such as 2019-01-31",
+           field.at);
     }
     Tok value = Next();
     if (field.text == "year") {

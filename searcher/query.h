@@ -34,6 +34,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -131,6 +132,14 @@ Compiled ParseAndCompile(std::string_view q, DefaultOp op, Analyzer& analyzer,
 // exact forms rank first. `title` uses the title prefixes.
 Xapian::Query WordQuery(const std::string& folded, Analyzer& analyzer,
                         bool title);
+
+// True for a word of Snowball's English stop list ("the", "what", "isn't"),
+// given in the analyzer's folded form: the words OR groups drop.
+bool IsStopWord(std::string_view folded);
+
+// The stems of those stop words, as `analyzer` stems them (for weighing
+// stem terms, as related articles do).
+std::set<std::string> StopWordStems(Analyzer& analyzer);
 
 // Parses "YYYY", "YYYY-MM" or "YYYY-MM-DD" into a "YYYYMMDD" bound: the first
 // day when `upper` is false, the last when true. nullopt when invalid.

@@ -48,13 +48,36 @@ constexpr size_t kSnippetFragments = 3;
 constexpr int kTimelineMaxMonths = 120;
 // Reopen-and-retry attempts when the index changes under a request.
 constexpr int kMaxAttempts = 20;
-// Related: expansion terms taken from the article, and the share of
-// documents above which a term is too common to say what it is about.
-constexpr Xapian::termcount kRelatedTerms = 40;
+// Related: expansion terms taken from the article, the share of documents
+// above which a term is too common to say what it is about, and the fewest
+// documents a term must be in. The terms are stems, so that "compromise"
+// here and "compromises" there are one shared word; a term of this article
+// alone is what Xapian's expansion weight likes best and leads nowhere, so a
+// term must be in another article too. 20 terms ranked related articles on
+// corpus/ better than 40, which let general words ("left", "seen") in.
+constexpr Xapian::termcount kRelatedTerms = 20;
 constexpr double kRelatedMaxTermShare = 0.1;
+constexpr Xapian::doccount kRelatedMinDocs = 2;
 
 Xapian::BM25Weight MakeBm25() {
   return Xapian::BM25Weight(kBm25K1, kBm25K2, kBm25K3, kBm25B, kBm25MinNormLen);
+}
+
+// Ranks `matches` (or fewer) documents and returns [first, first + count).
+// Xapian 1.4 (1.4.22 here) loses matches when it prunes by weight: once its
+// result heap is full, the lowest weight in it is passed down the postlist
+// tree; an OR branch that can no longer reach it turns the OR into
+// AND_MAYBE, and an AND_MAYBE whose left side alone can no longer reach it
+// turns into an AND that starts after max(left docid, right docid)
+// (matcher/andmaybepostlist.cc, AndMaybePostList::next), skipping the
+// document the right side already stands on even when both sides match it.
+// The document is lost only from pages whose heap triggers the decay, so
+// pages repeat one hit and never show another. Asking Xapian to see every
+// match (check_at_least) keeps the minimum weight at 0, so no branch
+// decays: every match is scored, as the exact total already visits them.
+Xapian::MSet RankedPage(Xapian::Enquire& enquire, Xapian::doccount first,
+                        Xapian::doccount count, Xapian::doccount matches) {
+  return enquire.get_mset(first, count, std::max(matches, first + count));
 }
 
 // Collects the ids of every document the query matches and accepts none, so
@@ -68,25 +91,39 @@ class CollectDecider : public Xapian::MatchDecider {
   mutable std::vector<uint32_t> ids;
 };
 
-// Accepts unprefixed words that can say what an article is about.
+// Accepts the body stems (Z<stem>) that can say what an article is about
+// and lead to another one: at least 3 letters, not a number, not the stem of
+// a stop word, in min_freq to max_freq documents.
 class RelatedTermDecider : public Xapian::ExpandDecider {
  public:
-  RelatedTermDecider(const Xapian::Database& db, Xapian::doccount max_freq)
-      : db_(db), max_freq_(max_freq) {}
+  RelatedTermDecider(const Xapian::Database& db, Xapian::doccount min_freq,
+                     Xapian::doccount max_freq,
+                     const std::set<std::string>& stop_stems)
+      : db_(db),
+        min_freq_(min_freq),
+        max_freq_(max_freq),
+        stop_stems_(stop_stems) {}
   bool operator()(const std::string& term) const override {
-    if (term.size() < 3) return false;
-    unsigned char c = static_cast<unsigned char>(term[0]);
-    if (c >= 'A' && c <= 'Z') return false;  // a prefixed term
-    if (std::all_of(term.begin(), term.end(),
+    const std::string_view prefix = schema::kStemPrefix;
+    if (term.size() < prefix.size() + 3 || term.rfind(prefix, 0) != 0) {
+      return false;
+    }
+    std::string stem = term.substr(prefix.size());
+    unsigned char c = static_cast<unsigned char>(stem[0]);
+    if (c >= 'A' && c <= 'Z') return false;  // ZS<stem>, a title stem
+    if (std::all_of(stem.begin(), stem.end(),
                     [](char ch) { return ch >= '0' && ch <= '9'; })) {
       return false;
     }
-    return db_.get_termfreq(term) <= max_freq_;
+    if (stop_stems_.count(stem)) return false;
+    Xapian::doccount tf = db_.get_termfreq(term);
+    return tf >= min_freq_ && tf <= max_freq_;
   }
 
  private:
   const Xapian::Database& db_;
-  Xapian::doccount max_freq_;
+  Xapian::doccount min_freq_, max_freq_;
+  const std::set<std::string>& stop_stems_;
 };
 
 std::string ShowDate(uint32_t d) {
@@ -598,8 +635,9 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
       enquire.set_sort_by_key_then_relevance(&oldest_first, false);
     }
     Xapian::MSet mset =
-        enquire.get_mset(static_cast<Xapian::doccount>(offset),
-                         static_cast<Xapian::doccount>(request.per_page));
+        RankedPage(enquire, static_cast<Xapian::doccount>(offset),
+                   static_cast<Xapian::doccount>(request.per_page),
+                   static_cast<Xapian::doccount>(resp.total));
     std::optional<Highlighter> highlighter;
     if (request.want_snippets) highlighter.emplace(MakeHighlighter(c));
     for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -641,8 +679,17 @@ std::optional<std::string> Searcher::Impl::DidYouMean(
     // Unknown words always; a word in a single article only when the
     // results are thin and a far more common spelling exists.
     if (tf > 1 || (tf == 1 && total >= request.per_page)) continue;
+    // A word whose stem is common is spelt right: it already finds its
+    // other forms ("government" finds "governments"), and the filters, not
+    // the spelling, make the results thin.
+    const std::string stem = analyzer.Stem(w.term);
+    std::string stem_term(schema::kStemPrefix);
+    stem_term += stem;
+    if (!stem.empty() && db.get_termfreq(stem_term) > 1) continue;
     std::optional<std::string> better = SuggestSpelling(w.term, tf, *snap, db);
     if (!better) continue;
+    // A suggestion of the same stem would find the same articles.
+    if (!stem.empty() && analyzer.Stem(*better) == stem) continue;
     corrected.replace(w.begin, w.end - w.begin, *better);
     any = true;
   }
@@ -702,7 +749,9 @@ Result<std::vector<Hit>> Searcher::Related(const std::string& id, int limit) {
         rset.add_document(*did);
         auto max_freq = static_cast<Xapian::doccount>(
             std::max(5.0, std::ceil(kRelatedMaxTermShare * db.get_doccount())));
-        RelatedTermDecider decider(db, max_freq);
+        std::set<std::string> stop_stems =
+            query::StopWordStems(impl_->analyzer);
+        RelatedTermDecider decider(db, kRelatedMinDocs, max_freq, stop_stems);
         Xapian::ESet eset = enquire.get_eset(kRelatedTerms, rset, &decider);
         std::vector<Hit> hits;
         if (eset.empty()) return hits;
@@ -719,7 +768,8 @@ Result<std::vector<Hit>> Searcher::Related(const std::string& id, int limit) {
         enquire.set_query(q);
         enquire.set_weighting_scheme(MakeBm25());
         Xapian::MSet mset =
-            enquire.get_mset(0, static_cast<Xapian::doccount>(limit) + 20);
+            RankedPage(enquire, 0, static_cast<Xapian::doccount>(limit) + 20,
+                       db.get_doccount());
         for (auto it = mset.begin();
              it != mset.end() && hits.size() < static_cast<size_t>(limit);
              ++it) {
@@ -771,6 +821,105 @@ Result<std::vector<FacetValue>> Searcher::FacetValues(const std::string& name,
           if (match)
             out.push_back({f.values[v],
                            static_cast<long>(f.docs[v].Cardinality()), false});
+        }
+        std::sort(out.begin(), out.end(),
+                  [](const FacetValue& a, const FacetValue& b) {
+                    return a.count != b.count ? a.count > b.count
+                                              : a.value < b.value;
+                  });
+        if (out.size() > static_cast<size_t>(limit)) out.resize(limit);
+        return out;
+      });
+}
+
+Result<std::vector<FacetValue>> Searcher::FacetValues(
+    const std::string& name, const std::string& prefix, int limit,
+    const SearchRequest& scope) {
+  auto known = [](const std::string& facet) {
+    return std::any_of(std::begin(schema::kFacets), std::end(schema::kFacets),
+                       [&](const auto& def) { return def.name == facet; });
+  };
+  if (!known(name)) {
+    return Status::InvalidArgument("unknown facet \"" + name + "\": use " +
+                                   FacetNames());
+  }
+  if (limit < 1 || limit > kMaxFacetLimit) {
+    return Status::InvalidArgument("limit must be between 1 and " +
+                                   std::to_string(kMaxFacetLimit) + ", got " +
+                                   std::to_string(limit));
+  }
+  if (scope.q.size() > kMaxQueryLength) {
+    return Status::InvalidArgument(
+        "q is " + std::to_string(scope.q.size()) +
+        " bytes long; the longest query allowed is " +
+        std::to_string(kMaxQueryLength) + " bytes");
+  }
+  for (const std::string* date : {&scope.from, &scope.to}) {
+    if (!date->empty() && !IsIsoDate(*date)) {
+      return Status::InvalidArgument(
+          std::string(date == &scope.from ? "from" : "to") +
+          " must be a date YYYY-MM-DD, got \"" + *date + "\"");
+    }
+  }
+  for (const auto& filter : scope.filters) {
+    if (!known(filter.first)) {
+      return Status::InvalidArgument("unknown facet \"" + filter.first +
+                                     "\": use " + FacetNames());
+    }
+  }
+  return impl_->Run<std::vector<FacetValue>>(
+      "listing facet values", [&]() -> Result<std::vector<FacetValue>> {
+        const Snapshot& s = *impl_->snap;
+        const FacetIndex& f = *s.Facet(name);
+        Bitmap base = impl_->MatchSet(impl_->Compile(scope.q, scope.op).query);
+        if (!scope.from.empty() || !scope.to.empty()) {
+          auto bound = [](const std::string& date, bool upper) -> uint32_t {
+            return date.empty() ? 0
+                                : std::stoul(*query::DateBound(date, upper));
+          };
+          base.And(
+              s.DateRange(bound(scope.from, false), bound(scope.to, true)));
+        }
+        // Filters resolved as Search() resolves them: the exact value, else
+        // the values equal to it but for case and accents.
+        std::set<uint32_t> selected;
+        for (const auto& [facet, values] : scope.filters) {
+          if (values.empty()) continue;
+          const FacetIndex& other = *s.Facet(facet);
+          Bitmap docs;
+          for (const std::string& raw : values) {
+            std::vector<uint32_t> ids;
+            if (auto e = other.ids.find(raw); e != other.ids.end()) {
+              ids.push_back(e->second);
+            } else if (std::string key = impl_->analyzer.FoldKey(raw);
+                       !key.empty()) {
+              for (uint32_t v = 0; v < other.keys.size(); ++v) {
+                if (other.keys[v] == key) ids.push_back(v);
+              }
+            }
+            for (uint32_t v : ids) {
+              if (&other == &f) {
+                selected.insert(v);
+              } else {
+                docs.Or(other.docs[v]);
+              }
+            }
+          }
+          if (&other != &f) base.And(docs);
+        }
+        std::vector<uint32_t> counts = f.Count(base);
+        std::string key = impl_->analyzer.FoldKey(prefix);
+        std::vector<FacetValue> out;
+        for (uint32_t v = 0; v < counts.size(); ++v) {
+          bool chosen = selected.count(v) > 0;
+          if (counts[v] == 0 && !chosen) continue;
+          const std::string& k = f.keys[v];
+          bool match = key.empty();
+          for (size_t pos = k.find(key); !match && pos != std::string::npos;
+               pos = k.find(key, pos + 1)) {
+            match = pos == 0 || k[pos - 1] == ' ';
+          }
+          if (match) out.push_back({f.values[v], counts[v], chosen});
         }
         std::sort(out.begin(), out.end(),
                   [](const FacetValue& a, const FacetValue& b) {

@@ -140,6 +140,19 @@ class Searcher {
                                               const std::string& prefix,
                                               int limit);
 
+  // The same values, counted as Search() counts facet `name` for `scope`:
+  // over the match set of scope.q (with scope.op) under scope.from/to and
+  // every filter of scope.filters but `name`'s own (the disjunctive rule).
+  // Lists only values with a count above 0, plus the values that
+  // scope.filters[name] selects (selected = true, count possibly 0) when
+  // they match `prefix`; by count descending, then value. Other fields of
+  // `scope` are ignored. Errors as FacetValues(), and kInvalidArgument for
+  // what Search() refuses in scope's q, from, to and filter names.
+  Result<std::vector<FacetValue>> FacetValues(const std::string& name,
+                                              const std::string& prefix,
+                                              int limit,
+                                              const SearchRequest& scope);
+
   Result<IndexStats> Stats();
 
  private:

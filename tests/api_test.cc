@@ -15,7 +15,13 @@
 //  - every response carries the security headers; CORS headers appear only
 //    when cors_origin is set; API responses are JSON and not cached;
 //  - /api/articles/{id} serves ids holding '/' and ':' (raw or %-encoded),
-//    marks matches with ?q=, and /related never lists the article itself;
+//    marks matches with ?q=, and /related never lists the article itself
+//    nor an exact duplicate of it or of another related article; the
+//    sample's first related article is corpus/globe/caracas-after-the-
+//    stalemate.md, the other piece on Venezuela's standoff;
+//  - a phrase is marked as one unit (q="painful compromises"), and a
+//    diacritic-folded match in its original spelling (q=guaido marks
+//    Guaidó); a query with a syntax error says so in query.notice;
 //  - /api/facets/{name}?prefix= finds facet values; /api/stats and /healthz
 //    report the index; the access log has one line per request;
 //  - a `--full` reindex while a client keeps searching fails no request;
@@ -325,6 +331,45 @@ TEST_F(ApiTest, SampleArticleIsFoundWithCompromisesMarked) {
   EXPECT_TRUE(found) << b.dump();
 }
 
+TEST_F(ApiTest, APhraseIsMarkedAsOneUnitInTheSample) {
+  const std::string sample = SampleId();
+  json b = Search({{"q", "\"painful compromises\""}, {"per_page", "100"}});
+  bool found = false;
+  for (const json& hit : b["hits"]) {
+    if (hit["id"] != sample) continue;
+    found = true;
+    int units = 0;
+    for (const json& snippet : hit["snippets"]) {
+      const std::string text = snippet;
+      for (size_t at = text.find("<mark>painful compromises</mark>");
+           at != std::string::npos;
+           at = text.find("<mark>painful compromises</mark>", at + 1)) {
+        ++units;
+      }
+      EXPECT_EQ(text.find("<mark>painful</mark>"), std::string::npos) << text;
+    }
+    EXPECT_EQ(units, 1) << hit["snippets"].dump();
+  }
+  EXPECT_TRUE(found) << b.dump();
+}
+
+TEST_F(ApiTest, AFoldedMatchIsMarkedInItsOriginalSpelling) {
+  // corpus/globe/caracas-after-the-stalemate.md writes "Guaidó"; the
+  // sample writes "Guaido".
+  json b = Search({{"q", "guaido"}, {"per_page", "100"}});
+  bool found = false;
+  for (const json& hit : b["hits"]) {
+    if (hit["id"] != "globe/caracas-after-the-stalemate") continue;
+    found = true;
+    EXPECT_NE(hit["snippets"]
+                  .dump(/*indent=*/-1, ' ', /*ensure_ascii=*/false)
+                  .find("<mark>Guaidó</mark>"),
+              std::string::npos)
+        << hit["snippets"].dump();
+  }
+  EXPECT_TRUE(found) << b.dump();
+}
+
 TEST_F(ApiTest, AuthorAndThemeFiltersSelectTheSampleButAsiaDoesNot) {
   const std::string sample = SampleId();
   json by_author = Search({{"author", "Andrew Korybko"}});
@@ -337,6 +382,15 @@ TEST_F(ApiTest, AuthorAndThemeFiltersSelectTheSampleButAsiaDoesNot) {
 
   json by_theme = Search({{"theme", "Intelligence"}, {"q", "astana"}});
   EXPECT_TRUE(HasId(by_theme["hits"], sample)) << by_theme.dump();
+  // The theme alone, without words.
+  json theme_only = Search({{"theme", "Intelligence"}, {"per_page", "100"}});
+  EXPECT_TRUE(HasId(theme_only["hits"], sample)) << theme_only.dump();
+  for (const json& hit : theme_only["hits"]) {
+    EXPECT_NE(
+        std::find(hit["themes"].begin(), hit["themes"].end(), "Intelligence"),
+        hit["themes"].end())
+        << hit.dump();
+  }
 
   json asia = Search({{"q", "astana"}, {"region", "Asia"}});
   EXPECT_FALSE(HasId(asia["hits"], sample)) << asia.dump();
@@ -453,6 +507,10 @@ TEST_F(ApiTest, AQueryWithASyntaxErrorIsNotAnError) {
     Reply r = Get(Query("/api/search", {{"q", q}}));
     EXPECT_EQ(r.status, 200) << q << ": " << r.raw;
     EXPECT_TRUE(r.body["hits"].is_array()) << q;
+    // The response says how the query was read instead.
+    const json& notice = r.body["query"]["notice"];
+    ASSERT_TRUE(notice.is_string()) << q << ": " << r.raw;
+    EXPECT_FALSE(notice.get<std::string>().empty()) << q;
   }
 }
 
@@ -606,6 +664,57 @@ TEST_F(ApiTest, RelatedArticlesNeverIncludeTheArticleItself) {
     for (const json& related : r.body["hits"]) {
       EXPECT_TRUE(related["title"].is_string());
       EXPECT_TRUE(related["snippets"].is_array());
+    }
+  }
+}
+
+TEST_F(ApiTest, TheSampleIsRelatedFirstToTheOtherVenezuelaPiece) {
+  const std::string sample = SampleId();
+  Reply r = Get("/api/articles/" + sample + "/related");
+  ASSERT_EQ(r.status, 200) << r.raw;
+  const json& hits = r.body["hits"];
+  ASSERT_FALSE(hits.empty()) << r.raw;
+  EXPECT_LE(hits.size(), 5u);
+  // Both are about Venezuela's standoff, Guaidó and "painful compromises";
+  // expanding on words of the sample alone ranked it 5th to 8th.
+  EXPECT_EQ(hits[0]["id"], "globe/caracas-after-the-stalemate") << r.raw;
+}
+
+TEST_F(ApiTest, RelatedArticlesNeverIncludeAnExactDuplicate) {
+  // Byte-identical copies under other names (so other ids): the sample's
+  // copy duplicates the article itself, Caracas's copy a related article.
+  const std::string copies = input_ + "/copies";
+  testing::WriteFile(
+      copies + "/sample-copy.md",
+      testing::ReadFile(testing::CorpusPath("russia-astana-venezuela.md")));
+  testing::WriteFile(copies + "/caracas-copy.md",
+                     testing::ReadFile(testing::CorpusPath(
+                         "globe/caracas-after-the-stalemate.md")));
+  ASSERT_TRUE(Index(false));
+  const std::string sample = SampleId();
+  for (const std::string& id : {sample, std::string("copies/sample-copy")}) {
+    Reply r = Get("/api/articles/" + id + "/related");
+    ASSERT_EQ(r.status, 200) << id << ": " << r.raw;
+    int caracas = 0;
+    for (const json& hit : r.body["hits"]) {
+      EXPECT_NE(hit["title"], kSampleTitle) << id << ": " << r.raw;
+      if (hit["id"] == "globe/caracas-after-the-stalemate" ||
+          hit["id"] == "copies/caracas-copy") {
+        ++caracas;
+      }
+    }
+    EXPECT_EQ(caracas, 1) << id << ": " << r.raw;
+  }
+  // No article is related to a copy of itself, nor twice to one text.
+  json all = Search({{"per_page", "100"}});
+  for (const json& hit : all["hits"]) {
+    const std::string id = hit["id"];
+    Reply r = Get("/api/articles/" + id + "/related");
+    ASSERT_EQ(r.status, 200) << id << ": " << r.raw;
+    std::set<std::string> titles = {hit["title"]};
+    for (const json& related : r.body["hits"]) {
+      EXPECT_TRUE(titles.insert(related["title"]).second)
+          << id << ": " << related["title"] << " twice: " << r.raw;
     }
   }
 }

@@ -128,6 +128,8 @@ TEST_F(QueryParserTest, ReadsEveryOperatorAndField) {
       {"date:2020", "date:2020-01-01..2020-12-31", ""},
       {"date:2019..2020-06", "date:2019-01-01..2020-06-30", ""},
       {"year:2019", "year:2019", ""},
+      {"year:\"2019\"", "year:2019", ""},
+      {"date:\"2019-02\"", "date:2019-02-01..2019-02-28", ""},
       {"year:2015..2016", "date:2015-01-01..2016-12-31", ""},
       {"Guaid\u00f3", "guaido", ""},
       {"Russia\u2019s", "russia's", ""},

@@ -22,7 +22,12 @@
 //   error, and two Searchers never fail while a writer commits in a loop;
 // - over corpus/russia-astana-venezuela.md (when present): compromise finds
 //   it with `compromises` marked, its author and theme select it, and
-//   astana with region=Asia does not.
+//   astana with region=Asia does not;
+// - over all of corpus/ indexed by the real indexer: the sample's footer
+//   (disclaimer, "share buttons", globalresearch.ca) finds nothing; phrases
+//   across its two healed page breaks ("as soon as possible", "next
+//   Syria") find it; each of its facet values (author, both regions,
+//   theme, source, year) finds it, as a filter and in the query language.
 #include "searcher/searcher.h"
 
 #include <gtest/gtest.h>
@@ -31,6 +36,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <memory>
 #include <set>
 #include <string>
 #include <thread>
@@ -538,6 +544,38 @@ TEST_F(SearcherTest, DidYouMeanOffersACorrection) {
   EXPECT_FALSE(r.corrected.has_value());
 }
 
+// A word whose stem is common is spelt right even when the filters leave
+// few results: no "did you mean governments" for "government", which
+// already finds "governments". A real misspelling still gets its fix.
+TEST(DidYouMeanTest, NeverSuggestsAnotherFormOfTheSameStem) {
+  testing::TempDir tmp;
+  std::vector<Article> articles;
+  for (int i = 0; i < 12; ++i) {
+    articles.push_back(Make("g" + std::to_string(i), "Budget talks",
+                            {"Ann Lee"}, "2020-01-01", {}, {}, "", "",
+                            {"The governments met to talk about budgets."}));
+  }
+  articles.push_back(Make("one", "A single form", {"Bo Chen"}, "2020-02-01", {},
+                          {}, "", "", {"The government spoke about water."}));
+  const std::string dir = tmp.Sub("db");
+  WriteGeneration(dir, articles);
+  auto opened = Searcher::Open({dir});
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  SearchRequest r;
+  r.q = "government";
+  r.filters["author"] = {"Bo Chen"};
+  auto res = (*opened)->Search(r);
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->total, 1);
+  EXPECT_FALSE(res->corrected.has_value()) << *res->corrected;
+  r.q = "governmnet";
+  r.filters.clear();
+  res = (*opened)->Search(r);
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->total, 0);
+  EXPECT_EQ(res->corrected.value_or(""), "governments");
+}
+
 TEST(EditDistanceTest, CountsDamerauEdits) {
   struct {
     std::string a, b;
@@ -817,6 +855,111 @@ TEST(SearcherCorpusTest, FindsTheAstanaArticle) {
   res = s.Search(asia);
   ASSERT_TRUE(res.ok());
   EXPECT_EQ(res->total, 1);
+}
+
+// The sample article among the whole of corpus/, indexed by the real
+// indexer (parsers, footer removal, page-break healing, BuildDocument).
+class SampleArticleTest : public ::testing::Test {
+ protected:
+  static constexpr char kSampleId[] = "russia-astana-venezuela";
+
+  void SetUp() override {
+    if (!std::filesystem::exists(
+            testing::CorpusPath("russia-astana-venezuela.md"))) {
+      GTEST_SKIP() << "no corpus/russia-astana-venezuela.md";
+    }
+    IndexerOptions options;
+    options.db_dir = tmp_.Sub("db");
+    options.inputs = {testing::CorpusPath("")};
+    options.jobs = 2;
+    Result<IndexSummary> summary = RunIndex(options);
+    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+    ASSERT_EQ(summary->skipped, 0);
+    ASSERT_GT(summary->indexed, 30);
+    auto opened = Searcher::Open({options.db_dir});
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    searcher_ = std::move(opened).value();
+  }
+
+  SearchResponse Search(const SearchRequest& request) {
+    SearchRequest r = request;
+    r.per_page = kMaxPerPage;
+    auto res = searcher_->Search(r);
+    EXPECT_TRUE(res.ok()) << res.status().ToString();
+    return res.ok() ? *res : SearchResponse{};
+  }
+
+  testing::TempDir tmp_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+TEST_F(SampleArticleTest, FooterBoilerplateIsNotFound) {
+  for (const char* q : {"disclaimer", "\"share buttons\"", "globalresearch.ca",
+                        "globalresearch", "\"media inquiries\"", "crosspost"}) {
+    SearchRequest r;
+    r.q = q;
+    SearchResponse res = Search(r);
+    EXPECT_EQ(res.total, 0)
+        << q << ": " << ::testing::PrintToString(IdList(res));
+  }
+}
+
+TEST_F(SampleArticleTest, PhrasesAcrossHealedPageBreaksFindIt) {
+  // The last two span the page breaks only: the sample also has "as soon
+  // as possible" inside one paragraph, never "crisis as soon as possible".
+  for (const char* q : {"\"as soon as possible\"", "\"next syria\"",
+                        "\"this crisis as soon as possible\"",
+                        "\"venezuela becomes the next syria\""}) {
+    SearchRequest r;
+    r.q = q;
+    SearchResponse res = Search(r);
+    EXPECT_EQ(IdList(res), std::vector<std::string>{kSampleId}) << q;
+    EXPECT_EQ(res.total, 1) << q;
+  }
+  // Not healed across a real paragraph end: "possible." ends the paragraph.
+  SearchRequest r;
+  r.q = "\"crisis as soon as possible self\"";
+  EXPECT_EQ(Search(r).total, 0);
+}
+
+TEST_F(SampleArticleTest, EachOfItsFacetValuesFindsIt) {
+  const std::pair<std::string, std::string> facets[] = {
+      {"author", "Andrew Korybko"}, {"region", "Latin America & Caribbean"},
+      {"region", "Russia and FSU"}, {"theme", "Intelligence"},
+      {"source", "Eurasia Future"}, {"year", "2019"},
+  };
+  for (const auto& [facet, value] : facets) {
+    SCOPED_TRACE(facet + "=" + value);
+    SearchRequest filter;
+    filter.filters[facet] = {value};
+    SearchResponse res = Search(filter);
+    EXPECT_TRUE(Ids(res).count(kSampleId))
+        << ::testing::PrintToString(IdList(res));
+    // ... with its count in the facet, and also through the query language.
+    bool selected = false;
+    long count = 0;
+    for (const auto& [name, values] : res.facets) {
+      if (name != facet) continue;
+      for (const FacetValue& v : values) {
+        if (v.value == value) {
+          count = v.count;
+          selected = v.selected;
+        }
+      }
+    }
+    EXPECT_TRUE(selected);
+    EXPECT_EQ(count, res.total);
+    SearchRequest typed;
+    typed.q = facet + ":\"" + value + "\" venezuela";
+    SearchResponse by_query = Search(typed);
+    EXPECT_TRUE(Ids(by_query).count(kSampleId))
+        << typed.q << ": " << ::testing::PrintToString(IdList(by_query));
+  }
+  // All of them at once: the sample alone.
+  SearchRequest all;
+  for (const auto& [facet, value] : facets) all.filters[facet].push_back(value);
+  SearchResponse res = Search(all);
+  EXPECT_EQ(IdList(res), std::vector<std::string>{kSampleId});
 }
 
 }  // namespace

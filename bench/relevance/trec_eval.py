@@ -12,8 +12,10 @@
 
 Definitions (trec_eval 9.x, measures map, P.10, ndcg_cut.10):
   * A run's documents for a query are ordered by score descending, ties by
-    docno descending (trec_eval ignores the rank column). A docno retrieved
-    twice for one query counts once, at its first place.
+    docno descending (trec_eval ignores the rank column).
+  * A docno listed twice for one query is an error, as in trec_eval, which
+    refuses such a run: it means the engine returned a document twice
+    (and so, with a fixed depth, left another out). Nothing is scored.
   * Relevant means rel >= 1 (trec_eval's relevance_level).
   * AP = sum over relevant retrieved documents of precision at their rank,
     divided by the number of relevant documents in the qrels.
@@ -21,8 +23,11 @@ Definitions (trec_eval 9.x, measures map, P.10, ndcg_cut.10):
   * nDCG@10 = DCG@10 / ideal DCG@10, gain = the qrels grade (0 for
     unjudged), discount log2(rank + 1); the ideal ranking sorts the qrels'
     grades descending.
-  * Averages are over every query of the qrels with at least one relevant
-    document; a query the run does not answer scores 0 (trec_eval -c).
+  * Averages are over every query of the qrels, as trec_eval -c computes
+    them: a query the run does not answer scores 0, and so does a query
+    whose judgments are all non-relevant (rel < 1), since it has no
+    relevant document to find (AP divides by its 0 relevant documents as
+    0, and the ideal DCG is 0). num_q counts both.
 """
 import argparse
 import json
@@ -54,6 +59,7 @@ def read_qrels(path):
 
 def read_run(path):
     run = defaultdict(list)
+    first_line = {}  # (qid, docno) -> the line that listed it
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             parts = line.split()
@@ -63,6 +69,13 @@ def read_run(path):
                 sys.exit(f"{path}:{n}: error: expected \"qid Q0 docno rank score tag\", "
                          f"got {len(parts)} fields")
             qid, _, docno, _, score, _ = parts
+            if (qid, docno) in first_line:
+                sys.exit(f"{path}:{n}: error: document {docno} is listed twice for "
+                         f"query {qid} (first on line {first_line[qid, docno]}); "
+                         "trec_eval refuses a run with duplicate documents: fix "
+                         "the engine or the run so that each query lists a "
+                         "document once")
+            first_line[qid, docno] = n
             try:
                 run[qid].append((float(score), docno))
             except ValueError:
@@ -72,12 +85,7 @@ def read_run(path):
         # trec_eval: score descending, then docno descending (strcmp).
         docs.sort(key=lambda x: x[1], reverse=True)
         docs.sort(key=lambda x: x[0], reverse=True)
-        seen, order = set(), []
-        for _, docno in docs:
-            if docno not in seen:
-                seen.add(docno)
-                order.append(docno)
-        ranked[qid] = order
+        ranked[qid] = [docno for _, docno in docs]
     return ranked
 
 
@@ -86,6 +94,7 @@ def evaluate(qrels, run, cutoff=10):
     for qid, judged in qrels.items():
         num_rel = sum(1 for r in judged.values() if r >= 1)
         if num_rel == 0:
+            per_query[qid] = (0.0, 0.0, 0.0)  # nothing to find: 0, as trec_eval
             continue
         docs = run.get(qid, [])
         found, ap = 0, 0.0
