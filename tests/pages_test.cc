@@ -14,11 +14,29 @@
 //   attempts (plain, percent-encoded, backslashes) are 404 and never leak a
 //   file from outside web/static;
 // - /opensearch.xml is an OpenSearch description whose URL template uses the
-//   Host header.
+//   Host header and the X-Forwarded-Proto scheme (http unless it says https);
+// - a second server on a port already in use is refused, in-process and by
+//   `pundit serve` (exit 1, "cannot listen on HOST:PORT: address in use");
+// - result links carry the whole search (q, filters, sort, page) to the
+//   article page in `back`, validated and re-encoded, and its back link and
+//   related articles restore it; an invalid `back` is ignored;
+// - an author (or source, region, theme) link of a card filters by that
+//   value alone: it replaces that facet's selection and keeps the rest;
+// - /api/facets/{name} with search parameters counts under that search and
+//   every filter but its own (disjunctive), lists only values found there
+//   plus the selected ones, and refuses bad search parameters;
+// - the sort menu: relevance, newest, oldest with words; relevance disabled
+//   and newest the default without;
+// - the count says "Page 2 of 3" when there are several pages;
+// - a timeline of one bucket has one axis label; the counts are also a table
+//   for screen readers;
+// - the script is deferred, and controls that need it are marked js-only.
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -176,7 +194,7 @@ TEST_F(PagesTest, HomeIsAnHtmlSearchPage) {
     // Nothing inline: the Content-Security-Policy allows neither.
     EXPECT_FALSE(Contains(body, "<script>")) << path;
     EXPECT_FALSE(Contains(body, "style=\"")) << path;
-    EXPECT_TRUE(Contains(body, "Latest of 4 articles")) << path;
+    EXPECT_TRUE(Contains(body, "All 4 articles")) << path;
   }
 }
 
@@ -390,17 +408,40 @@ TEST_F(PagesTest, OpenSearchDescriptionUsesTheHostHeader) {
 }
 
 TEST_F(PagesTest, EmptyResultOffersSuggestions) {
-  auto res = Get("/search?q=venezuela+zzyzxqq&author=Jane+Doe");
+  auto res = Get("/search?q=venezuela+zzyzxqq");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   const std::string& body = res->body;
   EXPECT_TRUE(Contains(body, "0 articles"));
   EXPECT_TRUE(Contains(body, "state-empty"));
-  EXPECT_TRUE(Contains(body, "Try fewer words"));
-  EXPECT_TRUE(
-      Contains(body, R"(href="/search?q=venezuela&amp;author=Jane%20Doe")"))
+  // Only the shorter search that finds something, with what it finds.
+  EXPECT_TRUE(Contains(
+      body,
+      R"(Try fewer words: <a href="/search?q=venezuela" data-nav class="suggestion">venezuela</a> <span class="suggestion-count">(3 articles)</span></li>)"))
       << body;
-  EXPECT_TRUE(Contains(body, "Search without filters"));
+  EXPECT_FALSE(Contains(body, R"(href="/search?q=zzyzxqq")")) << body;
+  EXPECT_TRUE(Contains(body,
+                       "Match any of the words</a> instead of all of "
+                       "them <span class=\"suggestion-count\">(3 "
+                       "articles)</span>"))
+      << body;
+
+  // Filters that leave nothing: searching without them finds something.
+  auto filtered = Get("/search?q=venezuela&author=Jane+Doe");
+  ASSERT_TRUE(filtered);
+  EXPECT_TRUE(Contains(filtered->body, "0 articles"));
+  EXPECT_TRUE(Contains(
+      filtered->body,
+      R"(<a href="/search?q=venezuela" data-nav>Search without filters</a> )"
+      R"(<span class="suggestion-count">(3 articles)</span>)"))
+      << filtered->body;
+  // And a suggestion that would find nothing either is left out.
+  auto nothing = Get("/search?q=zzyzxqq+qqxyzzy&author=Jane+Doe");
+  ASSERT_TRUE(nothing);
+  EXPECT_FALSE(Contains(nothing->body, "Try fewer words"));
+  EXPECT_FALSE(Contains(nothing->body, "Match any of the words"));
+  EXPECT_FALSE(Contains(nothing->body, "Search without filters"));
+  EXPECT_TRUE(Contains(nothing->body, "Check the spelling"));
 }
 
 TEST_F(PagesTest, PaginationLinksKeepTheSearch) {
@@ -416,6 +457,296 @@ TEST_F(PagesTest, PaginationLinksKeepTheSearch) {
       body,
       R"(href="/search?q=oil&amp;per_page=1&amp;page=3" data-nav rel="next")"));
   EXPECT_TRUE(Contains(body, R"(aria-current="page">2<)"));
+}
+
+TEST_F(PagesTest, CountShowsThePageWhenPaging) {
+  auto second = Get("/search?q=oil&per_page=1&page=2");
+  ASSERT_TRUE(second);
+  EXPECT_TRUE(Contains(second->body, ">3 articles · Page 2 of 3</p>"))
+      << second->body;
+  auto one_page = Get("/search?q=oil");
+  ASSERT_TRUE(one_page);
+  EXPECT_TRUE(Contains(one_page->body, ">3 articles</p>")) << one_page->body;
+  auto fragment = Get("/search?q=oil&per_page=1&page=3&fragment=1");
+  ASSERT_TRUE(fragment);
+  EXPECT_TRUE(
+      Contains(fragment->body, R"(data-count="3 articles · Page 3 of 3")"))
+      << fragment->body;
+}
+
+TEST_F(PagesTest, SecondServerOnTheSamePortIsRefused) {
+  const std::string expected =
+      "cannot listen on 127.0.0.1:" + std::to_string(port_) +
+      ": address in use; stop the server using it or choose another --port";
+  ServerOptions options;
+  options.db_dir = dir_.Sub("db");
+  options.port = port_;
+  options.threads = 2;
+  options.web_dir = std::string(PUNDIT_SOURCE_DIR) + "/web";
+  options.access_log = false;
+  Result<std::unique_ptr<Server>> second = Server::Create(options);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  Result<int> bound = (*second)->Bind();
+  ASSERT_FALSE(bound.ok()) << "a second server bound port " << port_;
+  EXPECT_EQ(bound.status().code(), Status::Code::kIoError);
+  EXPECT_EQ(bound.status().message(), expected);
+
+  // `pundit serve` says so and exits 1 (timeout ends it if it serves).
+  testing::CommandResult run = testing::RunCommand(
+      {"/usr/bin/timeout", "20", testing::PunditBinary(), "serve", "--db",
+       dir_.Sub("db"), "--host", "127.0.0.1", "--port", std::to_string(port_)});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(run.err, "pundit: error: " + expected + "\n");
+
+  // The first server still answers every request.
+  for (int i = 0; i < 5; ++i) {
+    auto res = Get("/search?q=carbon");
+    ASSERT_TRUE(res);
+    EXPECT_TRUE(Contains(res->body, "1 article<")) << res->body;
+  }
+}
+
+TEST_F(PagesTest, ResultLinksCarryTheSearchToTheArticle) {
+  auto res = Get(
+      "/search?q=oil&region=Latin+America+%26+Caribbean&sort=newest&per_page=1"
+      "&page=2");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  // The search's canonical query string, percent-encoded once more.
+  const std::string back =
+      "back=q%3Doil%26region%3DLatin%2520America%2520%2526%2520Caribbean%26"
+      "sort%3Dnewest%26per_page%3D1%26page%3D2";
+  EXPECT_TRUE(
+      Contains(res->body, "?q=oil&amp;" + back + "\" class=\"hit-link\""))
+      << res->body;
+
+  auto article = Get("/article/2019/astana?q=oil&" + back);
+  ASSERT_TRUE(article);
+  ASSERT_EQ(article->status, 200);
+  const std::string& body = article->body;
+  EXPECT_TRUE(Contains(
+      body,
+      R"(<a href="/search?q=oil&amp;region=Latin%20America%20%26%20Caribbean&amp;sort=newest&amp;per_page=1&amp;page=2" class="back-link" data-back>← Results for “oil”</a>)"))
+      << body;
+  // Related articles lead back to the same search.
+  EXPECT_TRUE(Contains(body, "/article/2019/oil?" + back)) << body;
+
+  // A search without words or filters but a page still has its way back.
+  auto paged = Get("/article/2019/astana?back=page%3D2");
+  ASSERT_TRUE(paged);
+  EXPECT_TRUE(Contains(
+      paged->body,
+      R"(<a href="/search?page=2" class="back-link" data-back>← Back to the results</a>)"))
+      << paged->body;
+
+  // A search that is only its words needs no `back`.
+  auto plain = Get("/search?q=oil");
+  ASSERT_TRUE(plain);
+  EXPECT_TRUE(Contains(plain->body, R"(href="/article/2019/astana?q=oil")"));
+  EXPECT_FALSE(Contains(plain->body, "back="));
+
+  // An invalid or hostile `back` is ignored or re-encoded, never echoed.
+  struct Case {
+    const char* path;
+    const char* href;
+  } cases[] = {
+      {"/article/2019/astana?q=oil&back=q%3Doil%26sort%3Dsideways",
+       R"(href="/search?q=oil" class="back-link")"},
+      {"/article/2019/astana?q=oil&back=from%3D2019-13-45",
+       R"(href="/search?q=oil" class="back-link")"},
+      {"/article/2019/astana?back=q%3D%2522%253E%253Cscript%253E%26x%3Dy",
+       R"(href="/search?q=%22%3E%3Cscript%3E" class="back-link")"},
+      {"/article/2019/astana", R"(href="/" class="back-link")"},
+  };
+  for (const Case& c : cases) {
+    auto r = Get(c.path);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << c.path;
+    EXPECT_TRUE(Contains(r->body, c.href)) << c.path << "\n" << r->body;
+    EXPECT_FALSE(Contains(r->body, "<script>")) << c.path;
+  }
+}
+
+TEST_F(PagesTest, CardLinksFilterByThatValueAlone) {
+  auto res =
+      Get("/search?q=venezuela&author=Andrew+Korybko&author=Maria+Lopez"
+          "&region=Latin+America+%26+Caribbean");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  const std::string& body = res->body;
+  // John Smith, co-author of the oil article: him alone, the rest kept.
+  EXPECT_TRUE(Contains(
+      body,
+      R"(href="/search?q=venezuela&amp;author=John%20Smith&amp;region=Latin%20America%20%26%20Caribbean" data-nav class="author-link">John Smith</a>)"))
+      << body;
+  EXPECT_TRUE(Contains(
+      body,
+      R"(href="/search?q=venezuela&amp;author=Andrew%20Korybko&amp;region=Latin%20America%20%26%20Caribbean" data-nav class="author-link">)"))
+      << body;
+  // A region chip replaces the region selection.
+  EXPECT_TRUE(Contains(
+      body,
+      R"(href="/search?q=venezuela&amp;author=Andrew%20Korybko&amp;author=Maria%20Lopez&amp;region=Russia%20and%20FSU" data-nav>Russia and FSU</a>)"))
+      << body;
+  // The article page's author link: that author's articles.
+  auto article = Get("/article/2019/oil?q=venezuela");
+  ASSERT_TRUE(article);
+  EXPECT_TRUE(Contains(
+      article->body, R"(<a href="/search?author=John%20Smith" rel="author">)"))
+      << article->body;
+}
+
+TEST_F(PagesTest, FacetLookupCountsUnderTheSearch) {
+  auto values = [&](const std::string& path) {
+    auto res = Get(path);
+    std::map<std::string, std::pair<long, bool>> out;
+    if (!res) return out;
+    EXPECT_EQ(res->status, 200) << path << ": " << res->body;
+    nlohmann::json body = nlohmann::json::parse(res->body, nullptr, false);
+    for (const auto& v : body["values"]) {
+      out[v["value"].get<std::string>()] = {v["count"].get<long>(),
+                                            v.value("selected", false)};
+    }
+    return out;
+  };
+  using Values = std::map<std::string, std::pair<long, bool>>;
+  // The whole index without search parameters.
+  Values all = values("/api/facets/author");
+  EXPECT_EQ(all.size(), 5u);
+  EXPECT_EQ(all.count("Jane Doe"), 1u);
+  // Under a query: only its authors, with its counts.
+  EXPECT_EQ(values("/api/facets/author?q=venezuela"),
+            (Values{{"Andrew Korybko", {1, false}},
+                    {"John Smith", {1, false}},
+                    {"Mallory Evil", {1, false}},
+                    {"Maria Lopez", {1, false}}}));
+  EXPECT_EQ(values("/api/facets/author?q=venezuela&prefix=jan"), Values{});
+  // The author filter itself does not narrow the author counts
+  // (disjunctive); other filters do.
+  EXPECT_EQ(values("/api/facets/author?q=venezuela&author=Maria+Lopez"
+                   "&theme=Intelligence"),
+            (Values{{"Andrew Korybko", {1, false}},
+                    {"Mallory Evil", {1, false}},
+                    {"Maria Lopez", {0, true}}}));
+  EXPECT_EQ(values("/api/facets/author?q=&region=Europe"),
+            (Values{{"Jane Doe", {1, false}}}));
+  EXPECT_EQ(
+      values("/api/facets/author?q=&from=2019-02-01&to=2019-12-31"
+             "&prefix=ma"),
+      (Values{{"Mallory Evil", {1, false}}, {"Maria Lopez", {1, false}}}));
+  // A selected value is listed, with its count under the other filters.
+  EXPECT_EQ(values("/api/facets/author?q=carbon&author=Jane+Doe&prefix=jane"),
+            (Values{{"Jane Doe", {1, true}}}));
+  // Bad search parameters are refused as /api/search refuses them.
+  auto bad = Get("/api/facets/author?q=oil&from=2019-13-45");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_TRUE(Contains(
+      bad->body, R"(from must be a date as YYYY-MM-DD, got \"2019-13-45\")"))
+      << bad->body;
+}
+
+TEST_F(PagesTest, SortMenuFitsTheQuery) {
+  auto home = Get("/");
+  ASSERT_TRUE(home);
+  const std::string& body = home->body;
+  EXPECT_TRUE(Contains(
+      body,
+      R"(<option value="relevance" id="sort-relevance" disabled>Relevance</option>)"))
+      << body;
+  EXPECT_TRUE(Contains(
+      body, R"(<option value="" id="sort-newest" selected>Newest</option>)"));
+  EXPECT_TRUE(Contains(
+      body, R"(<option value="oldest" id="sort-oldest">Oldest</option>)"));
+  size_t first = body.find(">Newest<");
+  EXPECT_EQ(body.find(">Newest<", first + 1), std::string::npos)
+      << "Newest is listed twice";
+
+  auto oldest = Get("/search?region=Europe&sort=oldest");
+  ASSERT_TRUE(oldest);
+  EXPECT_TRUE(Contains(oldest->body,
+                       R"(<option value="" id="sort-newest">Newest</option>)"));
+  EXPECT_TRUE(Contains(
+      oldest->body,
+      R"(<option value="oldest" id="sort-oldest" selected>Oldest</option>)"));
+
+  auto words = Get("/search?q=oil");
+  ASSERT_TRUE(words);
+  EXPECT_TRUE(Contains(
+      words->body,
+      R"(<option value="" id="sort-relevance" selected>Relevance</option>)"));
+  EXPECT_TRUE(
+      Contains(words->body,
+               R"(<option value="newest" id="sort-newest">Newest</option>)"));
+  auto newest = Get("/search?q=oil&sort=newest");
+  ASSERT_TRUE(newest);
+  EXPECT_TRUE(Contains(
+      newest->body,
+      R"(<option value="newest" id="sort-newest" selected>Newest</option>)"));
+  EXPECT_TRUE(
+      Contains(newest->body,
+               R"(<option value="" id="sort-relevance">Relevance</option>)"));
+}
+
+TEST_F(PagesTest, TimelineOfOneBucketHasOneLabelAndATable) {
+  auto res = Get("/search?q=carbon");
+  ASSERT_TRUE(res);
+  const std::string& body = res->body;
+  EXPECT_TRUE(Contains(
+      body,
+      R"(<figcaption class="timeline-axis is-single" aria-hidden="true"><span>Jun 2020</span></figcaption>)"))
+      << body;
+  EXPECT_TRUE(Contains(body, "<caption>Articles per month, Jun 2020</caption>"))
+      << body;
+  EXPECT_TRUE(
+      Contains(body, R"(<tr><th scope="row">June 2020</th><td>1</td></tr>)"));
+
+  auto several = Get("/search?q=venezuela");
+  ASSERT_TRUE(several);
+  EXPECT_TRUE(Contains(
+      several->body, R"(<tr><th scope="row">January 2019</th><td>1</td></tr>)"))
+      << several->body;
+  EXPECT_TRUE(Contains(several->body,
+                       "<span>Jan 2019</span><span></span>"
+                       "<span>Mar 2019</span>"));
+}
+
+TEST_F(PagesTest, OpenSearchFollowsTheForwardedScheme) {
+  struct Case {
+    const char* proto;
+    const char* scheme;
+  } cases[] = {
+      {"https", "https"}, {"HTTPS", "https"}, {" https , http", "https"},
+      {"http", "http"},   {"gopher", "http"}, {"https\"><x>", "http"},
+  };
+  for (const Case& c : cases) {
+    httplib::Headers headers = {{"Host", "search.example.org"},
+                                {"X-Forwarded-Proto", c.proto}};
+    auto res = client_->Get("/opensearch.xml", headers);
+    ASSERT_TRUE(res) << c.proto;
+    EXPECT_TRUE(Contains(res->body, std::string("template=\"") + c.scheme +
+                                        "://search.example.org/search?q="))
+        << c.proto << "\n"
+        << res->body;
+    EXPECT_FALSE(Contains(res->body, "<x>"));
+  }
+}
+
+TEST_F(PagesTest, ScriptIsDeferredAndJsOnlyControlsAreMarked) {
+  auto search = Get("/search?q=venezuela");
+  ASSERT_TRUE(search);
+  EXPECT_TRUE(Contains(search->body, R"(<script src="/static/app.js?v=)"));
+  EXPECT_TRUE(Contains(search->body, R"(" defer></script>)")) << search->body;
+  EXPECT_TRUE(Contains(search->body, R"(<div class="facet-filter js-only">)"))
+      << search->body;
+  auto article = Get("/article/2019/astana?q=oil");
+  ASSERT_TRUE(article);
+  EXPECT_TRUE(
+      Contains(article->body, R"(<span class="match-nav-hint js-only">)"))
+      << article->body;
+  auto css = Get("/static/style.css");
+  ASSERT_TRUE(css);
+  EXPECT_TRUE(Contains(css->body, "html:not(.js) .js-only {"));
 }
 
 }  // namespace

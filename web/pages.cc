@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -59,9 +60,18 @@ std::string UrlEncode(std::string_view s, std::string_view keep = "") {
   return out;
 }
 
-std::string ArticleUrl(const std::string& id, const std::string& q) {
+// The article page's URL: `q` marks the matches; `back` (the query string of
+// the search the article was found by, without "?") lets its back link
+// restore that search, filters, sort and page included.
+std::string ArticleUrl(const std::string& id, const std::string& q,
+                       const std::string& back = "") {
   std::string url = "/article/" + UrlEncode(id, "/:");
-  if (!q.empty()) url += "?q=" + UrlEncode(q);
+  char sep = '?';
+  if (!q.empty()) {
+    url += sep + ("q=" + UrlEncode(q));
+    sep = '&';
+  }
+  if (!back.empty()) url += sep + ("back=" + UrlEncode(back));
   return url;
 }
 
@@ -281,13 +291,13 @@ struct PageState {
     }
     return s;
   }
-  PageState With(const std::string& facet, const std::string& value) const {
-    if (Selected(facet, value)) {
-      PageState s = *this;
-      s.page = 1;
-      return s;
-    }
-    return Toggled(facet, value);
+  // Filters by `value` alone in `facet` (the other facets, the dates and the
+  // query stay): what a click on an author or a chip of a card means.
+  PageState WithOnly(const std::string& facet, const std::string& value) const {
+    PageState s = *this;
+    s.page = 1;
+    s.filters[facet] = {value};
+    return s;
   }
   PageState WithoutFacet(const std::string& facet) const {
     PageState s = *this;
@@ -314,7 +324,13 @@ struct PageState {
     return s;
   }
 
+  // "/search" and the query string, canonical: parameters in a fixed order,
+  // defaults left out, values percent-encoded.
   std::string Url() const {
+    std::string query = QueryString();
+    return query.empty() ? "/search" : "/search?" + query;
+  }
+  std::string QueryString() const {
     std::vector<std::pair<std::string, std::string>> params;
     if (!q.empty()) params.emplace_back("q", q);
     for (std::string_view name : kFacetNames) {
@@ -328,14 +344,12 @@ struct PageState {
     if (!op.empty()) params.emplace_back("op", op);
     if (!per_page.empty()) params.emplace_back("per_page", per_page);
     if (page > 1) params.emplace_back("page", std::to_string(page));
-    std::string url = "/search";
-    char sep = '?';
+    std::string out;
     for (const auto& [k, v] : params) {
-      url += sep;
-      url += k + "=" + UrlEncode(v);
-      sep = '&';
+      if (!out.empty()) out += '&';
+      out += k + "=" + UrlEncode(v);
     }
-    return url;
+    return out;
   }
 };
 
@@ -365,16 +379,9 @@ std::string FormDecode(std::string_view s) {
   return out;
 }
 
-// The query string of the request target, decoded as a form would be
-// (httplib's own parsing keeps '+' as it is).
-api::Params QueryParams(const httplib::Request& req) {
+// A query string ("a=1&b=x+y", no "?"), decoded as a form would be.
+api::Params ParseQueryString(std::string_view query) {
   api::Params out;
-  const std::string& target = req.target;
-  size_t start = target.find('?');
-  if (start == std::string::npos) return out;
-  std::string_view query(target);
-  query = query.substr(start + 1);
-  query = query.substr(0, query.find('#'));
   while (!query.empty()) {
     size_t amp = query.find('&');
     std::string_view pair = query.substr(0, amp);
@@ -388,6 +395,17 @@ api::Params QueryParams(const httplib::Request& req) {
     out.emplace(std::move(key), std::move(value));
   }
   return out;
+}
+
+// The query string of the request target, decoded as a form would be
+// (httplib's own parsing keeps '+' as it is).
+api::Params QueryParams(const httplib::Request& req) {
+  const std::string& target = req.target;
+  size_t start = target.find('?');
+  if (start == std::string::npos) return {};
+  std::string_view query(target);
+  query = query.substr(start + 1);
+  return ParseQueryString(query.substr(0, query.find('#')));
 }
 
 std::string OneParam(const api::Params& params, const std::string& key) {
@@ -433,6 +451,26 @@ PageState StateFromParams(const api::Params& params) {
   return s;
 }
 
+// The `back` parameter of the article links of a search in `state`: its
+// canonical query string, or "" when the search is its words alone (the
+// article's `q` then says as much).
+std::string BackParam(const PageState& state) {
+  PageState bare;
+  bare.q = state.q;
+  std::string query = state.QueryString();
+  return query == bare.QueryString() ? std::string() : query;
+}
+
+// The search that an article page's `back` parameter names, re-read as the
+// search page reads its own URL; nullopt unless it is a valid search.
+std::optional<PageState> StateFromBack(const std::string& back) {
+  constexpr size_t kMaxBack = 4096;
+  if (back.empty() || back.size() > kMaxBack) return std::nullopt;
+  api::Params params = CleanParams(ParseQueryString(back));
+  if (!api::ParseSearchParams(params).ok()) return std::nullopt;
+  return StateFromParams(params);
+}
+
 // ---------------------------------------------------------------------------
 // View models
 
@@ -454,19 +492,24 @@ Data Link(const std::string& text, const std::string& url) {
   return d;
 }
 
+// A result card. Its author, source and chip links filter by that value
+// alone within the search `state` (replacing that facet's selection, so a
+// click never broadens the results); its title links to the article page
+// with `q` marked and `back` (BackParam) for the way back.
 Data HitModel(const Hit& hit, const PageState& state, const std::string& q,
-              int rank) {
+              const std::string& back, int rank) {
   Data d;
   d.set("id", hit.id);
   d.set("rank", std::to_string(rank));
-  d.set("url", ArticleUrl(hit.id, q));
+  d.set("url", ArticleUrl(hit.id, q, back));
   d.set("title_html", hit.title_html.empty()
                           ? EscapeHtml(hit.title.empty() ? hit.id : hit.title)
                           : hit.title_html);
   d.set("title", hit.title);
   Data authors(Data::type::list);
   for (size_t i = 0; i < hit.authors.size(); ++i) {
-    Data a = Link(hit.authors[i], state.With("author", hit.authors[i]).Url());
+    Data a =
+        Link(hit.authors[i], state.WithOnly("author", hit.authors[i]).Url());
     a.set("last", i + 1 == hit.authors.size());
     authors.push_back(a);
   }
@@ -476,16 +519,16 @@ Data HitModel(const Hit& hit, const PageState& state, const std::string& q,
   d.set("date_human", HumanDate(hit.date));
   SetIf(d, "source", hit.source);
   if (!hit.source.empty()) {
-    d.set("source_url", state.With("source", hit.source).Url());
+    d.set("source_url", state.WithOnly("source", hit.source).Url());
   }
   Data chips(Data::type::list);
   for (const auto& r : hit.regions) {
-    Data c = Link(r, state.With("region", r).Url());
+    Data c = Link(r, state.WithOnly("region", r).Url());
     c.set("kind", "region");
     chips.push_back(c);
   }
   for (const auto& t : hit.themes) {
-    Data c = Link(t, state.With("theme", t).Url());
+    Data c = Link(t, state.WithOnly("theme", t).Url());
     c.set("kind", "theme");
     chips.push_back(c);
   }
@@ -644,10 +687,16 @@ Data TimelineModel(const SearchResponse& response, const PageState& state) {
   // wall of full-height bars.
   long max = 3;
   for (const auto& b : buckets) max = std::max(max, b.count);
-  constexpr int kBarWidth = 20, kHeight = 64, kTop = 4;
+  // The SVG is stretched to the width of the panel (about 900 px on a
+  // desktop): each bucket gets a slot of kBarWidth units.
+  constexpr int kBarWidth = 100, kHeight = 64, kTop = 4;
   int n = static_cast<int>(buckets.size());
-  // Few buckets make wide slots: keep their bars slim.
-  const int bar_w = n < 12 ? 8 : n < 36 ? 12 : 16;
+  // Many buckets: bars fill most of their slot. Few make wide slots: keep
+  // their bars about 32 px wide rather than wide blocks.
+  const int bar_w = std::max(2, std::min(n < 12   ? 40
+                                         : n < 36 ? 60
+                                                  : 80,
+                                         32 * 100 * n / 900));
   d.set("width", std::to_string(n * kBarWidth));
   d.set("height", std::to_string(kHeight));
   d.set("base_y", std::to_string(kHeight - 1));
@@ -690,9 +739,22 @@ Data TimelineModel(const SearchResponse& response, const PageState& state) {
   d.set("first_label", label(buckets.front()));
   d.set("last_label", label(buckets.back()));
   d.set("mid_label", n > 4 ? label(buckets[n / 2]) : std::string());
+  d.set("single", n == 1);
+  // The counts as a table for screen readers (the SVG is one image to them).
+  Data rows(Data::type::list);
+  for (const Bucket& b : buckets) {
+    if (b.count == 0) continue;
+    Data row;
+    row.set("label", b.label);
+    row.set("count", WithCommas(b.count));
+    rows.push_back(row);
+  }
+  d.set("rows", rows);
+  d.set("unit_title", by_month ? "Month" : "Year");
   d.set("summary", std::string("Articles per ") +
                        (by_month ? "month" : "year") + ", " +
-                       label(buckets.front()) + " to " + label(buckets.back()));
+                       label(buckets.front()) +
+                       (n == 1 ? "" : " to " + label(buckets.back())));
   return d;
 }
 
@@ -779,19 +841,46 @@ Data BaseModel(const Context& ctx, const std::string& title) {
 Data EmptyStateModel(Searcher* searcher, const SearchResponse& response,
                      const PageState& state) {
   Data d;
+  // Only searches that find something are suggested, with what they find.
+  auto count = [&](const PageState& s) -> long {
+    if (searcher == nullptr) return 0;
+    Result<SearchRequest> request =
+        api::ParseSearchParams(ParseQueryString(s.QueryString()));
+    if (!request.ok()) return 0;
+    request->want_facets = false;
+    request->want_snippets = false;
+    request->page = 1;
+    request->per_page = 1;
+    Result<SearchResponse> found = searcher->Search(*request);
+    return found.ok() ? found->total : 0;
+  };
+  constexpr size_t kMaxFewer = 3;  // suggestions of fewer words
+  constexpr size_t kMaxTried = 6;  // searches run to find them
   std::vector<std::string> words = Words(state.q);
-  Data fewer(Data::type::list);
+  std::vector<Data> shorter_links;
   if (words.size() > 1) {
+    size_t tried = 0;
     for (size_t drop = words.size();
-         drop-- > 0 && fewer.list_value().size() < 3;) {
+         drop-- > 0 && tried < kMaxTried && shorter_links.size() < kMaxFewer;) {
       std::string rest;
       for (size_t i = 0; i < words.size(); ++i) {
         if (i == drop) continue;
         if (!rest.empty()) rest += ' ';
         rest += words[i];
       }
-      fewer.push_back(Link(rest, state.WithQuery(rest).Url()));
+      ++tried;
+      PageState shorter = state.WithQuery(rest);
+      long n = count(shorter);
+      if (n == 0) continue;
+      Data link = Link(rest, shorter.Url());
+      link.set("count", Plural(n, "article", "articles"));
+      shorter_links.push_back(link);
     }
+  }
+  Data fewer(Data::type::list);
+  for (size_t i = 0; i < shorter_links.size(); ++i) {
+    shorter_links[i].set("last", i + 1 == shorter_links.size());
+    fewer.push_back(shorter_links[i]);
   }
   d.set("fewer", fewer);
   d.set("has_fewer", !fewer.list_value().empty());
@@ -799,12 +888,18 @@ Data EmptyStateModel(Searcher* searcher, const SearchResponse& response,
     PageState any = state;
     any.op = "or";
     any.page = 1;
-    d.set("any_word_url", any.Url());
+    if (long n = count(any); n > 0) {
+      d.set("any_word_url", any.Url());
+      d.set("any_word_count", Plural(n, "article", "articles"));
+    }
   }
   if (state.HasFilters()) {
     PageState bare;
     bare.q = state.q;
-    d.set("clear_filters_url", bare.Url());
+    if (long n = count(bare); n > 0) {
+      d.set("clear_filters_url", bare.Url());
+      d.set("clear_filters_count", Plural(n, "article", "articles"));
+    }
   }
   if (response.corrected) {
     d.set("corrected", *response.corrected);
@@ -890,13 +985,18 @@ void HandleSearch(Context& ctx, const httplib::Request& req,
   Data model =
       BaseModel(ctx, state.q.empty() ? "pundit – search opinion articles"
                                      : state.q + " – pundit");
+  // Without words there is nothing to rank by: the menu offers newest (the
+  // default then) and oldest, and shows relevance disabled.
+  const bool has_q = Words(state.q).size() > 0;
   model.set("q", state.q);
-  model.set("has_q", !state.q.empty());
+  model.set("has_q", has_q);
   model.set("from", state.from);
   model.set("to", state.to);
   SetIf(model, "op", state.op);
   SetIf(model, "per_page", state.per_page);
-  model.set("sort_newest", state.sort == "newest");
+  model.set("sort_relevance",
+            has_q && (state.sort.empty() || state.sort == "relevance"));
+  model.set("sort_newest", has_q && state.sort == "newest");
   model.set("sort_oldest", state.sort == "oldest");
   model.set("home", home);
   model.set("page_kind", "search");
@@ -941,9 +1041,14 @@ void HandleSearch(Context& ctx, const httplib::Request& req,
     PageState shown = state;
     shown.page = r.page;
     model.set("total", WithCommas(r.total));
-    model.set("count_text",
-              home ? "Latest of " + Plural(r.total, "article", "articles")
-                   : Plural(r.total, "article", "articles"));
+    std::string count =
+        (home ? "All " : "") + Plural(r.total, "article", "articles");
+    const long pages =
+        (r.total + std::max(1, r.per_page) - 1) / std::max(1, r.per_page);
+    if (pages > 1 && r.page <= pages) {
+      count += " · Page " + WithCommas(r.page) + " of " + WithCommas(pages);
+    }
+    model.set("count_text", count);
     model.set("took", std::to_string(static_cast<long>(r.took_ms + 0.5)));
     model.set("interpreted", r.interpreted);
     model.set("show_interpreted",
@@ -955,8 +1060,9 @@ void HandleSearch(Context& ctx, const httplib::Request& req,
     if (r.notice) model.set("notice", *r.notice);
     Data hits(Data::type::list);
     int rank = (r.page - 1) * r.per_page;
+    const std::string back = BackParam(shown);
     for (const Hit& hit : r.hits) {
-      hits.push_back(HitModel(hit, shown, state.q, ++rank));
+      hits.push_back(HitModel(hit, shown, state.q, back, ++rank));
     }
     model.set("hits", hits);
     model.set("has_hits", !r.hits.empty());
@@ -985,7 +1091,11 @@ void HandleSearch(Context& ctx, const httplib::Request& req,
 void HandleArticle(Context& ctx, const httplib::Request& req,
                    httplib::Response& res) {
   const std::string id = req.matches[1];
-  const std::string q = OneParam(QueryParams(req), "q");
+  const api::Params params = QueryParams(req);
+  const std::string q = OneParam(params, "q");
+  // The search the reader came from; an invalid one is ignored.
+  std::optional<PageState> from_search =
+      StateFromBack(OneParam(params, "back"));
   Result<SearcherPool::Lease> got = ctx.pool->Acquire();
   if (!got.ok()) {
     int status = api::HttpStatusFor(got.status());
@@ -1010,8 +1120,16 @@ void HandleArticle(Context& ctx, const httplib::Request& req,
   model.set("page_kind", "article");
   model.set("q", q);
   model.set("id", a.id);
-  model.set("back_url", q.empty() ? "/" : none.WithQuery(q).Url());
-  model.set("has_query", !q.empty());
+  std::string back;  // passed on to the related articles' links
+  if (from_search) {
+    back = BackParam(*from_search);
+    model.set("back_url", from_search->Url());
+    SetIf(model, "back_q", from_search->q);
+  } else {
+    model.set("back_url", q.empty() ? "/" : none.WithQuery(q).Url());
+    SetIf(model, "back_q", q);
+  }
+  model.set("back_search", from_search.has_value() || !q.empty());
   model.set("title_html",
             view->title_html.empty() ? EscapeHtml(a.title) : view->title_html);
   int marks = 0;
@@ -1041,7 +1159,7 @@ void HandleArticle(Context& ctx, const httplib::Request& req,
   model.set("match_text", Plural(marks, "match", "matches"));
   Data authors(Data::type::list);
   for (size_t i = 0; i < a.authors.size(); ++i) {
-    Data l = Link(a.authors[i], none.With("author", a.authors[i]).Url());
+    Data l = Link(a.authors[i], none.WithOnly("author", a.authors[i]).Url());
     l.set("last", i + 1 == a.authors.size());
     authors.push_back(l);
   }
@@ -1051,7 +1169,7 @@ void HandleArticle(Context& ctx, const httplib::Request& req,
   model.set("date_human", HumanDate(a.date));
   SetIf(model, "source", a.source);
   if (!a.source.empty()) {
-    model.set("source_filter_url", none.With("source", a.source).Url());
+    model.set("source_filter_url", none.WithOnly("source", a.source).Url());
   }
   // Only http(s) links are followed; anything else is shown as text.
   if (a.url.rfind("http://", 0) == 0 || a.url.rfind("https://", 0) == 0) {
@@ -1065,12 +1183,12 @@ void HandleArticle(Context& ctx, const httplib::Request& req,
   }
   Data chips(Data::type::list);
   for (const auto& r : a.regions) {
-    Data c = Link(r, none.With("region", r).Url());
+    Data c = Link(r, none.WithOnly("region", r).Url());
     c.set("kind", "region");
     chips.push_back(c);
   }
   for (const auto& t : a.themes) {
-    Data c = Link(t, none.With("theme", t).Url());
+    Data c = Link(t, none.WithOnly("theme", t).Url());
     c.set("kind", "theme");
     chips.push_back(c);
   }
@@ -1084,7 +1202,7 @@ void HandleArticle(Context& ctx, const httplib::Request& req,
     for (const Hit& hit : *rel) {
       Hit plain = hit;
       plain.title_html.clear();  // related titles carry no query marks
-      related.push_back(HitModel(plain, none, "", ++rank));
+      related.push_back(HitModel(plain, none, "", back, ++rank));
     }
   }
   model.set("related", related);
@@ -1107,8 +1225,17 @@ void HandleOpenSearch(Context& ctx, const httplib::Request& req,
                       httplib::Response& res) {
   std::string host = req.get_header_value("Host");
   if (!SafeHost(host)) host = "localhost";
+  // Behind a TLS proxy the page is https: the proxy says so in
+  // X-Forwarded-Proto (its first value when proxies are chained).
+  std::string proto = req.get_header_value("X-Forwarded-Proto");
+  proto = proto.substr(0, proto.find(','));
+  proto.erase(0, proto.find_first_not_of(" \t"));
+  proto.erase(proto.find_last_not_of(" \t") + 1);
+  std::transform(proto.begin(), proto.end(), proto.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  const std::string scheme = proto == "https" ? "https" : "http";
   Data model;
-  model.set("base", "http://" + host);
+  model.set("base", scheme + "://" + host);
   res.set_header("Cache-Control", "public, max-age=3600");
   res.set_content(ctx.templates.Render("opensearch", model),
                   "application/opensearchdescription+xml; charset=utf-8");

@@ -1,4 +1,7 @@
-// Server-rendered HTML pages: GET /, GET /search, GET /article/{id},
+// Server-rendered HTML pages: GET /, GET /search (the parameters of
+// /api/search; &fragment=1 renders only the regions app.js swaps in),
+// GET /article/{id} (?q= marks the matches; ?back= is the query string of
+// the search the article was opened from, for its back link),
 // GET /opensearch.xml, and static files under /static/. Rendered from the
 // mustache templates in <web_dir>/templates; every value from articles and
 // queries is HTML-escaped. Works with JavaScript off; web/static/app.js

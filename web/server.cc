@@ -2,15 +2,19 @@
 
 #include <arpa/inet.h>
 #include <httplib.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <string_view>
@@ -308,14 +312,31 @@ void Server::Impl::HandleFacet(const httplib::Request& req,
       api::ParseIntParam("limit", limit_text, 1, kMaxFacetValues, &limit);
   if (!s.ok()) return SendError(res, s);
 
+  // With any of the search's parameters, the values are counted over that
+  // search, as its page counts them (the search box's filter box asks so).
+  bool scoped = false;
+  for (const char* key : {"q", "op", "from", "to", "author", "region", "theme",
+                          "source", "year"}) {
+    scoped = scoped || req.params.count(key) > 0;
+  }
+  Result<SearchRequest> scope = SearchRequest();
+  if (scoped) {
+    scope = api::ParseSearchParams(req.params);
+    if (!scope.ok()) return SendError(res, scope.status());
+  }
+
   SearcherPool::Lease searcher = GetSearcher(res);
   if (!searcher) return;
-  Result<std::vector<FacetValue>> values =
-      Retry([&] { return searcher->FacetValues(name, prefix, limit); });
+  Result<std::vector<FacetValue>> values = Retry([&] {
+    return scoped ? searcher->FacetValues(name, prefix, limit, *scope)
+                  : searcher->FacetValues(name, prefix, limit);
+  });
   if (!values.ok()) return SendError(res, values.status());
   nlohmann::json list = nlohmann::json::array();
   for (const FacetValue& v : *values) {
-    list.push_back({{"value", v.value}, {"count", v.count}});
+    nlohmann::json value = {{"value", v.value}, {"count", v.count}};
+    if (scoped) value["selected"] = v.selected;
+    list.push_back(std::move(value));
   }
   SendJson(res, 200,
            {{"facet", name}, {"prefix", prefix}, {"values", std::move(list)}});
@@ -351,6 +372,14 @@ void Server::Impl::HandleHealth(const httplib::Request&,
 
 void Server::Impl::RegisterRoutes() {
   http.set_tcp_nodelay(true);
+  // Only SO_REUSEADDR (a restart binds at once over TIME_WAIT connections).
+  // cpp-httplib's default also sets SO_REUSEPORT, with which a second server
+  // binds a port already in use and the kernel splits the connections
+  // between the two.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   http.set_payload_max_length(kMaxPayloadBytes);
   http.set_read_timeout(kReadTimeoutSeconds, 0);
   http.set_write_timeout(kWriteTimeoutSeconds, 0);
@@ -580,6 +609,37 @@ void RaiseListenBacklog(int port) {
   }
 }
 
+// Why binding host:port failed, found by trying it again the way httplib
+// does: "address in use", or the system's reason.
+std::string BindFailure(const std::string& host, int port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  std::string service = std::to_string(port);
+  int gai = getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
+  if (gai != 0) return std::string("unknown host: ") + gai_strerror(gai);
+  int error = 0;
+  for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
+    int fd = ::socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    if (fd < 0) {
+      error = errno;
+      continue;
+    }
+    int yes = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    int bound = ::bind(fd, ai->ai_addr, ai->ai_addrlen);
+    error = bound == 0 ? 0 : errno;
+    ::close(fd);
+    if (error == EADDRINUSE) break;
+  }
+  freeaddrinfo(found);
+  if (error == EADDRINUSE) return "address in use";
+  if (error == 0) return "the address could not be bound";
+  return std::strerror(error);
+}
+
 }  // namespace
 
 Result<int> Server::Bind() {
@@ -592,10 +652,16 @@ Result<int> Server::Bind() {
     port = -1;
   }
   if (port < 0) {
+    std::string reason = BindFailure(host, impl.options.port);
+    std::string shown = host.find(':') == std::string::npos
+                            ? host
+                            : "[" + host + "]";  // an IPv6 address
     return Status::IoError(
-        "cannot listen on " + host + ":" + std::to_string(impl.options.port) +
-        ": the address is in use or not available on this machine; choose "
-        "another --port or --host");
+        "cannot listen on " + shown + ":" + std::to_string(impl.options.port) +
+        ": " + reason +
+        (reason == "address in use"
+             ? "; stop the server using it or choose another --port"
+             : "; choose another --port or --host"));
   }
   RaiseListenBacklog(port);
   impl.port = port;

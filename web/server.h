@@ -38,8 +38,12 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds host:port (port 0 picks a free one). kIoError when the address is
-  // in use or cannot be bound. Returns the bound port.
+  // Binds host:port (port 0 picks a free one) with SO_REUSEADDR only, never
+  // SO_REUSEPORT: a port another server listens on is refused rather than
+  // shared. kIoError "cannot listen on HOST:PORT: address in use; stop the
+  // server using it or choose another --port" then, or "cannot listen on
+  // HOST:PORT: <system reason>; choose another --port or --host" when the
+  // address cannot be bound. Returns the bound port.
   Result<int> Bind();
   // Serves until Stop() is called (from any thread or a signal handler
   // thread). Bind() first.

@@ -3,8 +3,9 @@
 #
 #   tests/browser/run.sh <pundit binary> <build dir>
 #
-# Screenshots go to <build dir>/screenshots; search.png is also copied to
-# docs/screenshot-search.png. Installs nothing: playwright-core comes from
+# Screenshots go to <build dir>/screenshots only; with UPDATE_DOCS=1 in the
+# environment, readme.png is also copied to docs/screenshot-search.png (the
+# README's picture). Installs nothing: playwright-core comes from
 # `npm ci` in this folder (package-lock.json), the browser from the system
 # (/usr/bin/chromium, or $CHROMIUM). Exits 77 (skipped) when node or
 # Chromium is missing, 1 when a test fails.

@@ -14,6 +14,13 @@
   var TYPING_DELAY_MS = 200;
   var DATE_DELAY_MS = 350;
   var FACET_LOOKUP_DELAY_MS = 250;
+  // A request still pending after this long says "Searching…" in the count
+  // (fast answers replace the count at once, without flicker).
+  var SEARCHING_DELAY_MS = 300;
+  // Search parameters that define a match set (not its order or page).
+  var SCOPE_PARAMS = ['q', 'op', 'from', 'to', 'author', 'region', 'theme', 'source', 'year'];
+  // Set on the way from a result to its article (sessionStorage key).
+  var BACK_KEY = 'pundit-back';
 
   var requestSeq = 0;       // number of the newest results request
   var controller = null;    // AbortController of the pending request
@@ -25,6 +32,8 @@
   var drag = null;
   var suppressClick = false;
   var lastRequested = '';     // the search URL asked for last (shown or pending)
+  var searchingTimer = 0;
+  var lastArticleState = null;  // history.state of the article page shown
 
   function byId(id) { return document.getElementById(id); }
   function all(selector, root) {
@@ -52,6 +61,42 @@
 
   function currentUrl() { return location.pathname + location.search; }
 
+  function samePage(a, b) {
+    var pa = new URL(a, location.href), pb = new URL(b, location.href);
+    var home = function (p) { return p === '/' ? '/search' : p; };
+    return home(pa.pathname) === home(pb.pathname) && sameSearch(a, b);
+  }
+
+  // On the way from a search to an article: the article page marks its
+  // history entry as coming from this search (see markArrival).
+  function rememberSearch(articleUrl) {
+    if (!isSearchPage()) return;
+    try {
+      sessionStorage.setItem(BACK_KEY, JSON.stringify({ to: articleUrl, from: currentUrl() }));
+    } catch (e) { /* storage refused: the back link still works as a link */ }
+  }
+
+  function markArrival() {
+    var stored = null;
+    try {
+      stored = JSON.parse(sessionStorage.getItem(BACK_KEY) || 'null');
+      sessionStorage.removeItem(BACK_KEY);
+    } catch (e) { return; }
+    if (!stored || !stored.to || !stored.from) return;
+    if (new URL(stored.to, location.href).href !== new URL(currentUrl(), location.href).href) return;
+    window.history.replaceState({ punditFrom: stored.from, steps: 1 }, '', location.href);
+  }
+
+  // A jump to a match (#m1) adds a history entry: it still leads back to the
+  // search, one step further.
+  function onHashChange() {
+    var previous = lastArticleState;
+    lastArticleState = window.history.state;
+    if (lastArticleState || !previous || !previous.punditFrom) return;
+    lastArticleState = { punditFrom: previous.punditFrom, steps: (previous.steps || 1) + 1 };
+    window.history.replaceState(lastArticleState, '', location.href);
+  }
+
   function sameSearch(a, b) {
     var pa = new URL(a, location.href), pb = new URL(b, location.href);
     var sa = new URLSearchParams(pa.search), sb = new URLSearchParams(pb.search);
@@ -66,7 +111,15 @@
     var q = byId('q');
     if (q && !keepQuery) q.value = params.get('q') || '';
     var sort = byId('sort');
-    if (sort) sort.value = params.get('sort') || '';
+    if (sort && q) {
+      var hasQuery = q.value.trim() !== '';
+      updateSort(hasQuery);
+      var order = params.get('sort') || '';
+      // The default order ('') is relevance with words, newest without.
+      if (order === 'relevance' || (!hasQuery && order === 'newest')) order = '';
+      sort.value = order;
+      if (sort.selectedIndex < 0) sort.value = '';
+    }
     var from = byId('from'), to = byId('to');
     if (from) from.value = params.get('from') || '';
     if (to) to.value = params.get('to') || '';
@@ -105,6 +158,11 @@
     if (controller) controller.abort();
     controller = typeof AbortController === 'function' ? new AbortController() : null;
     setLoading(true);
+    clearTimeout(searchingTimer);
+    searchingTimer = setTimeout(function () {
+      var count = byId('result-count');
+      if (count && seq === requestSeq) count.textContent = 'Searching…';
+    }, SEARCHING_DELAY_MS);
     fetch(fragmentUrl(url), {
       signal: controller ? controller.signal : undefined,
       headers: { 'Accept': 'text/html' },
@@ -118,11 +176,13 @@
       } else if (history === 'replace' || history === 'push') {
         window.history.replaceState({ pundit: 1 }, '', url);
       }
+      clearTimeout(searchingTimer);
       applyFragment(html);
       setLoading(false);
     }).catch(function (error) {
       if (error && error.name === 'AbortError') return;
       if (seq !== requestSeq) return;
+      clearTimeout(searchingTimer);
       // The server could not be reached this way: let the browser try.
       window.location.href = url;
     });
@@ -185,13 +245,21 @@
     if (clear) clear.classList.toggle('is-hidden', !root.dataset.hasDates);
     var badge = byId('filters-badge');
     if (badge) badge.hidden = !root.dataset.hasFilters;
-    labelDefaultSort();
   }
 
-  // Without a query the default order is newest first; with one, relevance.
-  function labelDefaultSort() {
-    var option = byId('sort-default'), q = byId('q');
-    if (option && q) option.textContent = q.value.trim() ? 'Relevance' : 'Newest';
+  // The sort menu for a search with words (relevance, the default, newest,
+  // oldest) or without (relevance disabled; newest, the default, oldest).
+  // The default order has the value '' so that URLs leave it out; an
+  // explicit oldest is kept, anything else becomes the new default.
+  function updateSort(hasQuery) {
+    var sort = byId('sort'), relevance = byId('sort-relevance'), newest = byId('sort-newest');
+    if (!sort || !relevance || !newest) return;
+    if (hasQuery === !relevance.disabled) return;  // already so
+    var oldest = sort.value === 'oldest';
+    relevance.disabled = !hasQuery;
+    relevance.value = hasQuery ? '' : 'relevance';
+    newest.value = hasQuery ? 'newest' : '';
+    sort.value = oldest ? 'oldest' : '';
   }
 
   function go(url, history) {
@@ -211,6 +279,7 @@
   // ---- search box, form, filters ------------------------------------------
 
   function onQueryInput() {
+    updateSort(byId('q').value.trim() !== '');
     clearTimeout(typingTimer);
     typingTimer = setTimeout(function () {
       var url = urlFromForm();
@@ -269,13 +338,21 @@
       navigate(urlFromForm(), 'push');
       return;
     }
-    if (target.closest('[data-back]')) {
-      var ref = document.referrer ? new URL(document.referrer) : null;
-      if (ref && ref.origin === location.origin &&
-          (ref.pathname === '/search' || ref.pathname === '/') && window.history.length > 1) {
+    var back = target.closest('[data-back]');
+    if (back) {
+      // Came straight from that search: going back restores it as it was
+      // left (scroll position included). Otherwise the link's URL does.
+      var state = window.history.state;
+      var from = state && state.punditFrom;
+      if (from && samePage(from, back.getAttribute('href'))) {
         event.preventDefault();
-        window.history.back();
+        window.history.go(-(state.steps || 1));
       }
+      return;
+    }
+    var article = target.closest('a[href^="/article/"]');
+    if (article) {
+      rememberSearch(article.getAttribute('href'));
       return;
     }
     if (!isSearchPage()) return;
@@ -329,12 +406,23 @@
     }
   }
 
-  // Values of the whole index that the list does not show (authors run into
-  // thousands; the page lists the top ones of the match set).
+  // Values of this search that the list does not show (authors run into
+  // thousands; the page lists the top ones), counted as the list counts them:
+  // under the query and every filter but this facet's own.
   function lookupFacet(name, prefix, facet, found) {
     var seq = ++facetSeq;
-    fetch('/api/facets/' + encodeURIComponent(name) + '?prefix=' +
-          encodeURIComponent(prefix) + '&limit=10', { headers: { 'Accept': 'application/json' } })
+    var current = new URLSearchParams(location.search);
+    var query = new URLSearchParams();
+    SCOPE_PARAMS.forEach(function (key) {
+      current.getAll(key).forEach(function (value) {
+        if (value !== '') query.append(key, value);
+      });
+    });
+    if (!query.has('q')) query.set('q', '');  // asks for counts over this search
+    query.set('prefix', prefix);
+    query.set('limit', '10');
+    fetch('/api/facets/' + encodeURIComponent(name) + '?' + query.toString(),
+          { headers: { 'Accept': 'application/json' } })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
         if (seq !== facetSeq || !data) return;
@@ -363,12 +451,12 @@
           label.appendChild(text);
           if (v && typeof v.count === 'number') {
             var count = document.createElement('span');
-            count.className = 'facet-count is-global';
-            count.title = 'articles in the whole index';
+            count.className = 'facet-count';
             count.textContent = v.count.toLocaleString('en-US');
             label.appendChild(document.createTextNode(' '));
             label.appendChild(count);
           }
+          box.checked = !!(v && v.selected);
           item.appendChild(box);
           item.appendChild(label);
           found.appendChild(item);
@@ -522,6 +610,11 @@
     window.addEventListener('popstate', onPopState);
 
     lastRequested = currentUrl();
+    if (!isSearchPage() && document.querySelector('[data-back]')) {
+      markArrival();
+      lastArticleState = window.history.state;
+      window.addEventListener('hashchange', onHashChange);
+    }
     var panel = byId('filters-panel');
     if (panel && window.matchMedia && window.matchMedia('(max-width: 760px)').matches) {
       panel.open = false;
