@@ -91,6 +91,58 @@ class CollectDecider : public Xapian::MatchDecider {
   mutable std::vector<uint32_t> ids;
 };
 
+// One BM25 pass over a text query that both collects every match (for the
+// exact total, facets and timeline) and ranks the matches that pass
+// `filter` (all when null), keeping the best `keep` of them. Xapian calls a
+// spy for every candidate with its weight; with check_at_least = every
+// document it never prunes, so no match is lost (see RankedPage), and this
+// one pass replaces a collecting pass plus a ranking pass that would score
+// every match again.
+class RankSpy : public Xapian::MatchSpy {
+ public:
+  struct Ranked {
+    double weight;
+    Xapian::docid did;
+  };
+
+  RankSpy(const Bitmap* filter, size_t keep) : filter_(filter), keep_(keep) {}
+
+  void operator()(const Xapian::Document& doc, double wt) override {
+    const Xapian::docid did = doc.get_docid();
+    ids.push_back(did);
+    if (keep_ == 0 || (filter_ && !filter_->Contains(did))) return;
+    // Documents come in increasing docid order, so on equal weights the
+    // earlier one ranks first, as in Xapian's own MSet.
+    if (heap_.size() == keep_) {
+      if (wt <= heap_.front().weight) return;
+      std::pop_heap(heap_.begin(), heap_.end(), Worse);
+      heap_.pop_back();
+    }
+    heap_.push_back({wt, did});
+    std::push_heap(heap_.begin(), heap_.end(), Worse);
+  }
+
+  // The ranked documents, best first.
+  std::vector<Ranked> Best() const {
+    std::vector<Ranked> best = heap_;
+    std::sort(best.begin(), best.end(), Worse);
+    return best;
+  }
+
+  std::vector<uint32_t> ids;
+
+ private:
+  // Orders the heap with its worst document (lowest weight, then highest
+  // docid) on top; as a sort order, best first.
+  static bool Worse(const Ranked& a, const Ranked& b) {
+    return a.weight != b.weight ? a.weight > b.weight : a.did < b.did;
+  }
+
+  const Bitmap* filter_;
+  size_t keep_;
+  std::vector<Ranked> heap_;
+};
+
 // Accepts the body stems (Z<stem>) that can say what an article is about
 // and lead to another one: at least 3 letters, not a number, not the stem of
 // a stop word, in min_freq to max_freq documents.
@@ -514,11 +566,44 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
     }
   }
 
-  // The text match set, then under every filter.
-  Bitmap match = MatchSet(c.query);
+  // Without words to rank by, relevance means nothing: show the newest.
+  SortOrder sort = request.sort;
+  if (sort == SortOrder::kRelevance && !c.has_text) sort = SortOrder::kNewest;
+  const uint64_t offset = static_cast<uint64_t>(request.page - 1) *
+                          static_cast<uint64_t>(request.per_page);
+
+  // The text match set, then under every filter. Ranked by relevance, one
+  // BM25 pass gives both the match set and the ranked page.
+  std::optional<Bitmap> filter;
+  if (dated) filter.emplace(*dated);
+  for (const Selection& sel : selections) {
+    if (filter) {
+      filter->And(sel.docs);
+    } else {
+      filter.emplace(sel.docs);
+    }
+  }
+  Bitmap match;
+  std::vector<RankSpy::Ranked> ranked;
+  if (sort == SortOrder::kRelevance) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(c.query);
+    enquire.set_weighting_scheme(MakeBm25());
+    RankSpy spy(
+        filter ? &*filter : nullptr,
+        static_cast<size_t>(std::min<uint64_t>(
+            offset + request.per_page, std::max(1u, db.get_doccount()))));
+    spy.ids.reserve(1024);
+    Xapian::doccount n = std::max<Xapian::doccount>(1, db.get_doccount());
+    enquire.add_matchspy(&spy);
+    enquire.get_mset(0, 0, n);
+    match = Bitmap(spy.ids);
+    ranked = spy.Best();
+  } else {
+    match = MatchSet(c.query);
+  }
   Bitmap filtered = match;
-  if (dated) filtered.And(*dated);
-  for (const Selection& sel : selections) filtered.And(sel.docs);
+  if (filter) filtered.And(*filter);
   resp.total = static_cast<long>(filtered.Cardinality());
 
   if (request.want_facets) {
@@ -610,10 +695,11 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
     }
   }
 
-  // The ranked page.
-  uint64_t offset = static_cast<uint64_t>(request.page - 1) *
-                    static_cast<uint64_t>(request.per_page);
-  if (offset < static_cast<uint64_t>(resp.total)) {
+  // The ranked page: from the BM25 pass, or by date.
+  std::vector<RankSpy::Ranked> page;
+  if (sort == SortOrder::kRelevance) {
+    for (size_t r = offset; r < ranked.size(); ++r) page.push_back(ranked[r]);
+  } else if (offset < static_cast<uint64_t>(resp.total)) {
     Xapian::Query q = c.query.empty() ? Xapian::Query(std::string()) : c.query;
     for (const Selection& sel : selections) {
       q = Xapian::Query(Xapian::Query::OP_FILTER, q, sel.query);
@@ -623,14 +709,11 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
     Xapian::Enquire enquire(db);
     enquire.set_query(q);
     enquire.set_weighting_scheme(MakeBm25());
-    // Without words to rank by, relevance means nothing: show the newest.
-    SortOrder sort = request.sort;
-    if (sort == SortOrder::kRelevance && !c.has_text) sort = SortOrder::kNewest;
     Xapian::MultiValueKeyMaker oldest_first;
     if (sort == SortOrder::kNewest) {
       // Undated articles ("" sorts lowest) come last.
       enquire.set_sort_by_value_then_relevance(schema::kDateValue, true);
-    } else if (sort == SortOrder::kOldest) {
+    } else {
       oldest_first.add_value(schema::kDateValue, false, "99999999");
       enquire.set_sort_by_key_then_relevance(&oldest_first, false);
     }
@@ -638,13 +721,18 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
         RankedPage(enquire, static_cast<Xapian::doccount>(offset),
                    static_cast<Xapian::doccount>(request.per_page),
                    static_cast<Xapian::doccount>(resp.total));
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      page.push_back({it.get_weight(), *it});
+    }
+  }
+  if (!page.empty()) {
     std::optional<Highlighter> highlighter;
     if (request.want_snippets) highlighter.emplace(MakeHighlighter(c));
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      Result<Article> a = ArticleFromData(it.get_document().get_data());
+    for (const RankSpy::Ranked& r : page) {
+      Result<Article> a = ArticleFromData(db.get_document(r.did).get_data());
       if (!a.ok()) return a.status();
       Hit h = HitFromArticle(*a);
-      h.score = it.get_weight();
+      h.score = r.weight;
       if (highlighter) {
         if (!highlighter->empty()) {
           h.title_html = highlighter->Mark(a->title);
