@@ -879,13 +879,16 @@ Result<std::vector<Hit>> Searcher::Related(const std::string& id, int limit) {
       });
 }
 
-Result<std::vector<FacetValue>> Searcher::FacetValues(const std::string& name,
-                                                      const std::string& prefix,
-                                                      int limit) {
-  bool known =
-      std::any_of(std::begin(schema::kFacets), std::end(schema::kFacets),
-                  [&](const auto& def) { return def.name == name; });
-  if (!known) {
+namespace {
+
+bool IsFacetName(const std::string& name) {
+  return std::any_of(std::begin(schema::kFacets), std::end(schema::kFacets),
+                     [&](const auto& def) { return def.name == name; });
+}
+
+// The arguments both FacetValues take, checked.
+Status CheckFacetArguments(const std::string& name, int limit) {
+  if (!IsFacetName(name)) {
     return Status::InvalidArgument("unknown facet \"" + name + "\": use " +
                                    FacetNames());
   }
@@ -894,19 +897,33 @@ Result<std::vector<FacetValue>> Searcher::FacetValues(const std::string& name,
                                    std::to_string(kMaxFacetLimit) + ", got " +
                                    std::to_string(limit));
   }
+  return Status::Ok();
+}
+
+// Whether a word of folded value `value` starts with folded `key` ("" matches
+// every value).
+bool WordStartsWith(const std::string& value, const std::string& key) {
+  if (key.empty()) return true;
+  for (size_t pos = value.find(key); pos != std::string::npos;
+       pos = value.find(key, pos + 1)) {
+    if (pos == 0 || value[pos - 1] == ' ') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<std::vector<FacetValue>> Searcher::FacetValues(const std::string& name,
+                                                      const std::string& prefix,
+                                                      int limit) {
+  if (Status s = CheckFacetArguments(name, limit); !s.ok()) return s;
   return impl_->Run<std::vector<FacetValue>>(
       "listing facet values", [&]() -> Result<std::vector<FacetValue>> {
         const FacetIndex& f = *impl_->snap->Facet(name);
         std::string key = impl_->analyzer.FoldKey(prefix);
         std::vector<FacetValue> out;
         for (size_t v = 0; v < f.values.size(); ++v) {
-          const std::string& k = f.keys[v];
-          bool match = key.empty();
-          for (size_t pos = k.find(key); !match && pos != std::string::npos;
-               pos = k.find(key, pos + 1)) {
-            match = pos == 0 || k[pos - 1] == ' ';
-          }
-          if (match)
+          if (WordStartsWith(f.keys[v], key))
             out.push_back({f.values[v],
                            static_cast<long>(f.docs[v].Cardinality()), false});
         }
@@ -923,19 +940,7 @@ Result<std::vector<FacetValue>> Searcher::FacetValues(const std::string& name,
 Result<std::vector<FacetValue>> Searcher::FacetValues(
     const std::string& name, const std::string& prefix, int limit,
     const SearchRequest& scope) {
-  auto known = [](const std::string& facet) {
-    return std::any_of(std::begin(schema::kFacets), std::end(schema::kFacets),
-                       [&](const auto& def) { return def.name == facet; });
-  };
-  if (!known(name)) {
-    return Status::InvalidArgument("unknown facet \"" + name + "\": use " +
-                                   FacetNames());
-  }
-  if (limit < 1 || limit > kMaxFacetLimit) {
-    return Status::InvalidArgument("limit must be between 1 and " +
-                                   std::to_string(kMaxFacetLimit) + ", got " +
-                                   std::to_string(limit));
-  }
+  if (Status s = CheckFacetArguments(name, limit); !s.ok()) return s;
   if (scope.q.size() > kMaxQueryLength) {
     return Status::InvalidArgument(
         "q is " + std::to_string(scope.q.size()) +
@@ -950,7 +955,7 @@ Result<std::vector<FacetValue>> Searcher::FacetValues(
     }
   }
   for (const auto& filter : scope.filters) {
-    if (!known(filter.first)) {
+    if (!IsFacetName(filter.first)) {
       return Status::InvalidArgument("unknown facet \"" + filter.first +
                                      "\": use " + FacetNames());
     }
@@ -1001,13 +1006,8 @@ Result<std::vector<FacetValue>> Searcher::FacetValues(
         for (uint32_t v = 0; v < counts.size(); ++v) {
           bool chosen = selected.count(v) > 0;
           if (counts[v] == 0 && !chosen) continue;
-          const std::string& k = f.keys[v];
-          bool match = key.empty();
-          for (size_t pos = k.find(key); !match && pos != std::string::npos;
-               pos = k.find(key, pos + 1)) {
-            match = pos == 0 || k[pos - 1] == ' ';
-          }
-          if (match) out.push_back({f.values[v], counts[v], chosen});
+          if (WordStartsWith(f.keys[v], key))
+            out.push_back({f.values[v], counts[v], chosen});
         }
         std::sort(out.begin(), out.end(),
                   [](const FacetValue& a, const FacetValue& b) {
