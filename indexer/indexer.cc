@@ -100,7 +100,8 @@ double IndexSummary::ArticlesPerSecond() const {
 std::string IndexSummary::SummaryLine() const {
   using indexer::WithThousands;
   char secs[32];
-  std::snprintf(secs, sizeof secs, "%.1f", seconds);
+  // Two decimals under a second, so a small run does not read "in 0.0 s".
+  std::snprintf(secs, sizeof secs, seconds < 0.995 ? "%.2f" : "%.1f", seconds);
   return "indexed " + WithThousands(indexed) + ", updated " +
          WithThousands(updated) + ", deleted " + WithThousands(deleted) +
          ", unchanged " + WithThousands(unchanged) + ", skipped " +

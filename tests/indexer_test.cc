@@ -640,8 +640,14 @@ TEST(IndexSummaryTest, SummaryLineAndJson) {
             "\"b.md:1: error: empty file\"]}");
   IndexSummary empty;
   EXPECT_EQ(empty.SummaryLine(),
-            "indexed 0, updated 0, deleted 0, unchanged 0, skipped 0 in 0.0 "
+            "indexed 0, updated 0, deleted 0, unchanged 0, skipped 0 in 0.00 "
             "s (0 articles/s)");
+  IndexSummary quick;
+  quick.indexed = 33;
+  quick.seconds = 0.046;
+  EXPECT_EQ(quick.SummaryLine(),
+            "indexed 33, updated 0, deleted 0, unchanged 0, skipped 0 in 0.05 "
+            "s (717 articles/s)");
 }
 
 TEST(ProgressBarTest, RendersArticlesRateAndTimeLeftFromBytes) {
