@@ -4,6 +4,7 @@
 //
 //   pundit_query search DB WORKLOAD.jsonl [--warmup] [--json]
 //                [--facet-limit N] [--per-page N] [--op and|or]
+//                [--match-threads N]
 //       Every workload query as a full search page: facets, timeline, 10
 //       hits with snippets (SearchRequest defaults; words ANDed unless
 //       --op or, which ranks any of them). Prints per-query latency
@@ -26,7 +27,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: pundit_query search DB WORKLOAD.jsonl [--warmup] [--json] "
-    "[--facet-limit N] [--per-page N] [--op and|or]\n"
+    "[--facet-limit N] [--per-page N] [--op and|or] [--match-threads N]\n"
     "       pundit_query rank DB TOPICS.tsv [--op or|and] [--k 1000] "
     "[--tag NAME]\n";
 
@@ -106,6 +107,7 @@ int Main(int argc, char** argv) {
   bool warmup = false, json = false;
   std::string op, tag = "pundit";  // op: "and" for search, "or" for rank
   int k = 1000, facet_limit = 10, per_page = 10;
+  unsigned match_threads = 0;
   for (size_t i = 3; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto next = [&]() -> std::string {
@@ -127,12 +129,15 @@ int Main(int argc, char** argv) {
       facet_limit = std::stoi(next());
     } else if (a == "--per-page") {
       per_page = std::stoi(next());
+    } else if (a == "--match-threads") {
+      match_threads = static_cast<unsigned>(std::stoul(next()));
     } else {
       throw BenchError("error: unknown option " + a + "\n" + kUsage);
     }
   }
   SearcherOptions options;
   options.db_dir = db;
+  options.match_threads = match_threads;
   Result<std::unique_ptr<Searcher>> opened = Searcher::Open(options);
   if (!opened.ok()) throw BenchError(opened.status().ToString());
   Searcher& searcher = **opened;

@@ -307,6 +307,11 @@ int Main(int argc, char** argv) {
                    "searches run at once, the others wait their turn "
                    "(default: 2 x cores)")
       ->check(CLI::Range(0, 1024));
+  serve
+      ->add_option("--match-threads", server_options.match_threads,
+                   "threads one big search may use, each reading a share of "
+                   "the index (default: one per core, at most 4; 1 = one)")
+      ->check(CLI::Range(0, 4));
   serve->add_option(
       "--web-dir", server_options.web_dir,
       "folder with templates/ and static/ (default: the built-in web/ folder)");

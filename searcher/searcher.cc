@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <set>
 #include <thread>
 #include <utility>
@@ -129,18 +130,61 @@ class RankSpy : public Xapian::MatchSpy {
     return best;
   }
 
-  std::vector<uint32_t> ids;
-
- private:
   // Orders the heap with its worst document (lowest weight, then highest
   // docid) on top; as a sort order, best first.
   static bool Worse(const Ranked& a, const Ranked& b) {
     return a.weight != b.weight ? a.weight > b.weight : a.did < b.did;
   }
 
+  std::vector<uint32_t> ids;
+
+ private:
   const Bitmap* filter_;
   size_t keep_;
   std::vector<Ranked> heap_;
+};
+
+// Documents lo..hi by docid, as a boolean filter: one part of a match pass
+// split across threads. Ids without a document are skipped by the query it
+// filters, so the range need not be dense.
+class DocidRange : public Xapian::PostingSource {
+ public:
+  DocidRange(Xapian::docid lo, Xapian::docid hi) : lo_(lo), hi_(hi) {}
+
+  void init(const Xapian::Database& db) override {
+    did_ = 0;
+    size_ = std::min<Xapian::doccount>(hi_ - lo_ + 1, db.get_doccount());
+  }
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return size_; }
+  Xapian::doccount get_termfreq_max() const override { return size_; }
+  void next(double) override { did_ = did_ == 0 ? lo_ : did_ + 1; }
+  void skip_to(Xapian::docid did, double) override {
+    did_ = std::max({did_, did, lo_});
+  }
+  bool at_end() const override { return did_ > hi_; }
+  Xapian::docid get_docid() const override { return did_; }
+  std::string name() const override { return "pundit::DocidRange"; }
+
+ private:
+  Xapian::docid lo_, hi_;
+  Xapian::docid did_ = 0;
+  Xapian::doccount size_ = 0;
+};
+
+// `q` restricted to docids lo..hi, or `q` itself when hi is 0. `range` must
+// outlive the returned query's use.
+Xapian::Query InRange(const Xapian::Query& q, DocidRange& range,
+                      Xapian::docid hi) {
+  if (hi == 0) return q;
+  return Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(&range));
+}
+
+// What one part of a match pass found: its matches in docid order and, when
+// ranked, its best documents.
+struct PassPart {
+  std::vector<uint32_t> ids;
+  std::vector<RankSpy::Ranked> best;
 };
 
 // Accepts the body stems (Z<stem>) that can say what an article is about
@@ -262,6 +306,10 @@ struct Searcher::Impl {
   struct stat current_stat {};
   bool have_stat = false;
   std::shared_ptr<const Snapshot> snap;
+  // Further handles on generation `helpers_path` for split passes, opened
+  // when first needed (SplitHandles).
+  std::vector<Xapian::Database> helpers;
+  std::string helpers_path;
   Analyzer analyzer;
   SentenceBreaker breaker;
 
@@ -397,17 +445,147 @@ struct Searcher::Impl {
     return Highlighter(analyzer, breaker, std::move(units));
   }
 
+  // Every document `q` matches.
   Bitmap MatchSet(const Xapian::Query& q) {
     if (q.empty()) return snap->all();
-    Xapian::Enquire enquire(db);
-    enquire.set_query(q);
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-    CollectDecider collect;
-    collect.ids.reserve(1024);
-    Xapian::doccount n = std::max<Xapian::doccount>(1, db.get_doccount());
-    enquire.get_mset(0, n, n, nullptr, &collect);
-    return Bitmap(collect.ids);
+    std::vector<PassPart> parts =
+        SplitPass(q, [](Xapian::Database& d, const Xapian::Query& part_q,
+                        Xapian::docid lo, Xapian::docid hi) {
+          DocidRange range(lo, hi);
+          Xapian::Enquire enquire(d);
+          enquire.set_query(InRange(part_q, range, hi));
+          enquire.set_weighting_scheme(Xapian::BoolWeight());
+          enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+          CollectDecider collect;
+          collect.ids.reserve(1024);
+          Xapian::doccount n = std::max<Xapian::doccount>(1, d.get_doccount());
+          enquire.get_mset(0, n, n, nullptr, &collect);
+          return PassPart{std::move(collect.ids), {}};
+        });
+    return Bitmap(Concatenated(parts));
+  }
+
+  // One BM25 pass over `q` (see RankSpy): every match, and the best `keep`
+  // of those in `filter` (all when null), best first.
+  Bitmap RankPass(const Xapian::Query& q, const Bitmap* filter, size_t keep,
+                  std::vector<RankSpy::Ranked>& best) {
+    std::vector<PassPart> parts = SplitPass(
+        q, [filter, keep](Xapian::Database& d, const Xapian::Query& part_q,
+                          Xapian::docid lo, Xapian::docid hi) {
+          DocidRange range(lo, hi);
+          Xapian::Enquire enquire(d);
+          enquire.set_query(InRange(part_q, range, hi));
+          enquire.set_weighting_scheme(MakeBm25());
+          RankSpy spy(filter, keep);
+          spy.ids.reserve(1024);
+          Xapian::doccount n = std::max<Xapian::doccount>(1, d.get_doccount());
+          enquire.add_matchspy(&spy);
+          enquire.get_mset(0, 0, n);
+          return PassPart{std::move(spy.ids), spy.Best()};
+        });
+    best.clear();
+    for (PassPart& p : parts) {
+      best.insert(best.end(), p.best.begin(), p.best.end());
+    }
+    // Each part kept its best `keep`; the best `keep` of all are among them.
+    std::sort(best.begin(), best.end(), RankSpy::Worse);
+    if (best.size() > keep) best.resize(keep);
+    return Bitmap(Concatenated(parts));
+  }
+
+  // The parts' matches in docid order: parts cover increasing ranges.
+  static std::vector<uint32_t> Concatenated(std::vector<PassPart>& parts) {
+    if (parts.size() == 1) return std::move(parts[0].ids);
+    size_t n = 0;
+    for (const PassPart& p : parts) n += p.ids.size();
+    std::vector<uint32_t> ids;
+    ids.reserve(n);
+    for (const PassPart& p : parts) {
+      ids.insert(ids.end(), p.ids.begin(), p.ids.end());
+    }
+    return ids;
+  }
+
+  // Runs `part(db, q, lo, hi)` over the whole index (lo = hi = 0), or, when
+  // the pass is big enough to be worth it, over docid ranges in parallel,
+  // the first on this thread and each other on a helper handle of the same
+  // revision. Xapian objects are not shared between threads: each helper
+  // thread rebuilds the query from its serialised form.
+  template <typename F>
+  std::vector<PassPart> SplitPass(const Xapian::Query& q, F&& part) {
+    std::vector<Xapian::Database*> handles = SplitHandles(q);
+    std::vector<PassPart> parts;
+    if (handles.size() < 2) {
+      parts.push_back(part(db, q, 0, 0));
+      return parts;
+    }
+    const std::string wire = q.serialise();
+    const uint64_t last = db.get_lastdocid();
+    const uint64_t k = handles.size();
+    auto bound = [&](uint64_t i) {
+      return static_cast<Xapian::docid>(last * i / k);
+    };
+    std::vector<std::future<PassPart>> helpers;
+    for (uint64_t i = 1; i < k; ++i) {
+      helpers.push_back(std::async(
+          std::launch::async,
+          [&part, &wire, d = handles[i], lo = bound(i) + 1, hi = bound(i + 1)] {
+            return part(*d, Xapian::Query::unserialise(wire), lo, hi);
+          }));
+    }
+    // Should this part throw, the futures wait for their threads as they
+    // are destroyed, so nothing outlives what it refers to.
+    parts.push_back(part(db, q, 1, bound(1)));
+    for (auto& h : helpers) parts.push_back(h.get());
+    return parts;
+  }
+
+  unsigned MatchThreads() const {
+    if (options.match_threads != 0) {
+      return std::min(options.match_threads, kMaxMatchThreads);
+    }
+    return std::clamp(std::thread::hardware_concurrency(), 1u,
+                      kMaxMatchThreads);
+  }
+
+  // The handles a pass over `q` is split across: `db` alone unless the
+  // pass reads at least options.split_min_postings postings and a helper handle
+  // per further thread is open on db's revision.
+  std::vector<Xapian::Database*> SplitHandles(const Xapian::Query& q) {
+    std::vector<Xapian::Database*> handles{&db};
+    const unsigned threads = MatchThreads();
+    if (threads < 2 || q.empty() || db.get_lastdocid() < 2 * threads) {
+      return handles;
+    }
+    uint64_t postings = 0;
+    for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end();
+         ++t) {
+      postings += db.get_termfreq(*t);
+    }
+    if (postings < options.split_min_postings) return handles;
+    try {
+      if (helpers_path != generation_path || helpers.size() != threads - 1) {
+        helpers.clear();
+        helpers_path.clear();
+        for (unsigned i = 1; i < threads; ++i) {
+          helpers.emplace_back(generation_path);
+        }
+        helpers_path = generation_path;
+      }
+      const Xapian::rev rev = db.get_revision();
+      for (Xapian::Database& h : helpers) {
+        if (h.get_revision() != rev) h.reopen();
+        // A commit landed since `db` was opened: this request reads the
+        // older revision alone.
+        if (h.get_revision() != rev) return handles;
+        handles.push_back(&h);
+      }
+    } catch (const Xapian::Error&) {
+      helpers.clear();
+      helpers_path.clear();
+      handles.resize(1);
+    }
+    return handles;
   }
 
   Result<SearchResponse> DoSearch(const SearchRequest& request);
@@ -586,19 +764,11 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
   Bitmap match;
   std::vector<RankSpy::Ranked> ranked;
   if (sort == SortOrder::kRelevance) {
-    Xapian::Enquire enquire(db);
-    enquire.set_query(c.query);
-    enquire.set_weighting_scheme(MakeBm25());
-    RankSpy spy(
-        filter ? &*filter : nullptr,
+    match = RankPass(
+        c.query, filter ? &*filter : nullptr,
         static_cast<size_t>(std::min<uint64_t>(
-            offset + request.per_page, std::max(1u, db.get_doccount()))));
-    spy.ids.reserve(1024);
-    Xapian::doccount n = std::max<Xapian::doccount>(1, db.get_doccount());
-    enquire.add_matchspy(&spy);
-    enquire.get_mset(0, 0, n);
-    match = Bitmap(spy.ids);
-    ranked = spy.Best();
+            offset + request.per_page, std::max(1u, db.get_doccount()))),
+        ranked);
   } else {
     match = MatchSet(c.query);
   }

@@ -16,6 +16,7 @@
 #ifndef PUNDIT_SEARCHER_SEARCHER_H_
 #define PUNDIT_SEARCHER_SEARCHER_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -27,8 +28,20 @@
 
 namespace pundit {
 
+// Below this many postings a match pass takes a few milliseconds, less than
+// a split gains (docs/BENCHMARKS.md, "Splitting the match pass").
+inline constexpr uint64_t kSplitMinPostings = 150000;
+inline constexpr unsigned kMaxMatchThreads = 4;
+
 struct SearcherOptions {
   std::string db_dir;  // pundit database folder (core/store.h)
+  // Threads one search may use for its match pass. A pass whose terms
+  // have at least `split_min_postings` postings in all is split by docid
+  // into this many parts, each read by its own thread on its own handle of
+  // the same revision; the response is the same as from one pass. 0: one
+  // per core, at most kMaxMatchThreads; 1: never split.
+  unsigned match_threads = 0;
+  uint64_t split_min_postings = kSplitMinPostings;
 };
 
 enum class SortOrder { kRelevance, kNewest, kOldest };

@@ -129,12 +129,18 @@ Status StatusForHttpError(int status, const httplib::Request& req) {
   }
 }
 
+SearcherOptions SearcherOptionsOf(const ServerOptions& options) {
+  SearcherOptions o{options.db_dir};
+  o.match_threads = static_cast<unsigned>(std::max(0, options.match_threads));
+  return o;
+}
+
 }  // namespace
 
 struct Server::Impl {
   explicit Impl(ServerOptions o)
       : options(std::move(o)),
-        pool(SearcherOptions{options.db_dir},
+        pool(SearcherOptionsOf(options),
              static_cast<size_t>(std::max(0, options.searchers))) {}
 
   void AddApiHeaders(httplib::Response& res) const {
