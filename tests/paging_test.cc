@@ -325,6 +325,58 @@ TEST_F(PagingTest, SplitMatchPassAnswersAsOnePass) {
   EXPECT_GE(compared, 200);
 }
 
+// A Searcher that splits its passes follows new commits and a --full swap
+// like one that does not: its helper handles move to the new revision or
+// generation with the main one.
+TEST_F(PagingTest, SplitMatchPassFollowsCommitsAndSwaps) {
+  const std::string first = GeneratedCorpus(dir_.Sub("first.jsonl"), 400, true);
+  Index(first);
+  SearcherOptions options{dir_.Sub("db")};
+  options.match_threads = 2;
+  options.split_min_postings = 0;
+  Result<std::unique_ptr<Searcher>> split = Searcher::Open(options);
+  ASSERT_TRUE(split.ok()) << split.status().ToString();
+  long total = -1;
+  // Sets `total` after checking the split Searcher against a fresh one.
+  auto same_as_one_pass = [&](const std::string& step) {
+    SCOPED_TRACE(step);
+    total = -1;
+    Result<std::unique_ptr<Searcher>> one = Searcher::Open({dir_.Sub("db")});
+    ASSERT_TRUE(one.ok()) << one.status().ToString();
+    SearchRequest req;
+    req.q = "layer OR wave";
+    req.per_page = 20;
+    Result<SearchResponse> a = (*one)->Search(req);
+    Result<SearchResponse> b = (*split)->Search(req);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(b->total, a->total);
+    ASSERT_EQ(b->hits.size(), a->hits.size());
+    for (size_t i = 0; i < a->hits.size(); ++i) {
+      EXPECT_EQ(b->hits[i].id, a->hits[i].id) << "hit " << i;
+    }
+    total = a->total;
+  };
+  same_as_one_pass("first index");
+  const long before = total;
+  ASSERT_GT(before, 0);
+  // A commit: the same articles again under another file name.
+  std::ifstream in(first);
+  std::ofstream(dir_.Sub("second.jsonl")) << in.rdbuf();
+  IndexerOptions add;
+  add.db_dir = dir_.Sub("db");
+  add.inputs = {first, dir_.Sub("second.jsonl")};
+  add.jobs = 1;
+  ASSERT_TRUE(RunIndex(add).ok());
+  same_as_one_pass("after a commit");
+  EXPECT_EQ(total, 2 * before);
+  // A --full swap to a new generation with the second file alone.
+  add.inputs = {dir_.Sub("second.jsonl")};
+  add.full = true;
+  ASSERT_TRUE(RunIndex(add).ok());
+  same_as_one_pass("after a swap");
+  EXPECT_EQ(total, before);
+}
+
 TEST_F(PagingTest, EveryMatchOnceAcrossPagesOfCranfield) {
   std::string eval = testing::SharedPath("eval/cranfield");
   if (eval.empty() || !std::ifstream(eval + "/docs.jsonl").good()) {
