@@ -4,7 +4,7 @@
 //
 //   pundit_query search DB WORKLOAD.jsonl [--warmup] [--json]
 //                [--facet-limit N] [--per-page N] [--op and|or]
-//                [--match-threads N]
+//                [--match-threads N] [--split-min-postings N]
 //       Every workload query as a full search page: facets, timeline, 10
 //       hits with snippets (SearchRequest defaults; words ANDed unless
 //       --op or, which ranks any of them). Prints per-query latency
@@ -28,6 +28,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: pundit_query search DB WORKLOAD.jsonl [--warmup] [--json] "
     "[--facet-limit N] [--per-page N] [--op and|or] [--match-threads N]\n"
+    "       [--split-min-postings N]\n"
     "       pundit_query rank DB TOPICS.tsv [--op or|and] [--k 1000] "
     "[--tag NAME]\n";
 
@@ -108,6 +109,7 @@ int Main(int argc, char** argv) {
   std::string op, tag = "pundit";  // op: "and" for search, "or" for rank
   int k = 1000, facet_limit = 10, per_page = 10;
   unsigned match_threads = 0;
+  uint64_t split_min_postings = kSplitMinPostings;
   for (size_t i = 3; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto next = [&]() -> std::string {
@@ -131,6 +133,8 @@ int Main(int argc, char** argv) {
       per_page = std::stoi(next());
     } else if (a == "--match-threads") {
       match_threads = static_cast<unsigned>(std::stoul(next()));
+    } else if (a == "--split-min-postings") {
+      split_min_postings = std::stoull(next());
     } else {
       throw BenchError("error: unknown option " + a + "\n" + kUsage);
     }
@@ -138,6 +142,7 @@ int Main(int argc, char** argv) {
   SearcherOptions options;
   options.db_dir = db;
   options.match_threads = match_threads;
+  options.split_min_postings = split_min_postings;
   Result<std::unique_ptr<Searcher>> opened = Searcher::Open(options);
   if (!opened.ok()) throw BenchError(opened.status().ToString());
   Searcher& searcher = **opened;

@@ -29,8 +29,8 @@
 namespace pundit {
 
 // Below this many postings a match pass takes a few milliseconds, less than
-// a split gains (docs/BENCHMARKS.md, "Splitting the match pass").
-inline constexpr uint64_t kSplitMinPostings = 150000;
+// a split gains (docs/BENCHMARKS.md, "Splitting the match pass at 100k").
+inline constexpr uint64_t kSplitMinPostings = 40000;
 inline constexpr unsigned kMaxMatchThreads = 4;
 
 struct SearcherOptions {
