@@ -185,6 +185,7 @@ Xapian::Query InRange(const Xapian::Query& q, DocidRange& range,
 struct PassPart {
   std::vector<uint32_t> ids;
   std::vector<RankSpy::Ranked> best;
+  std::vector<std::string> keys;  // sorted by date: each best one's sort key
 };
 
 // Accepts the body stems (Z<stem>) that can say what an article is about
@@ -460,7 +461,7 @@ struct Searcher::Impl {
           collect.ids.reserve(1024);
           Xapian::doccount n = std::max<Xapian::doccount>(1, d.get_doccount());
           enquire.get_mset(0, n, n, nullptr, &collect);
-          return PassPart{std::move(collect.ids), {}};
+          return PassPart{std::move(collect.ids), {}, {}};
         });
     return Bitmap(Concatenated(parts));
   }
@@ -481,7 +482,7 @@ struct Searcher::Impl {
           Xapian::doccount n = std::max<Xapian::doccount>(1, d.get_doccount());
           enquire.add_matchspy(&spy);
           enquire.get_mset(0, 0, n);
-          return PassPart{std::move(spy.ids), spy.Best()};
+          return PassPart{std::move(spy.ids), spy.Best(), {}};
         });
     best.clear();
     for (PassPart& p : parts) {
@@ -491,6 +492,62 @@ struct Searcher::Impl {
     std::sort(best.begin(), best.end(), RankSpy::Worse);
     if (best.size() > keep) best.resize(keep);
     return Bitmap(Concatenated(parts));
+  }
+
+  // Page [offset, offset + count) of `q`'s `matches` matches by date
+  // (newest or oldest first), then relevance, then docid.
+  std::vector<RankSpy::Ranked> DatePage(const Xapian::Query& q, bool newest,
+                                        Xapian::doccount offset,
+                                        Xapian::doccount count,
+                                        Xapian::doccount matches) {
+    const Xapian::doccount want = offset + count;
+    std::vector<PassPart> parts =
+        SplitPass(q, [newest, want, matches](
+                         Xapian::Database& d, const Xapian::Query& part_q,
+                         Xapian::docid lo, Xapian::docid hi) {
+          DocidRange range(lo, hi);
+          Xapian::Enquire enquire(d);
+          enquire.set_query(InRange(part_q, range, hi));
+          enquire.set_weighting_scheme(MakeBm25());
+          Xapian::MultiValueKeyMaker oldest_first;
+          if (newest) {
+            // Undated articles ("" sorts lowest) come last.
+            enquire.set_sort_by_value_then_relevance(schema::kDateValue, true);
+          } else {
+            oldest_first.add_value(schema::kDateValue, false, "99999999");
+            enquire.set_sort_by_key_then_relevance(&oldest_first, false);
+          }
+          PassPart part;
+          Xapian::MSet mset = RankedPage(enquire, 0, want, matches);
+          for (auto it = mset.begin(); it != mset.end(); ++it) {
+            part.best.push_back({it.get_weight(), *it});
+            part.keys.push_back(it.get_sort_key());
+          }
+          return part;
+        });
+    // Each part holds its first `want`; the first `want` of all are among
+    // them, in Xapian's order: key, then weight, then docid.
+    struct Entry {
+      const std::string* key;
+      RankSpy::Ranked r;
+    };
+    std::vector<Entry> all;
+    for (const PassPart& p : parts) {
+      for (size_t i = 0; i < p.best.size(); ++i) {
+        all.push_back({&p.keys[i], p.best[i]});
+      }
+    }
+    auto before = [newest](const Entry& a, const Entry& b) {
+      if (*a.key != *b.key) return newest ? *a.key > *b.key : *a.key < *b.key;
+      if (a.r.weight != b.r.weight) return a.r.weight > b.r.weight;
+      return a.r.did < b.r.did;
+    };
+    if (parts.size() > 1) std::stable_sort(all.begin(), all.end(), before);
+    std::vector<RankSpy::Ranked> page;
+    for (size_t i = offset; i < all.size() && i < want; ++i) {
+      page.push_back(all[i].r);
+    }
+    return page;
   }
 
   // The parts' matches in docid order: parts cover increasing ranges.
@@ -876,24 +933,10 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
     }
     if (!date_query.empty())
       q = Xapian::Query(Xapian::Query::OP_FILTER, q, date_query);
-    Xapian::Enquire enquire(db);
-    enquire.set_query(q);
-    enquire.set_weighting_scheme(MakeBm25());
-    Xapian::MultiValueKeyMaker oldest_first;
-    if (sort == SortOrder::kNewest) {
-      // Undated articles ("" sorts lowest) come last.
-      enquire.set_sort_by_value_then_relevance(schema::kDateValue, true);
-    } else {
-      oldest_first.add_value(schema::kDateValue, false, "99999999");
-      enquire.set_sort_by_key_then_relevance(&oldest_first, false);
-    }
-    Xapian::MSet mset =
-        RankedPage(enquire, static_cast<Xapian::doccount>(offset),
-                   static_cast<Xapian::doccount>(request.per_page),
-                   static_cast<Xapian::doccount>(resp.total));
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      page.push_back({it.get_weight(), *it});
-    }
+    page = DatePage(q, sort == SortOrder::kNewest,
+                    static_cast<Xapian::doccount>(offset),
+                    static_cast<Xapian::doccount>(request.per_page),
+                    static_cast<Xapian::doccount>(resp.total));
   }
   if (!page.empty()) {
     std::optional<Highlighter> highlighter;

@@ -272,7 +272,8 @@ TEST_F(PagingTest, SplitMatchPassAnswersAsOnePass) {
   int compared = 0;
   for (const std::string& q : queries) {
     for (DefaultOp op : {DefaultOp::kAnd, DefaultOp::kOr}) {
-      for (SortOrder sort : {SortOrder::kRelevance, SortOrder::kNewest}) {
+      for (SortOrder sort :
+           {SortOrder::kRelevance, SortOrder::kNewest, SortOrder::kOldest}) {
         for (int page : {1, 3}) {
           for (bool filtered : {false, true}) {
             SearchRequest req;
@@ -322,7 +323,7 @@ TEST_F(PagingTest, SplitMatchPassAnswersAsOnePass) {
     }
   }
   // Most combinations matched something, so the comparison says something.
-  EXPECT_GE(compared, 200);
+  EXPECT_GE(compared, 300);
 }
 
 // A Searcher that splits its passes follows new commits and a --full swap
