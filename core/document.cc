@@ -1,5 +1,6 @@
 #include "core/document.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <utility>
@@ -79,6 +80,7 @@ class TextTerms {
       title_stem += stem;
       doc_.add_term(title_stem);
     }
+    AddPairs(tokens);
   }
 
   // Lede and body words: unprefixed with positions, Z<stem> without.
@@ -91,6 +93,7 @@ class TextTerms {
       const std::string stem = analyzer_.Stem(token.term);
       if (!stem.empty()) doc_.add_term(Prefixed(schema::kStemPrefix, stem));
     }
+    AddPairs(tokens);
   }
 
  private:
@@ -99,6 +102,34 @@ class TextTerms {
     std::string term(prefix);
     term += word;
     return term;
+  }
+
+  // XP terms for the indexed words of one block at positions p and p + 1
+  // when one of the two is a pair word: exactly the two-word phrases with a
+  // pair word that match this block. A hyphenated compound shares its first
+  // part's position, so it pairs with both neighbours as a phrase would.
+  void AddPairs(const std::vector<Token>& tokens) {
+    std::vector<const Token*> words;
+    words.reserve(tokens.size());
+    for (const Token& token : tokens) {
+      if (token.term.size() <= kMaxWordBytes) words.push_back(&token);
+    }
+    std::stable_sort(words.begin(), words.end(),
+                     [](const Token* a, const Token* b) {
+                       return a->position < b->position;
+                     });
+    for (size_t i = 0; i < words.size(); ++i) {
+      const Token& first = *words[i];
+      const bool first_is_pair_word = schema::IsPairWord(first.term);
+      for (size_t j = i + 1;
+           j < words.size() && words[j]->position <= first.position + 1; ++j) {
+        const Token& second = *words[j];
+        if (second.position != first.position + 1) continue;
+        if (first_is_pair_word || schema::IsPairWord(second.term)) {
+          doc_.add_boolean_term(schema::PairTerm(first.term, second.term));
+        }
+      }
+    }
   }
 
   // The next block starts kParagraphGap positions after this token.

@@ -1,7 +1,9 @@
 #include "core/schema.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
 
 namespace pundit::schema {
 
@@ -14,6 +16,19 @@ std::string FacetTerm(std::string_view prefix, std::string_view value) {
 std::string IdTerm(std::string_view id) {
   std::string term(kIdPrefix);
   term.append(id);
+  return term;
+}
+
+bool IsPairWord(std::string_view folded_word) {
+  return std::binary_search(std::begin(kPairWords), std::end(kPairWords),
+                            folded_word);
+}
+
+std::string PairTerm(std::string_view first, std::string_view second) {
+  std::string term(kPairPrefix);
+  term.append(first);
+  term += ' ';
+  term.append(second);
   return term;
 }
 

@@ -11,6 +11,11 @@
 //   Z<stem>       English Snowball stem, no positions (body, lede and title)
 //   S<word>       unstemmed title word, with positions
 //   ZS<stem>      stemmed title word
+//   XP<w1> <w2>   two adjacent words (body, lede or title), at least one of
+//                 them a pair word (kPairWords); wdf 0, no positions. A phrase
+//                 holding such a pair reads its one posting list instead of
+//                 checking where the common word occurs in every article
+//                 holding both (Lucene's "common grams").
 // Title words are also indexed unprefixed with wdf x kTitleWdfBoost, which is
 // how BM25 ranks title matches above body matches.
 #ifndef PUNDIT_CORE_SCHEMA_H_
@@ -24,7 +29,7 @@ namespace pundit::schema {
 // Bumped whenever terms, values or document data change meaning. A database
 // with another version is refused with Status::kVersionMismatch and a message
 // telling the user to run `pundit index --full`.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;  // 2: XP pair terms
 
 // ---- term prefixes ----
 inline constexpr std::string_view kIdPrefix = "Q";  // Q<article id>
@@ -37,9 +42,17 @@ inline constexpr std::string_view kAuthorPrefix =
 inline constexpr std::string_view kRegionPrefix = "XREGION:";
 inline constexpr std::string_view kThemePrefix = "XTHEME:";
 inline constexpr std::string_view kSourcePrefix = "XSOURCE:";
+inline constexpr std::string_view kPairPrefix = "XP";  // XP<w1> <w2>
 inline constexpr std::string_view kYearPrefix = "Y";   // Y2019
 inline constexpr std::string_view kMonthPrefix = "M";  // M201901
 inline constexpr std::string_view kDayPrefix = "D";    // D20190131
+
+// The common words whose pairs with a neighbour are indexed as XP terms
+// (folded forms, sorted). Few on purpose: each adds a term per neighbour to
+// every article; these are the words whose position lists make a phrase
+// check slow (docs/BENCHMARKS.md, "Phrases with common words").
+inline constexpr std::string_view kPairWords[] = {"a",  "an",  "and", "in",
+                                                  "of", "the", "to"};
 
 inline constexpr unsigned kTitleWdfBoost =
     3;  // title words count 3x in body terms
@@ -83,6 +96,10 @@ std::string FacetTerm(std::string_view prefix, std::string_view value);
 std::string IdTerm(std::string_view id);
 // "XF" + 16 hex digits of a 64-bit hash of `absolute_path`.
 std::string FileTerm(std::string_view absolute_path);
+// True for a word of kPairWords.
+bool IsPairWord(std::string_view folded_word);
+// "XP" + first + " " + second.
+std::string PairTerm(std::string_view first, std::string_view second);
 // 16 lower-case hex digits of a stable 64-bit hash (FNV-1a) of `bytes`.
 std::string HashHex(std::string_view bytes);
 

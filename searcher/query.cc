@@ -706,14 +706,36 @@ Xapian::Query Combine(Xapian::Query::op op,
   return Xapian::Query(op, qs.begin(), qs.end());
 }
 
+// The words as a phrase. Each adjacent pair with a pair word is also
+// indexed as an XP term (core/schema.h), which a phrase in the text (not
+// title:) uses: two words are then just that term's articles, weighted as
+// the two words are, with no position read; a longer phrase is checked only
+// in the articles holding all of its pairs.
 Xapian::Query PhraseQuery(const std::vector<std::string>& words, bool title) {
   std::vector<Xapian::Query> terms;
   for (const std::string& w : words) {
     terms.emplace_back(title ? std::string(schema::kTitlePrefix) + w : w);
   }
   if (terms.size() == 1) return terms[0];
-  return Xapian::Query(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
+  std::vector<Xapian::Query> pairs;
+  if (!title) {
+    for (size_t i = 0; i + 1 < words.size(); ++i) {
+      if (schema::IsPairWord(words[i]) || schema::IsPairWord(words[i + 1])) {
+        pairs.emplace_back(schema::PairTerm(words[i], words[i + 1]));
+      }
+    }
+  }
+  if (terms.size() == 2 && pairs.size() == 1) {
+    return Xapian::Query(
+        Xapian::Query::OP_FILTER,
+        Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end()),
+        pairs[0]);
+  }
+  Xapian::Query phrase(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
                        static_cast<Xapian::termcount>(terms.size()));
+  if (pairs.empty()) return phrase;
+  return Xapian::Query(Xapian::Query::OP_FILTER, phrase,
+                       Combine(Xapian::Query::OP_AND, pairs));
 }
 
 class Compiler {

@@ -61,12 +61,48 @@ TEST(DocumentTest, BuildsExactTermsForSmallArticle) {
       "A:Andrew Korybko A:Juan Guaidó D20190131 M201901 Q2019/astana "
       "Sastana's[1] Stalks[2] " +
       schema::FileTerm("/corpus/2019/astana.md") +
-      " XREGION:Asia XREGION:Middle East XSOURCE:OneWorld "
+      " XPin astana XPtalks in XREGION:Asia XREGION:Middle East "
+      "XSOURCE:OneWorld "
       "XTHEME:Intelligence Y2019 ZSastana ZStalk Zafro Zafroeurasia "
       "Zastana:4 Zcompromis Zeurasia Zin Ztalk:5 afro[26] afroeurasia[26] "
       "astana[15] astana's:3[1] compromise[39] eurasia[27] in[14] "
       "talks:5[2,13,38]";
   EXPECT_EQ(TermDump(doc), expected);
+}
+
+std::set<std::string> PairTerms(const Xapian::Document& doc) {
+  std::set<std::string> out;
+  for (const std::string& term : TermSet(doc)) {
+    if (term.starts_with(schema::kPairPrefix)) {
+      out.insert(term.substr(schema::kPairPrefix.size()));
+    }
+  }
+  return out;
+}
+
+TEST(DocumentTest, PairTermsAreTheTwoWordPhrasesWithAPairWord) {
+  Analyzer analyzer;
+  Article article = SmallArticle();
+  article.title = "The end";
+  article.lede = "";
+  // "afroeurasia" stands where "afro" does, so it pairs with "the" before it
+  // but not with "eurasia" (neither is a pair word); "end of" spans two
+  // blocks and "x...x of" a word too long to index: no pair for either.
+  article.body = {
+      {Block::Kind::kParagraph, "Beyond the Afro-Eurasia of old, to the end."},
+      {Block::Kind::kParagraph, "Of " + std::string(80, 'x') + " of them"}};
+  const Xapian::Document doc = BuildDocument(article, "/a.md", analyzer);
+  const std::set<std::string> expected = {
+      "beyond the", "the afro", "the afroeurasia", "eurasia of", "of old",
+      "old to",     "to the",   "the end",         "of them"};
+  EXPECT_EQ(PairTerms(doc), expected);
+  // Pair terms carry no weight and no positions: document lengths and
+  // BM25 are what they were without them.
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    if (!(*t).starts_with(schema::kPairPrefix)) continue;
+    EXPECT_EQ(t.get_wdf(), 0u) << *t;
+    EXPECT_EQ(t.positionlist_count(), 0u) << *t;
+  }
 }
 
 TEST(DocumentTest, StoresDateValueAndDateTermsOnlyForValidDates) {

@@ -10,7 +10,8 @@
 // - a malformed query is never an error: it is searched as plain words and
 //   the notice says what was wrong and where;
 // - the Xapian queries built: stem OR exact form for words, OP_PHRASE over
-//   unprefixed terms, OP_NEAR, OP_WILDCARD, value ranges;
+//   unprefixed terms (filtered by XP pair terms when it holds a pair word),
+//   OP_NEAR, OP_WILDCARD, value ranges;
 // - DateBound's table of date forms.
 #include <gtest/gtest.h>
 
@@ -219,6 +220,15 @@ TEST_F(QueryParserTest, BuildsTheDocumentedXapianQueries) {
       {"compromise", "Query((Zcompromis OR 0.25 * compromise))"},
       {"\"peace talks\"", "Query((peace PHRASE 2 talks))"},
       {"title:\"peace talks\"", "Query((Speace PHRASE 2 Stalks))"},
+      // A pair word ("the"): the XP pair term instead of positions.
+      {"\"the new\"", "Query(((the AND new) FILTER XPthe new))"},
+      {"\"in the february\"",
+       "Query(((in PHRASE 3 the PHRASE 3 february) FILTER (XPin the AND "
+       "XPthe february)))"},
+      {"\"new the deal\"",
+       "Query(((new PHRASE 3 the PHRASE 3 deal) FILTER (XPnew the AND "
+       "XPthe deal)))"},
+      {"title:\"the new\"", "Query((Sthe PHRASE 2 Snew))"},
       {"title:talks", "Query((ZStalk OR 0.25 * Stalks))"},
       {"russia NEAR china", "Query((russia NEAR 10 china))"},
       {"econom* NEAR china", "Query((econom NEAR 10 china))"},

@@ -37,6 +37,7 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -802,6 +803,65 @@ TEST_F(SearcherTest, NeverFailsWhileTheIndexIsWrittenConcurrently) {
   other.join();
   EXPECT_EQ(failures[0] + failures[1], 0);
   EXPECT_EQ(Q("pipelines").total, 2 + kCommits);
+}
+
+// Phrases holding a pair word are answered from XP pair terms
+// (core/schema.h). Over random text built from a few words, every two- and
+// three-word phrase must find exactly the articles Xapian's own positional
+// phrase check finds, across titles, paragraphs, hyphenated compounds and
+// repeated words.
+TEST(PairTermsTest, PhrasesFindExactlyWhatPositionsSay) {
+  const std::vector<std::string> vocabulary = {
+      "the", "a",    "of",  "to",           "in",   "and",
+      "new", "deal", "end", "afro-eurasia", "talks"};
+  std::mt19937 random(7);
+  auto text = [&](int words) {
+    std::string out;
+    for (int i = 0; i < words; ++i) {
+      if (!out.empty()) out += ' ';
+      out += vocabulary[random() % vocabulary.size()];
+    }
+    return out;
+  };
+  std::vector<Article> articles;
+  for (int i = 0; i < 80; ++i) {
+    articles.push_back(Make("p" + std::to_string(i), text(3), {}, "2020-01-01",
+                            {}, {}, "", text(4), {text(8), text(8)}));
+  }
+  testing::TempDir tmp;
+  const std::string dir = tmp.Sub("db");
+  const std::string generation = WriteGeneration(dir, articles);
+  auto searcher = Searcher::Open({dir});
+  ASSERT_TRUE(searcher.ok()) << searcher.status().ToString();
+  Xapian::Database db(dir + "/" + generation);
+
+  const std::vector<std::string> words = {
+      "the", "a", "of", "to", "new", "end", "eurasia", "afro", "afroeurasia"};
+  std::vector<std::vector<std::string>> phrases;
+  for (const std::string& a : words) {
+    for (const std::string& b : words) {
+      phrases.push_back({a, b});
+      for (const char* c : {"the", "new"}) phrases.push_back({a, b, c});
+    }
+  }
+  int found_some = 0;
+  for (const std::vector<std::string>& phrase : phrases) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(
+        Xapian::Query(Xapian::Query::OP_PHRASE, phrase.begin(), phrase.end()));
+    const Xapian::doccount expected =
+        enquire.get_mset(0, db.get_doccount()).size();
+    SearchRequest r;
+    r.q = "\"";
+    for (const std::string& w : phrase) r.q += w + " ";
+    r.q.back() = '"';
+    auto res = (*searcher)->Search(r);
+    ASSERT_TRUE(res.ok()) << res.status().ToString();
+    EXPECT_EQ(res->total, static_cast<long>(expected)) << r.q;
+    if (expected > 0) ++found_some;
+  }
+  // The text is dense enough that most phrases occur somewhere.
+  EXPECT_GT(found_some, static_cast<int>(phrases.size() / 3));
 }
 
 TEST(SearcherOpenTest, MissingIndexIsNotFound) {

@@ -81,7 +81,8 @@ TEST(StoreTest, NextGenerationNameCountsPastExistingGenerations) {
 
 TEST(StoreTest, MakeLiveSwitchesCurrentAndRemovesOldGeneration) {
   TempDir tmp;
-  MakeGeneration(tmp.path(), "gen-000001", "1");
+  MakeGeneration(tmp.path(), "gen-000001",
+                 std::to_string(schema::kSchemaVersion));
   ASSERT_TRUE(store::MakeLive(tmp.path(), "gen-000001").ok());
   EXPECT_EQ(ReadFile(tmp.Sub("CURRENT")), "gen-000001\n");
   Result<std::string> live = store::LiveGenerationPath(tmp.path());
@@ -179,7 +180,8 @@ TEST(StoreTest, OpenForReadingOfDamagedGenerationIsCorruption) {
 
 TEST(StoreTest, RemoveStaleGenerationsKeepsOnlyLiveGeneration) {
   TempDir tmp;
-  MakeGeneration(tmp.path(), "gen-000002", "1");
+  MakeGeneration(tmp.path(), "gen-000002",
+                 std::to_string(schema::kSchemaVersion));
   ASSERT_TRUE(store::MakeLive(tmp.path(), "gen-000002").ok());
   fs::create_directory(tmp.Sub("gen-000001"));
   fs::create_directory(tmp.Sub("gen-000003"));
