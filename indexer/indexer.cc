@@ -206,7 +206,11 @@ class Comparator {
         if (!db_) db_.emplace(path_);
         return LookupIn(*db_, id_term, hash, file_term, article);
       } catch (const Xapian::DatabaseModifiedError&) {
-        if (attempt >= 3) throw;
+        // The writer committed twice while this lookup read the older
+        // revision. Each retry reads the newest one; only a thread kept off
+        // the CPU through two commits every time fails again (seen with a
+        // commit every 10 articles on a machine busy with other work).
+        if (attempt >= kMaxLookupAttempts) throw;
         db_->reopen();
       }
     }
@@ -234,6 +238,8 @@ class Comparator {
         old.ok() && old->path == article.path && old->line == article.line;
     return stored;
   }
+
+  static constexpr int kMaxLookupAttempts = 100;
 
   std::string path_;
   std::optional<Xapian::Database> db_;
