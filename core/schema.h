@@ -48,11 +48,12 @@ inline constexpr std::string_view kMonthPrefix = "M";  // M201901
 inline constexpr std::string_view kDayPrefix = "D";    // D20190131
 
 // The common words whose pairs with a neighbour are indexed as XP terms
-// (folded forms, sorted). Few on purpose: each adds a term per neighbour to
-// every article; these are the words whose position lists make a phrase
-// check slow (docs/BENCHMARKS.md, "Phrases with common words").
-inline constexpr std::string_view kPairWords[] = {"a",  "an",  "and", "in",
-                                                  "of", "the", "to"};
+// (folded forms, sorted). Each adds a term per neighbour to every article,
+// which costs index size and the time of every add: "the" alone takes the
+// slow phrases out of the workload for 4% of the index, the seven commonest
+// words cost 14% and made adding articles 28% slower (docs/BENCHMARKS.md,
+// "Phrases with common words").
+inline constexpr std::string_view kPairWords[] = {"the"};
 
 inline constexpr unsigned kTitleWdfBoost =
     3;  // title words count 3x in body terms
