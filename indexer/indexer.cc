@@ -71,6 +71,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -1234,6 +1235,79 @@ Result<IndexSummary> RunIndex(const IndexerOptions& options) {
   store::RemoveStaleGenerations(db_dir);
   IndexRun run(options, db_dir, std::move(walk).value());
   return run.Run(start);
+}
+
+std::string CompactSummary::SummaryLine() const {
+  auto mb = [](unsigned long long bytes) {
+    const long tenths = std::lround(static_cast<double>(bytes) / 1e5);
+    return indexer::WithThousands(tenths / 10) + "." +
+           std::to_string(tenths % 10) + " MB";
+  };
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.1f", seconds);
+  return "compacted " + indexer::WithThousands(articles) +
+         " articles: " + mb(bytes_before) + " -> " + mb(bytes_after) + " in " +
+         secs + " s";
+}
+
+Result<CompactSummary> RunCompact(const std::string& db_dir_in) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string db_dir =
+      db_dir_in.empty() ? store::DefaultDbDir() : db_dir_in;
+  // No index: say so before creating DIR for the lock.
+  if (Result<std::string> live = store::LiveGenerationPath(db_dir);
+      !live.ok()) {
+    return live.status();
+  }
+  Result<std::unique_ptr<store::WriteLock>> lock =
+      store::WriteLock::Acquire(db_dir);
+  if (!lock.ok()) return lock.status();
+  store::RemoveStaleGenerations(db_dir);
+  Result<std::string> live = store::LiveGenerationPath(db_dir);
+  if (!live.ok()) return live.status();
+  Result<Xapian::Database> db = store::OpenForReading(db_dir);
+  if (!db.ok()) return db.status();
+
+  CompactSummary summary;
+  summary.generation = store::NextGenerationName(db_dir);
+  const std::string out = db_dir + "/" + summary.generation;
+  auto remove_out = [&out] {
+    std::error_code ec;
+    fs::remove_all(out, ec);
+  };
+  try {
+    summary.articles = static_cast<long>(db->get_doccount());
+    db->compact(out, indexer::kCompactFlags | Xapian::DBCOMPACT_NO_RENUMBER);
+  } catch (...) {
+    Status failure = WriteFailure(db_dir);
+    remove_out();
+    return failure;
+  }
+  if (Status s = SyncFolder(out); !s.ok()) {
+    remove_out();
+    return s;
+  }
+  auto folder_bytes = [](const std::string& dir) {
+    unsigned long long total = 0;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end;
+         it.increment(ec)) {
+      std::error_code size_ec;
+      const auto size = fs::file_size(it->path(), size_ec);
+      if (!size_ec) total += size;
+    }
+    return total;
+  };
+  summary.bytes_before = folder_bytes(*live);
+  summary.bytes_after = folder_bytes(out);
+  if (Status s = store::MakeLive(db_dir, summary.generation); !s.ok()) {
+    remove_out();
+    return s;
+  }
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return summary;
 }
 
 }  // namespace pundit

@@ -21,12 +21,6 @@ namespace fs = std::filesystem;
 constexpr int kShardFlags = Xapian::DB_CREATE_OR_OVERWRITE |
                             Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC;
 
-// Every B-tree block filled, items split where that saves space (FULLER
-// would also allow oversize items: slower, and larger termlists here).
-// Not MULTIPASS: it merges the postlists of many inputs in pairs, pass after
-// pass, which took twice as long here as one pass over all inputs.
-constexpr unsigned kCompactFlags = Xapian::Compactor::FULL;
-
 // Passes the table Xapian is compacting to a step callback.
 class StepReporter : public Xapian::Compactor {
  public:

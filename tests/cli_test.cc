@@ -260,10 +260,11 @@ TEST_F(CliTest, UsageErrorsExitOneWithAHint) {
        "Run `pundit search --help` for usage.\n"},
       {{"frobnicate"},
        "pundit: error: unknown command \"frobnicate\": use index, search, "
-       "serve or stats\n"
+       "serve, compact or stats\n"
        "Run `pundit --help` for usage.\n"},
       {{},
-       "pundit: error: a command is required: index, search, serve or stats\n"
+       "pundit: error: a command is required: index, search, serve, compact or "
+       "stats\n"
        "Run `pundit --help` for usage.\n"},
   };
   for (const Case& c : cases) {
