@@ -13,6 +13,7 @@
 #include "core/store.h"
 #include "indexer/indexer.h"
 #include "searcher/searcher.h"
+#include "tests/reliability_util.h"
 #include "tests/test_util.h"
 
 namespace pundit {
@@ -188,6 +189,67 @@ TEST_F(CompactTest, RefusesWhileAnotherWriterHoldsTheLockAndKeepsTheIndex) {
   testing::CommandResult again = Compact();
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(Answers(db_)[0]["total"], 400);
+}
+
+// Generation folders in `db` other than CURRENT's.
+int OtherGenerations(const std::string& db) {
+  const std::string live =
+      fs::path(*store::LiveGenerationPath(db)).filename().string();
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(db)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("gen-", 0) == 0 && name != live) ++n;
+  }
+  return n;
+}
+
+TEST(CompactKillTest, KilledCompactionsLeaveTheIndexWhole) {
+  testing::TempDir tmp;
+  const std::string db = tmp.Sub("db");
+  testing::WriteSyntheticCorpus(tmp.Sub("corpus"), 4, 500, 11);
+  IndexerOptions options;
+  options.db_dir = db;
+  options.inputs = {tmp.Sub("corpus")};
+  options.full = true;
+  ASSERT_TRUE(RunIndex(options).ok());
+  testing::WriteSyntheticCorpus(tmp.Sub("more"), 1, 500, 12, "b");
+  options.inputs.push_back(tmp.Sub("more"));
+  options.full = false;
+  ASSERT_TRUE(RunIndex(options).ok());
+  auto fingerprint = [&db] {
+    Result<Xapian::Database> r = store::OpenForReading(db);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? testing::FingerprintOf(*r) : testing::IndexFingerprint();
+  };
+  const testing::IndexFingerprint want = fingerprint();
+  ASSERT_EQ(want.doccount, 2500);
+  const std::vector<std::string> argv = {testing::PunditBinary(), "compact",
+                                         "--db", db};
+
+  // How long one compaction takes here, then kills spread over it.
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(testing::RunCommand(argv).exit_code, 0);
+  const auto full = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
+  int mid_run = 0;
+  for (int k = 1; k <= 12; ++k) {
+    testing::ChildProcess child(argv, tmp.Sub("out"), tmp.Sub("err"));
+    if (!child.Wait(full * k / 12)) {
+      // A generation folder beside the live one: killed while writing it.
+      child.Kill();
+      mid_run += OtherGenerations(db) > 0;
+    }
+    EXPECT_EQ(testing::DiffFingerprints(fingerprint(), want), "")
+        << "after a kill at " << k << "/12 of " << full.count() << " ms";
+  }
+  EXPECT_GE(mid_run, 1) << "no kill fell inside a compaction of "
+                        << full.count() << " ms";
+
+  // The next run removes what the killed ones left and compacts.
+  testing::CommandResult last = testing::RunCommand(argv);
+  EXPECT_EQ(last.exit_code, 0) << last.err;
+  EXPECT_EQ(OtherGenerations(db), 0);
+  EXPECT_EQ(testing::DiffFingerprints(fingerprint(), want), "");
 }
 
 TEST(CompactCommandTest, NoIndexIsAnErrorThatSaysWhatToRun) {
