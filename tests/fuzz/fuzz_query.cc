@@ -16,11 +16,20 @@
 
 namespace {
 std::unique_ptr<pundit::Searcher> g_searcher;
+std::string g_dir;
+
+// libFuzzer ends a run with exit(): the index goes with it.
+void RemoveIndex() {
+  std::error_code ec;
+  std::filesystem::remove_all(g_dir, ec);
 }
+}  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  std::string dir = std::filesystem::temp_directory_path() /
-                    ("pundit-fuzz-query-" + std::to_string(getpid()));
+  g_dir = std::filesystem::temp_directory_path() /
+          ("pundit-fuzz-query-" + std::to_string(getpid()));
+  const std::string& dir = g_dir;
+  std::atexit(RemoveIndex);
   pundit::IndexerOptions options;
   options.db_dir = dir;
   options.inputs = {std::string(PUNDIT_SOURCE_DIR) + "/corpus"};
