@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/positions.h"
 #include "core/schema.h"
 
 namespace pundit {
@@ -69,9 +70,8 @@ class TextTerms {
       Advance(token);
       if (token.term.size() > kMaxWordBytes) continue;
       const std::string stem = analyzer_.Stem(token.term);
-      doc_.add_posting(token.term, token.position, schema::kTitleWdfBoost);
-      doc_.add_posting(Prefixed(schema::kTitlePrefix, token.term),
-                       token.position);
+      AddPosting(token.term, token.position, schema::kTitleWdfBoost);
+      AddPosting(Prefixed(schema::kTitlePrefix, token.term), token.position);
       if (stem.empty()) continue;
       doc_.add_term(Prefixed(schema::kStemPrefix, stem),
                     schema::kTitleWdfBoost);
@@ -89,14 +89,33 @@ class TextTerms {
     for (const Token& token : tokens) {
       Advance(token);
       if (token.term.size() > kMaxWordBytes) continue;
-      doc_.add_posting(token.term, token.position);
+      AddPosting(token.term, token.position);
       const std::string stem = analyzer_.Stem(token.term);
       if (!stem.empty()) doc_.add_term(Prefixed(schema::kStemPrefix, stem));
     }
     AddPairs(tokens);
   }
 
+  // Stores the positions collected (schema::kPositionsValue).
+  void Finish() {
+    if (positions_.empty()) return;
+    const std::vector<std::string> parts = positions_.Finish();
+    for (unsigned i = 0; i < parts.size(); ++i) {
+      if (!parts[i].empty()) {
+        doc_.add_value(schema::kPositionsFirstValue + i, parts[i]);
+      }
+    }
+  }
+
  private:
+  // The term with `wdf_inc` more wdf, its position kept in the article's
+  // position record.
+  void AddPosting(const std::string& term, unsigned position,
+                  Xapian::termcount wdf_inc = 1) {
+    doc_.add_term(term, wdf_inc);
+    positions_.Add(term, position);
+  }
+
   static std::string Prefixed(std::string_view prefix,
                               const std::string& word) {
     std::string term(prefix);
@@ -140,6 +159,7 @@ class TextTerms {
 
   Xapian::Document& doc_;
   Analyzer& analyzer_;
+  PositionRecordBuilder positions_;
   unsigned next_position_ = 1;
 };
 
@@ -218,6 +238,7 @@ Xapian::Document BuildDocument(const Article& article,
   text.AddTitle(article.title);
   text.AddBlock(article.lede);
   for (const Block& block : article.body) text.AddBlock(block.text);
+  text.Finish();
 
   doc.add_value(schema::kContentHash, ContentHash(article));
   doc.set_data(ArticleToData(article));
@@ -331,13 +352,24 @@ Result<Article> ArticleFromData(const std::string& data) {
   return article;
 }
 
+std::vector<uint32_t> PositionsOf(const Xapian::Document& doc,
+                                  const std::string& term) {
+  std::vector<uint32_t> out;
+  if (!HasPositions(term)) return out;
+  const std::string part =
+      doc.get_value(schema::kPositionsFirstValue + PositionPart(term));
+  PositionRecord(part).Find(term, &out);
+  return out;
+}
+
 std::string TermDump(const Xapian::Document& doc) {
   std::string out;
   for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
     if (!out.empty()) out += ' ';
     out += *term;
     const Xapian::termcount wdf = term.get_wdf();
-    const Xapian::termcount positions = term.positionlist_count();
+    const std::vector<uint32_t> list = PositionsOf(doc, *term);
+    const auto positions = static_cast<Xapian::termcount>(list.size());
     // The wdf is shown only where it says more than the positions do.
     if (wdf != 0 && wdf != std::max<Xapian::termcount>(1, positions)) {
       out += ':';
@@ -346,11 +378,10 @@ std::string TermDump(const Xapian::Document& doc) {
     if (positions == 0) continue;
     out += '[';
     bool first = true;
-    for (auto pos = term.positionlist_begin(); pos != term.positionlist_end();
-         ++pos) {
+    for (uint32_t pos : list) {
       if (!first) out += ',';
       first = false;
-      out += std::to_string(*pos);
+      out += std::to_string(pos);
     }
     out += ']';
   }

@@ -9,7 +9,9 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/analyzer.h"
 #include "core/article.h"
@@ -34,6 +36,11 @@ std::string ContentHash(const Article& article);
 // data that is not such JSON.
 std::string ArticleToData(const Article& article);
 Result<Article> ArticleFromData(const std::string& data);
+
+// The positions of `term` in `doc`, read from its position records
+// (core/positions.h); empty when it has none. `doc` must hold `term`.
+std::vector<uint32_t> PositionsOf(const Xapian::Document& doc,
+                                  const std::string& term);
 
 // A readable, sorted dump of a document's terms for tests:
 // "A:Andrew Korybko Sastana[1] Zastana:4 astana[1,57] ..." (positions in

@@ -10,6 +10,10 @@
 //   <word>        unstemmed word, with positions (body, lede and title)
 //   Z<stem>       English Snowball stem, no positions (body, lede and title)
 //   S<word>       unstemmed title word, with positions
+// "With positions" means in the article's position records (value slots
+// from kPositionsFirstValue, core/positions.h), not in Xapian's position
+// table, which pundit leaves empty: phrases and NEAR are checked against
+// the records (searcher/position_match.h).
 //   ZS<stem>      stemmed title word
 //   XP<w1> <w2>   two adjacent words (body, lede or title), at least one of
 //                 them a pair word (kPairWords); wdf 0, no positions. A phrase
@@ -29,7 +33,8 @@ namespace pundit::schema {
 // Bumped whenever terms, values or document data change meaning. A database
 // with another version is refused with Status::kVersionMismatch and a message
 // telling the user to run `pundit index --full`.
-inline constexpr int kSchemaVersion = 2;  // 2: XP pair terms
+inline constexpr int kSchemaVersion =
+    3;  // 2: XP pair terms; 3: position records
 
 // ---- term prefixes ----
 inline constexpr std::string_view kIdPrefix = "Q";  // Q<article id>
@@ -66,6 +71,11 @@ enum ValueSlot : unsigned {
                      // string order is date order
   kContentHash = 1,  // 16 hex digits: hash of the article's parsed content,
                      // decides "updated" vs "unchanged" on reindex
+  // Slots kPositionsFirstValue .. kPositionsFirstValue + 63 (the
+  // kPositionParts of core/positions.h): the positions of the article's
+  // words and S<word> terms, spread over the slots by hash; a slot is absent
+  // when no term of the article falls in it.
+  kPositionsFirstValue = 2,
 };
 
 // ---- document data ----

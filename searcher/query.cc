@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/schema.h"
+#include "searcher/position_match.h"
 
 namespace pundit::query {
 namespace {
@@ -731,8 +732,15 @@ Xapian::Query PhraseQuery(const std::vector<std::string>& words, bool title) {
         Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end()),
         pairs[0]);
   }
-  Xapian::Query phrase(Xapian::Query::OP_PHRASE, terms.begin(), terms.end(),
-                       static_cast<Xapian::termcount>(terms.size()));
+  // The AND of the words gives the weights; the articles' position records
+  // say where they stand (core/positions.h).
+  std::vector<std::vector<std::string>> places;
+  for (const Xapian::Query& t : terms) places.push_back({*t.get_terms_begin()});
+  Xapian::Query phrase(
+      Xapian::Query::OP_FILTER,
+      Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end()),
+      PositionMatch::Query(PositionMatch::Kind::kPhrase, std::move(places),
+                           static_cast<Xapian::termcount>(terms.size())));
   if (pairs.empty()) return phrase;
   return Xapian::Query(Xapian::Query::OP_FILTER, phrase,
                        Combine(Xapian::Query::OP_AND, pairs));
@@ -944,6 +952,7 @@ class Compiler {
 
   Part CompileNear(const Node& n) {
     std::vector<Xapian::Query> terms;
+    std::vector<std::vector<std::string>> operands;
     std::vector<std::string> shown;
     for (const Node& op : n.children) {
       std::string tp = op.title ? std::string(schema::kTitlePrefix) : "";
@@ -956,6 +965,7 @@ class Compiler {
         if (expanded.empty()) expanded.push_back(tp + folded);
         terms.push_back(Xapian::Query(Xapian::Query::OP_OR, expanded.begin(),
                                       expanded.end()));
+        operands.push_back(expanded);
         shown.push_back((op.title ? "title:" : "") + folded + "*");
         if (negated_ == 0) {
           HighlightUnit u;
@@ -971,6 +981,7 @@ class Compiler {
       if (parts.empty()) continue;
       for (const std::string& w : parts) {
         terms.emplace_back(tp + w);
+        operands.push_back({tp + w});
         AddWordUnit(w, false, op.title);
       }
       std::string s = parts.size() == 1 && op.kind == Node::Kind::kWord
@@ -988,8 +999,11 @@ class Compiler {
     }
     Xapian::termcount window = std::max<Xapian::termcount>(
         kNearWindow, static_cast<Xapian::termcount>(terms.size()));
-    p.q = Xapian::Query(Xapian::Query::OP_NEAR, terms.begin(), terms.end(),
-                        window);
+    p.q = Xapian::Query(
+        Xapian::Query::OP_FILTER,
+        Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end()),
+        PositionMatch::Query(PositionMatch::Kind::kNear, std::move(operands),
+                             window));
     p.str = Join(shown, " NEAR ");
     p.composite = true;
     return p;

@@ -18,6 +18,7 @@
 #include "core/schema.h"
 #include "core/store.h"
 #include "searcher/highlight.h"
+#include "searcher/position_match.h"
 #include "searcher/query.h"
 #include "searcher/snapshot.h"
 #include "searcher/spelling.h"
@@ -587,7 +588,10 @@ struct Searcher::Impl {
       helpers.push_back(std::async(
           std::launch::async,
           [&part, &wire, d = handles[i], lo = bound(i) + 1, hi = bound(i + 1)] {
-            return part(*d, Xapian::Query::unserialise(wire), lo, hi);
+            return part(*d,
+                        Xapian::Query::unserialise(
+                            wire, query::PositionMatch::Registry()),
+                        lo, hi);
           }));
     }
     // Should this part throw, the futures wait for their threads as they

@@ -23,7 +23,9 @@
 #include <string>
 #include <vector>
 
+#include "core/positions.h"
 #include "core/schema.h"
+#include "searcher/position_match.h"
 
 namespace pundit {
 namespace {
@@ -101,7 +103,7 @@ TEST(DocumentTest, PairTermsAreTheTwoWordPhrasesWithAPairWord) {
   for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
     if (!(*t).starts_with(schema::kPairPrefix)) continue;
     EXPECT_EQ(t.get_wdf(), 0u) << *t;
-    EXPECT_EQ(t.positionlist_count(), 0u) << *t;
+    EXPECT_FALSE(HasPositions(*t)) << *t;
   }
 }
 
@@ -189,12 +191,11 @@ TEST(DocumentTest, WordsLongerThan64BytesAreNotIndexed) {
   EXPECT_EQ(terms.count(word65), 0u);
   EXPECT_EQ(terms.count("Z" + word65), 0u);
   // The long word still takes its position: "end" follows it.
-  auto end = doc.termlist_begin();
-  end.skip_to("end");
-  ASSERT_EQ(*end, "end");
-  auto x = doc.termlist_begin();
-  x.skip_to(word64);
-  EXPECT_EQ(*end.positionlist_begin(), *x.positionlist_begin() + 2);
+  const std::vector<uint32_t> end = PositionsOf(doc, "end");
+  const std::vector<uint32_t> x = PositionsOf(doc, word64);
+  ASSERT_EQ(end.size(), 1u);
+  ASSERT_EQ(x.size(), 1u);
+  EXPECT_EQ(end[0], x[0] + 2);
 }
 
 TEST(DocumentTest, LongFacetValueIsCutAtCharacterBoundary) {
@@ -296,10 +297,14 @@ TEST(DocumentTest, DocumentIsAcceptedByXapianAndFoundByItsTerms) {
   EXPECT_EQ(db.get_termfreq("A:Juan Guaidó"), 2u);
   EXPECT_EQ(db.get_termfreq("Qother"), 1u);
 
+  // The phrase, checked against the position records.
   Xapian::Enquire enquire(db);
-  const std::vector<std::string> phrase = {"afro", "eurasia"};
-  enquire.set_query(
-      Xapian::Query(Xapian::Query::OP_PHRASE, phrase.begin(), phrase.end()));
+  enquire.set_query(Xapian::Query(
+      Xapian::Query::OP_FILTER,
+      Xapian::Query(Xapian::Query::OP_AND, Xapian::Query("afro"),
+                    Xapian::Query("eurasia")),
+      query::PositionMatch::Query(query::PositionMatch::Kind::kPhrase,
+                                  {{"afro"}, {"eurasia"}}, 2)));
   Xapian::MSet mset = enquire.get_mset(0, 10);
   ASSERT_EQ(mset.size(), 1u);
   EXPECT_EQ(*mset.begin(), 1u);

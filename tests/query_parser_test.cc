@@ -9,9 +9,10 @@
 //   accent-insensitively, several matches are ORed, none gives a notice;
 // - a malformed query is never an error: it is searched as plain words and
 //   the notice says what was wrong and where;
-// - the Xapian queries built: stem OR exact form for words, OP_PHRASE over
-//   unprefixed terms (filtered by XP pair terms when it holds a pair word),
-//   OP_NEAR, OP_WILDCARD, value ranges;
+// - the Xapian queries built: stem OR exact form for words; for phrases
+//   the AND of the unprefixed terms filtered by a PositionMatch (and by XP
+//   pair terms when it holds a pair word), the same for NEAR;
+//   OP_WILDCARD, value ranges;
 // - DateBound's table of date forms.
 #include <gtest/gtest.h>
 
@@ -218,22 +219,32 @@ TEST_F(QueryParserTest, QueryWithoutWordsSaysSo) {
 TEST_F(QueryParserTest, BuildsTheDocumentedXapianQueries) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"compromise", "Query((Zcompromis OR 0.25 * compromise))"},
-      {"\"peace talks\"", "Query((peace PHRASE 2 talks))"},
-      {"title:\"peace talks\"", "Query((Speace PHRASE 2 Stalks))"},
+      {"\"peace talks\"",
+       "Query(((peace AND talks) FILTER PostingSource(phrase(peace talks))))"},
+      {"title:\"peace talks\"",
+       "Query(((Speace AND Stalks) FILTER "
+       "PostingSource(phrase(Speace Stalks))))"},
       // A pair word ("the"): the XP pair term instead of positions.
       {"\"the new\"", "Query(((the AND new) FILTER XPthe new))"},
       {"\"in the february\"",
-       "Query(((in PHRASE 3 the PHRASE 3 february) FILTER (XPin the AND "
-       "XPthe february)))"},
-      {"\"rule of law\"", "Query((rule PHRASE 3 of PHRASE 3 law))"},
-      {"title:\"the new\"", "Query((Sthe PHRASE 2 Snew))"},
+       "Query((((in AND the AND february) FILTER PostingSource(phrase(in the "
+       "february))) FILTER (XPin the AND XPthe february)))"},
+      {"\"rule of law\"",
+       "Query(((rule AND of AND law) FILTER "
+       "PostingSource(phrase(rule of law))))"},
+      {"title:\"the new\"",
+       "Query(((Sthe AND Snew) FILTER PostingSource(phrase(Sthe Snew))))"},
       {"title:talks", "Query((ZStalk OR 0.25 * Stalks))"},
-      {"russia NEAR china", "Query((russia NEAR 10 china))"},
-      {"econom* NEAR china", "Query((econom NEAR 10 china))"},
+      {"russia NEAR china",
+       "Query(((russia AND china) FILTER "
+       "PostingSource(near/10(russia china))))"},
+      {"econom* NEAR china",
+       "Query(((econom AND china) FILTER "
+       "PostingSource(near/10(econom china))))"},
       {"econom*", "Query(WILDCARD SYNONYM econom)"},
       {"Afro-Eurasia",
-       "Query(((afro PHRASE 2 eurasia) OR (Zafroeurasia OR 0.25 * "
-       "afroeurasia)))"},
+       "Query((((afro AND eurasia) FILTER PostingSource(phrase(afro "
+       "eurasia))) OR (Zafroeurasia OR 0.25 * afroeurasia)))"},
       {"oil -gas",
        "Query(((Zoil OR 0.25 * oil) AND_NOT (Zgas OR 0.25 * gas)))"},
       {"year:2019", "Query(0 * Y2019)"},
@@ -257,7 +268,8 @@ TEST_F(QueryParserTest, ExpandsPrefixesInsideNear) {
   Compiled got = ParseAndCompile("econom* NEAR china", DefaultOp::kAnd,
                                  analyzer_, facets_.Resolver(), expander);
   EXPECT_EQ(got.query.get_description(),
-            "Query(((economy OR economic) NEAR 10 china))");
+            "Query((((economy OR economic) AND china) FILTER "
+            "PostingSource(near/10(economy|economic china))))");
   EXPECT_EQ(got.interpreted, "econom* NEAR china");
 }
 

@@ -45,6 +45,7 @@
 
 #include "core/analyzer.h"
 #include "core/document.h"
+#include "core/positions.h"
 #include "core/schema.h"
 #include "core/store.h"
 #include "indexer/indexer.h"
@@ -805,15 +806,31 @@ TEST_F(SearcherTest, NeverFailsWhileTheIndexIsWrittenConcurrently) {
   EXPECT_EQ(Q("pipelines").total, 2 + kCommits);
 }
 
-// Phrases holding a pair word are answered from XP pair terms
-// (core/schema.h). Over random text built from a few words, every two- and
-// three-word phrase must find exactly the articles Xapian's own positional
-// phrase check finds, across titles, paragraphs, hyphenated compounds and
-// repeated words.
-TEST(PairTermsTest, PhrasesFindExactlyWhatPositionsSay) {
-  const std::vector<std::string> vocabulary = {
-      "the", "a",    "of",  "to",           "in",   "and",
-      "new", "deal", "end", "afro-eurasia", "talks"};
+// An in-memory copy of `db` whose positions are in Xapian's position table,
+// read out of each article's position record: what Xapian's own OP_PHRASE
+// and OP_NEAR would search had pundit stored positions the usual way.
+Xapian::WritableDatabase PositionalCopy(const Xapian::Database& db) {
+  Xapian::WritableDatabase copy(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+    const Xapian::Document doc = db.get_document(*it);
+    Xapian::Document out;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+      const std::vector<uint32_t> positions = PositionsOf(doc, *t);
+      EXPECT_EQ(positions.empty(), !HasPositions(*t)) << *t;
+      for (uint32_t pos : positions) out.add_posting(*t, pos, 0);
+      out.add_term(*t, t.get_wdf());
+    }
+    copy.replace_document(*it, out);
+  }
+  copy.commit();
+  return copy;
+}
+
+// Random text over a few words, with titles, paragraphs, hyphenated
+// compounds and repeated words: the articles the phrase and NEAR tests
+// below search.
+std::vector<Article> RandomTextArticles(
+    const std::vector<std::string>& vocabulary, int count) {
   std::mt19937 random(7);
   auto text = [&](int words) {
     std::string out;
@@ -824,16 +841,30 @@ TEST(PairTermsTest, PhrasesFindExactlyWhatPositionsSay) {
     return out;
   };
   std::vector<Article> articles;
-  for (int i = 0; i < 80; ++i) {
+  for (int i = 0; i < count; ++i) {
     articles.push_back(Make("p" + std::to_string(i), text(3), {}, "2020-01-01",
                             {}, {}, "", text(4), {text(8), text(8)}));
   }
+  return articles;
+}
+
+// Phrases holding a pair word are answered from XP pair terms
+// (core/schema.h), the others from position records. Over random text built
+// from a few words, every two- and three-word phrase must find exactly the
+// articles Xapian's own positional phrase check finds, across titles,
+// paragraphs, hyphenated compounds and repeated words.
+TEST(PairTermsTest, PhrasesFindExactlyWhatPositionsSay) {
+  const std::vector<Article> articles =
+      RandomTextArticles({"the", "a", "of", "to", "in", "and", "new", "deal",
+                          "end", "afro-eurasia", "talks"},
+                         80);
   testing::TempDir tmp;
   const std::string dir = tmp.Sub("db");
   const std::string generation = WriteGeneration(dir, articles);
   auto searcher = Searcher::Open({dir});
   ASSERT_TRUE(searcher.ok()) << searcher.status().ToString();
-  Xapian::Database db(dir + "/" + generation);
+  Xapian::WritableDatabase db =
+      PositionalCopy(Xapian::Database(dir + "/" + generation));
 
   const std::vector<std::string> words = {
       "the", "a", "of", "to", "new", "end", "eurasia", "afro", "afroeurasia"};
@@ -862,6 +893,103 @@ TEST(PairTermsTest, PhrasesFindExactlyWhatPositionsSay) {
   }
   // The text is dense enough that most phrases occur somewhere.
   EXPECT_GT(found_some, static_cast<int>(phrases.size() / 3));
+}
+
+// Phrases without a pair word and NEAR are checked against the articles'
+// position records (searcher/position_match.h). Every two- and three-word
+// phrase, in the text and in titles, every NEAR of two and three words and
+// NEAR with a prefix must find exactly the articles Xapian's own OP_PHRASE
+// and OP_NEAR find in a copy of the index with Xapian's position lists; in
+// one pass and in a pass split across two threads (where the query goes to
+// the other thread serialised).
+TEST(PositionMatchTest, PhrasesAndNearFindWhatXapiansPositionsFind) {
+  const std::vector<std::string> words = {"a",       "of",    "new",
+                                          "deal",    "end",   "afro",
+                                          "eurasia", "talks", "afroeurasia"};
+  const std::vector<Article> articles =
+      RandomTextArticles({"a", "of", "new", "news", "deal", "end",
+                          "afro-eurasia", "talks", "peace", "in"},
+                         120);
+  testing::TempDir tmp;
+  const std::string dir = tmp.Sub("db");
+  const std::string generation = WriteGeneration(dir, articles);
+  Xapian::WritableDatabase db =
+      PositionalCopy(Xapian::Database(dir + "/" + generation));
+
+  struct Case {
+    std::string q;
+    Xapian::Query oracle;
+  };
+  std::vector<Case> cases;
+  auto terms_of = [](const std::vector<std::string>& ws,
+                     const std::string& prefix) {
+    std::vector<Xapian::Query> out;
+    for (const std::string& w : ws) out.emplace_back(prefix + w);
+    return out;
+  };
+  auto add_phrase = [&](const std::vector<std::string>& ws, bool title) {
+    std::string q = title ? "title:\"" : "\"";
+    for (const std::string& w : ws) q += w + " ";
+    q.back() = '"';
+    const auto t = terms_of(ws, title ? "S" : "");
+    cases.push_back({q, Xapian::Query(Xapian::Query::OP_PHRASE, t.begin(),
+                                      t.end(), t.size())});
+  };
+  auto add_near = [&](const std::vector<std::string>& ws) {
+    std::string q;
+    for (const std::string& w : ws) q += (q.empty() ? "" : " NEAR ") + w;
+    const auto t = terms_of(ws, "");
+    cases.push_back(
+        {q, Xapian::Query(Xapian::Query::OP_NEAR, t.begin(), t.end(),
+                          std::max<size_t>(10, t.size()))});
+  };
+  for (const std::string& a : words) {
+    for (const std::string& b : words) {
+      add_phrase({a, b}, false);
+      add_phrase({a, b}, true);
+      add_near({a, b});
+      for (const char* c : {"deal", "of"}) {
+        add_phrase({a, b, c}, false);
+        add_near({a, b, c});
+      }
+    }
+  }
+  // A prefix inside NEAR stands for any of its expansions.
+  const Xapian::Query news(Xapian::Query::OP_OR, Xapian::Query("new"),
+                           Xapian::Query("news"));
+  const std::vector<Xapian::Query> news_talks = {news, Xapian::Query("talks")};
+  const std::vector<Xapian::Query> news_news = {news, news};
+  cases.push_back({"ne* NEAR talks",
+                   Xapian::Query(Xapian::Query::OP_NEAR, news_talks.begin(),
+                                 news_talks.end(), 10)});
+  cases.push_back(
+      {"ne* NEAR ne*", Xapian::Query(Xapian::Query::OP_NEAR, news_news.begin(),
+                                     news_news.end(), 10)});
+
+  for (const SearcherOptions& options :
+       {SearcherOptions{dir, 1, kSplitMinPostings},
+        SearcherOptions{dir, 2, 0}}) {
+    auto searcher = Searcher::Open(options);
+    ASSERT_TRUE(searcher.ok()) << searcher.status().ToString();
+    int found_some = 0, differ = 0;
+    for (const Case& c : cases) {
+      Xapian::Enquire enquire(db);
+      enquire.set_query(c.oracle);
+      const Xapian::doccount expected =
+          enquire.get_mset(0, db.get_doccount()).size();
+      SearchRequest r;
+      r.q = c.q;
+      auto res = (*searcher)->Search(r);
+      ASSERT_TRUE(res.ok()) << res.status().ToString();
+      EXPECT_EQ(res->total, static_cast<long>(expected))
+          << c.q << " threads " << options.match_threads;
+      if (res->total != static_cast<long>(expected)) ++differ;
+      if (expected > 0) ++found_some;
+    }
+    EXPECT_EQ(differ, 0);
+    // The text is dense enough that most of them occur somewhere.
+    EXPECT_GT(found_some, static_cast<int>(cases.size() / 3));
+  }
 }
 
 TEST(SearcherOpenTest, MissingIndexIsNotFound) {
