@@ -5,7 +5,7 @@
 // keyed by the term and the docid: 17.6 bytes per word and article in a
 // 100,000-article index, most of it key and item overhead, and 45% of the
 // index. Records per article hold the same positions in under a third of
-// that (docs/BENCHMARKS.md, "Position records").
+// that (docs/BENCHMARKS.md, "Index size and position records").
 //
 // An article's terms with positions are spread over kPositionParts parts by
 // hash, each part one value slot. A phrase reads only the parts of its

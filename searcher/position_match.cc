@@ -107,7 +107,8 @@ void PositionMatch::skip_to(Xapian::docid did, double) {
 
 bool PositionMatch::check(Xapian::docid did, double) {
   if (at_end_) return true;
-  if (valid_ && did_ >= did) return did_ == did;
+  // Already on a match at or after `did`: where skip_to() would stay.
+  if (valid_ && did_ >= did) return true;
   did_ = did;
   valid_ = Matches(did);
   return valid_;

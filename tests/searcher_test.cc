@@ -49,6 +49,7 @@
 #include "core/schema.h"
 #include "core/store.h"
 #include "indexer/indexer.h"
+#include "searcher/position_match.h"
 #include "searcher/spelling.h"
 #include "tests/test_util.h"
 
@@ -990,6 +991,51 @@ TEST(PositionMatchTest, PhrasesAndNearFindWhatXapiansPositionsFind) {
     // The text is dense enough that most of them occur somewhere.
     EXPECT_GT(found_some, static_cast<int>(cases.size() / 3));
   }
+
+  // On its own (no AND around it) the source walks the words' posting
+  // lists itself: next() and skip_to() instead of check(). The same
+  // articles, by docid.
+  Xapian::Database index(dir + "/" + generation);
+  auto docids = [](const Xapian::Database& d, const Xapian::Query& q) {
+    Xapian::Enquire enquire(d);
+    enquire.set_query(q);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    std::vector<Xapian::docid> out;
+    Xapian::MSet mset = enquire.get_mset(0, d.get_doccount());
+    for (auto it = mset.begin(); it != mset.end(); ++it) out.push_back(*it);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  using Kind = query::PositionMatch::Kind;
+  int compared = 0;
+  for (const std::string& a : words) {
+    for (const std::string& b : words) {
+      const std::vector<Xapian::Query> t = {Xapian::Query(a), Xapian::Query(b)};
+      EXPECT_EQ(docids(index, query::PositionMatch::Query(Kind::kPhrase,
+                                                          {{a}, {b}}, 2)),
+                docids(db, Xapian::Query(Xapian::Query::OP_PHRASE, t.begin(),
+                                         t.end(), 2)))
+          << a << " " << b;
+      EXPECT_EQ(docids(index, query::PositionMatch::Query(Kind::kNear,
+                                                          {{a}, {b}}, 10)),
+                docids(db, Xapian::Query(Xapian::Query::OP_NEAR, t.begin(),
+                                         t.end(), 10)))
+          << a << " NEAR " << b;
+      // Inside an OR inside an AND: skip_to() from the AND through the OR.
+      auto in_or = [](const Xapian::Query& phrase) {
+        return Xapian::Query(
+            Xapian::Query::OP_AND, Xapian::Query("end"),
+            Xapian::Query(Xapian::Query::OP_OR, phrase, Xapian::Query("in")));
+      };
+      EXPECT_EQ(docids(index, in_or(query::PositionMatch::Query(
+                                  Kind::kPhrase, {{a}, {b}}, 2))),
+                docids(db, in_or(Xapian::Query(Xapian::Query::OP_PHRASE,
+                                               t.begin(), t.end(), 2))))
+          << a << " " << b << " in an OR";
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, static_cast<int>(words.size() * words.size()));
 }
 
 TEST(SearcherOpenTest, MissingIndexIsNotFound) {

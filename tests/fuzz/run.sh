@@ -9,11 +9,11 @@ seconds=${1:-${FUZZ_SECONDS:-60}}
 out=build-fuzz
 CXX=clang++-14 CC=clang-14 cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPUNDIT_FUZZ=ON -DPUNDIT_BUILD_TESTS=OFF -DPUNDIT_BUILD_BENCH=OFF >/dev/null
-cmake --build "$out" -j"$(nproc)" --target fuzz_parsers fuzz_params fuzz_query
+cmake --build "$out" -j"$(nproc)" --target fuzz_parsers fuzz_params fuzz_query fuzz_positions
 
 seeds=$out/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds"/{parsers,params,query} "$out/crashes"
+mkdir -p "$seeds"/{parsers,params,query,positions} "$out/crashes"
 i=0
 while IFS= read -r -d '' f; do
   case "$f" in
@@ -29,9 +29,10 @@ printf 'q=a&region=Asia&region=Europe&op=or&facet_limit=5&to=2020-01-01' >"$seed
 printf '"as soon as possible" -russia' >"$seeds/query/a"
 printf '(venezuela OR syria) AND author:"Andrew Korybko" date:2019-01-01..2019-03-31' >"$seeds/query/b"
 printf 'title:astana NEAR conference prefix* year:2019 ((' >"$seeds/query/c"
+printf 'the\0\001\000talks\0\002\000the\0\014\000Speace\0\001\001' >"$seeds/positions/a"
 
 status=0
-for t in parsers params query; do
+for t in parsers params query positions; do
   echo "fuzz: fuzz_$t for ${seconds}s"
   if ! "$out/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
       -rss_limit_mb=4096 -artifact_prefix="$out/crashes/$t-" -print_final_stats=1 \
