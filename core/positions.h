@@ -4,8 +4,9 @@
 // Xapian keeps a position list per term and document, each a B-tree item
 // keyed by the term and the docid: 17.6 bytes per word and article in a
 // 100,000-article index, most of it key and item overhead, and 45% of the
-// index. Records per article hold the same positions in under a third of
-// that (docs/BENCHMARKS.md, "Index size and position records").
+// index (848 MB). Records per article hold the same positions in about a
+// third of that, 269 MB (docs/BENCHMARKS.md, "Index size and position
+// records").
 //
 // An article's terms with positions are spread over kPositionParts parts by
 // hash, each part one value slot. A phrase reads only the parts of its
