@@ -1,0 +1,64 @@
+// The table of input formats: which reader reads a file, decided by its
+// name (extension, after a .gz or .zst) and, where a name is shared with
+// other contents (.xml), by its first bytes. Adding a format is one reader
+// file in this folder and one row in kFormats (formats.cc).
+//
+// Pure functions over a constant table; thread-safe.
+#ifndef PUNDIT_CORE_READERS_FORMATS_H_
+#define PUNDIT_CORE_READERS_FORMATS_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/readers/byte_stream.h"
+#include "core/readers/reader.h"
+#include "core/status.h"
+
+namespace pundit::readers {
+
+struct Format {
+  const char* name;  // "markdown", "jsonl", "csv", "tsv", "html", "feed", "warc"
+  // Extensions, lower case, without the dot.
+  std::vector<std::string_view> extensions;
+  // For a name this format shares with others: true when the first bytes
+  // (decompressed, up to 4 KiB) are of this format. nullptr: the name
+  // decides alone.
+  bool (*sniff)(std::string_view head);
+  std::unique_ptr<ArticleReader> (*open)(std::unique_ptr<ByteStream> in,
+                                         const ReaderOptions& options);
+};
+
+// Every format, in the order of the table.
+const std::vector<Format>& Formats();
+const Format* FormatByName(std::string_view name);
+
+// What a file name says: the format for its extension (".gz"/".zst"
+// stripped first), or nullptr for README*, LICENSE*, LICENCE*, CHANGELOG*,
+// dotfiles and other extensions. For ".xml" it returns the feed format,
+// whose sniff decides at open time.
+const Format* FormatForFileName(std::string_view file_name);
+
+// "md, markdown, txt, jsonl, ndjson, csv, tsv, html, htm, rss, atom, xml,
+// warc (each also .gz or .zst)": for messages and --help.
+std::string ExtensionList();
+
+// An open input: the reader, and the stream it reads (owned by the reader)
+// for the progress bar and the file's hash.
+struct OpenedInput {
+  std::unique_ptr<ArticleReader> reader;
+  ByteStream* stream = nullptr;
+  const Format* format = nullptr;
+};
+
+// Opens `path` ("-" = standard input) as `format` (nullptr: by its name;
+// standard input: JSON Lines). Errors: those of ByteStream::OpenFile; a
+// file whose first bytes are not of a sniffing format (an .xml that is not
+// a feed) is kInvalidArgument "not a feed: ...".
+Result<OpenedInput> OpenInput(const std::string& path, const Format* format,
+                              const ReaderOptions& options);
+
+}  // namespace pundit::readers
+
+#endif  // PUNDIT_CORE_READERS_FORMATS_H_

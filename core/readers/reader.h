@@ -1,0 +1,100 @@
+// ArticleReader: the one interface every input format is read through.
+//
+// A reader pulls bytes from a ByteStream (core/readers/byte_stream.h) and
+// yields one item at a time: an Article, a ParseError for a record (or a
+// whole file) that cannot be used, or a notice about something passed over
+// that is not an error (a CSV column nobody reads, WARC records that are
+// not pages). It holds at most one record in memory, never the file, so an
+// input of any size is read in memory bounded by max_record_bytes.
+//
+// Formats (one file each in this folder, listed in formats.cc):
+//   markdown  seed layout or YAML front matter (.md .markdown .txt)
+//   jsonl     JSON Lines (.jsonl .ndjson; standard input)
+//   csv, tsv  RFC 4180 with a header row (.csv .tsv)
+//   html      a saved web page (.html .htm)
+//   feed      RSS 2.0 or Atom 1.0 (.rss .atom, or .xml that is a feed)
+//   warc      web archive responses (.warc)
+// each plain, gzip or zstd (.gz or .zst after the extension, or none).
+//
+// Ids (corpus/README.md "Article ids"): a record's own id when it has one,
+// else its url, else the path scheme (RecordId below), so a record keeps its
+// id wherever it is read from.
+//
+// A reader is used by one thread at a time; different readers share nothing.
+#ifndef PUNDIT_CORE_READERS_READER_H_
+#define PUNDIT_CORE_READERS_READER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/article.h"
+#include "core/parsers.h"
+#include "core/readers/byte_stream.h"
+
+namespace pundit::readers {
+
+// The largest record (a JSON line, a CSV row, one Markdown or HTML file, a
+// feed item, a WARC record) that is read; a larger one is one ParseError
+// and is skipped without being held in memory.
+inline constexpr size_t kMaxRecordBytes = 16u << 20;
+
+struct ReaderOptions {
+  // Shown in messages and stored as Article::path.
+  std::string path;
+  // The path-scheme id (the file's path relative to the indexed folder,
+  // without extensions): the id of the one article of a Markdown or HTML
+  // file without its own id or url; "<id_base>:<line>" for a record of a
+  // multi-record file that has neither.
+  std::string id_base;
+  // CSV/TSV: "--map COLUMN=FIELD" pairs, COLUMN as in the header
+  // (case-insensitive), FIELD one of id title authors date body source url
+  // themes regions lede.
+  std::vector<std::pair<std::string, std::string>> column_map;
+  size_t max_record_bytes = kMaxRecordBytes;
+};
+
+struct ReadItem {
+  enum class Kind {
+    kArticle,  // `article` is filled (its path and line too)
+    kError,    // `error`: this record, or the whole file, is skipped
+    kNotice,   // `notice`: "path: note: ..." (not an error, not counted)
+  };
+  Kind kind = Kind::kArticle;
+  Article article;
+  ParseError error;
+  std::string notice;
+};
+
+class ArticleReader {
+ public:
+  virtual ~ArticleReader() = default;
+  // Fills *item with the next item and returns true; returns false at the
+  // end of the input, and keeps returning false. Damage to the stream
+  // itself (a truncated gzip member) is reported as one last kError at the
+  // line it was found on, after the records read before it.
+  virtual bool Next(ReadItem* item) = 0;
+};
+
+// Article::id for a record: `own_id` (white space replaced by '_') when
+// not empty, else `url` when not empty, else `path_id`.
+std::string RecordId(std::string_view own_id, std::string_view url,
+                     std::string_view path_id);
+
+// The checks every text record passes before a format's parser sees it:
+// "" when fine, else the message of a ParseError (empty, NUL byte, invalid
+// UTF-8 with its place), and *line set to the 1-based line of the problem
+// within `text` (1 for a whole-record problem).
+std::string CheckText(std::string_view text, int* line);
+
+// "record is 17,000,000 bytes, more than the limit of 16,777,216: ..."
+std::string RecordTooLargeMessage(uint64_t bytes, size_t limit,
+                                  std::string_view what);
+
+}  // namespace pundit::readers
+
+#endif  // PUNDIT_CORE_READERS_READER_H_
