@@ -110,15 +110,6 @@ if [[ ! -s "$corpus" ]]; then
     "$shared"/corpora/*/articles.jsonl
   mv "$corpus.tmp" "$corpus"
 fi
-# pundit reads files of at most 64 MiB: it gets the corpus as a folder of
-# shards of 5,000 lines (about 25 MB each).
-shards="$data/corpus-$n.shards"
-if [[ ! -d "$shards" || "$corpus" -nt "$shards" ]]; then
-  rm -rf "$shards" "$shards.tmp"
-  mkdir -p "$shards.tmp"
-  split -l 5000 -d -a 4 --additional-suffix=.jsonl "$corpus" "$shards.tmp/part-"
-  mv "$shards.tmp" "$shards"
-fi
 articles="$(grep -c . "$corpus")"
 queries="$(grep -c . "$workload")"
 
@@ -206,7 +197,7 @@ measure_incremental() {
   # also flush the copy's 1-2 GB of dirty pages and time the cp.
   sync
   local add_s
-  add_s="$(timed pundit.add "$build/pundit" index --db "$idx/pundit-add" "$shards" "$extra")"
+  add_s="$(timed pundit.add "$build/pundit" index --db "$idx/pundit-add" "$corpus" "$extra")"
   grep '^indexed ' "$res/pundit.add.log" >&2 || true
   rm -rf "$idx/pundit-add"
 
@@ -249,7 +240,7 @@ for e in "${engine_list[@]}"; do
       build_index sqlite_fts5 "$idx/sqlite.db" "$build/bench/sqlite_fts5" index "$idx/sqlite.db" "$corpus"
       run_queries sqlite_fts5 "$build/bench/sqlite_fts5" search "$idx/sqlite.db" "$workload" --warmup --json ;;
     pundit)
-      build_index pundit "$idx/pundit" "$build/pundit" index --db "$idx/pundit" --full "$shards"
+      build_index pundit "$idx/pundit" "$build/pundit" index --db "$idx/pundit" --full "$corpus"
       indexed="$("$build/pundit" stats --db "$idx/pundit" | python3 -c 'import json, sys; print(json.load(sys.stdin)["articles"])')"
       [[ "$indexed" == "$articles" ]] ||
         die "pundit: the index holds $indexed articles, not the $articles of the corpus (log: $res/pundit.index.log)"

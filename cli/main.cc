@@ -52,6 +52,9 @@ int RunIndexCommand(IndexerOptions options, bool json) {
     std::printf("%s\n", summary.ToJson().c_str());
   } else {
     std::printf("%s\n", summary.SummaryLine().c_str());
+    if (std::string formats = summary.FormatsLine(); !formats.empty()) {
+      std::printf("%s\n", formats.c_str());
+    }
   }
   return summary.skipped > 0 ? kExitSomeSkipped : kExitOk;
 }
@@ -203,6 +206,16 @@ int Main(int argc, char** argv) {
       "index",
       "Index article files and folders (recursively). Incremental by default:\n"
       "new articles are added, changed ones replaced, vanished ones deleted.\n"
+      "Formats, by extension (corpus/README.md has an example of each):\n"
+      "  .md .markdown .txt  Markdown: the seed layout, or YAML front matter\n"
+      "  .jsonl .ndjson      JSON Lines, one article object per line\n"
+      "  .csv .tsv           a header row, then one article per row (--map)\n"
+      "  .html .htm          saved web pages (JSON-LD, OpenGraph, <article>)\n"
+      "  .rss .atom .xml     RSS 2.0 and Atom feeds: one article per item\n"
+      "  .warc               web archives: one article per HTML response\n"
+      "each also gzip or zstd compressed (.gz, .zst); `-` reads JSON Lines\n"
+      "from standard input. Any file may be of any size; one record (a line,\n"
+      "a row, a page) is read up to 16 MiB.\n"
       "On a terminal, a progress bar on stderr shows the articles done,\n"
       "articles/s and the time left; nothing of it when stderr is not one.\n"
       "Exit status: 0 all indexed, 2 some input skipped (the rest is "
@@ -222,9 +235,26 @@ int Main(int argc, char** argv) {
                    "articles per commit batch (default: 1000)")
       ->check(CLI::Range(1, 1000000));
   index->add_flag("--json", index_json, "print the summary as JSON");
+  std::vector<std::string> column_maps;
+  index
+      ->add_option("--map", column_maps,
+                   "CSV/TSV: read column COLUMN as FIELD (id, title, authors, "
+                   "date, body, source, url, themes, regions, lede); "
+                   "repeatable")
+      ->type_name("COLUMN=FIELD")
+      ->each([&index_options](const std::string& pair) {
+        const size_t eq = pair.find('=');
+        if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
+          throw CLI::ValidationError(
+              "--map", "takes COLUMN=FIELD, not \"" + pair + "\"");
+        }
+        index_options.column_map.emplace_back(pair.substr(0, eq),
+                                              pair.substr(eq + 1));
+      });
   index
       ->add_option("PATH", index_options.inputs,
-                   "files (.md, .markdown, .txt, .jsonl, .ndjson) or folders")
+                   "files or folders of articles, or - for JSON Lines on "
+                   "standard input")
       ->required();
 
   // ---- search ----

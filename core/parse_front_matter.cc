@@ -13,6 +13,7 @@
 #include "core/markdown_text.h"
 #include "core/parse_text.h"
 #include "core/parsers.h"
+#include "core/readers/reader.h"
 
 namespace pundit {
 namespace {
@@ -243,8 +244,8 @@ ParseOutput ParseFrontMatter(std::string_view content, const std::string& path,
                         "\" contains white space: use letters, digits, '-', "
                         "'_' or '/'");
       }
-      article.id = id;
     }
+    article.id = readers::RecordId(id, article.url, id_base);
   } catch (const YAML::Exception& e) {
     return Fail(path, e.mark.line >= 0 ? e.mark.line + 2 : 1,
                 "front matter cannot be read (" + e.msg + ")");

@@ -69,6 +69,9 @@ bool EqualsNoCase(std::string_view a, std::string_view b);
 // turned into "\n" (copies only when there is something to change).
 std::string NormalizeNewlines(std::string_view text);
 
+// 1234567 -> "1,234,567".
+std::string WithThousands(unsigned long long n);
+
 // Splits on ' ' (after CleanText there is no other white space).
 std::vector<std::string_view> SplitWords(std::string_view text);
 

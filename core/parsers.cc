@@ -3,38 +3,20 @@
 // are in parse_seed.cc, parse_front_matter.cc and parse_jsonl.cc.
 #include "core/parsers.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <cstring>
 #include <string>
 
 #include "core/parse_text.h"
+#include "core/readers/formats.h"
+#include "core/readers/reader.h"
 
 namespace pundit {
 namespace {
 
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 ParseOutput OneError(const std::string& path, int line, std::string message) {
   ParseOutput out;
   out.errors.push_back(ParseError{path, line, std::move(message)});
-  return out;
-}
-
-std::string WithThousands(size_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
   return out;
 }
 
@@ -45,26 +27,6 @@ std::string ParseError::ToString() const {
   out += ": error: ";
   out += message;
   return out;
-}
-
-InputFormat FormatFromFileName(std::string_view file_name) {
-  size_t slash = file_name.find_last_of('/');
-  std::string_view base =
-      slash == std::string_view::npos ? file_name : file_name.substr(slash + 1);
-  if (base.empty() || base.front() == '.') return InputFormat::kNotAnArticle;
-  std::string lower = LowerAscii(base);
-  for (std::string_view skipped :
-       {"readme", "license", "licence", "changelog"}) {
-    if (lower.starts_with(skipped)) return InputFormat::kNotAnArticle;
-  }
-  size_t dot = lower.find_last_of('.');
-  if (dot == std::string::npos || dot == 0) return InputFormat::kNotAnArticle;
-  std::string_view ext = std::string_view(lower).substr(dot + 1);
-  if (ext == "md" || ext == "markdown" || ext == "txt") {
-    return InputFormat::kSeedMarkdown;
-  }
-  if (ext == "jsonl" || ext == "ndjson") return InputFormat::kJsonLines;
-  return InputFormat::kNotAnArticle;
 }
 
 InputFormat DetectMarkdownFormat(std::string_view content) {
@@ -84,37 +46,19 @@ ParseOutput ParseContent(InputFormat format, std::string_view content,
                          const std::string& path, const std::string& id_base) {
   if (format == InputFormat::kNotAnArticle) {
     return OneError(path, 1,
-                    "not an article: pundit reads .md, .markdown, .txt, "
-                    ".jsonl and .ndjson files");
+                    "not an article: pundit reads " + readers::ExtensionList());
   }
-  if (content.size() > kMaxFileBytes) {
+  // A Markdown file is one article; JSON Lines has a limit per line.
+  if (format != InputFormat::kJsonLines &&
+      content.size() > readers::kMaxRecordBytes) {
     return OneError(path, 1,
-                    "file is " + WithThousands(content.size()) +
-                        " bytes, more than the limit of " +
-                        WithThousands(kMaxFileBytes) +
-                        " bytes: split it into smaller files");
+                    readers::RecordTooLargeMessage(
+                        content.size(), readers::kMaxRecordBytes, "file"));
   }
-  if (content.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return OneError(path, 1,
-                    "file is empty: write an article in it or delete it");
-  }
-  if (const void* nul = std::memchr(content.data(), '\0', content.size())) {
-    size_t offset =
-        static_cast<size_t>(static_cast<const char*>(nul) - content.data());
-    int line = 1 + static_cast<int>(std::count(content.begin(),
-                                               content.begin() + offset, '\n'));
-    return OneError(path, line,
-                    "binary file (NUL byte at offset " +
-                        std::to_string(offset) + "): not an article");
-  }
-  if (!simdjson::validate_utf8(content.data(), content.size())) {
-    parse::Utf8Problem bad = parse::FindInvalidUtf8(content);
-    char hex[8];
-    std::snprintf(hex, sizeof hex, "0x%02X", bad.byte);
-    return OneError(path, bad.line,
-                    std::string("invalid UTF-8 (byte ") + hex + " at column " +
-                        std::to_string(bad.column) +
-                        "): save the file as UTF-8");
+  int line = 1;
+  if (std::string problem = readers::CheckText(content, &line);
+      !problem.empty()) {
+    return OneError(path, line, std::move(problem));
   }
   switch (format) {
     case InputFormat::kSeedMarkdown:

@@ -56,15 +56,6 @@ struct ParseOutput {
   std::vector<ParseError> errors;
 };
 
-// Largest input file accepted (bytes); larger files are one ParseError.
-inline constexpr size_t kMaxFileBytes = 64u << 20;
-
-// Decides from the file name alone whether a file is an article input:
-// *.md / *.markdown / *.txt -> Markdown (kSeedMarkdown or kFrontMatter, told
-// apart by DetectMarkdownFormat), *.jsonl / *.ndjson -> kJsonLines; README*,
-// LICENSE*, CHANGELOG*, dotfiles, images and anything else -> kNotAnArticle.
-InputFormat FormatFromFileName(std::string_view file_name);
-
 // For Markdown content: kFrontMatter when it starts with a "---" line,
 // kSeedMarkdown otherwise.
 InputFormat DetectMarkdownFormat(std::string_view content);

@@ -34,7 +34,7 @@ namespace pundit::schema {
 // with another version is refused with Status::kVersionMismatch and a message
 // telling the user to run `pundit index --full`.
 inline constexpr int kSchemaVersion =
-    3;  // 2: XP pair terms; 3: position records
+    4;  // 2: XP pair terms; 3: position records; 4: ids of records
 
 // ---- term prefixes ----
 inline constexpr std::string_view kIdPrefix = "Q";  // Q<article id>

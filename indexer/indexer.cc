@@ -74,6 +74,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -85,6 +86,8 @@
 
 #include "core/analyzer.h"
 #include "core/document.h"
+#include "core/readers/byte_stream.h"
+#include "core/readers/formats.h"
 #include "core/schema.h"
 #include "core/store.h"
 #include "indexer/progress.h"
@@ -110,6 +113,28 @@ std::string IndexSummary::SummaryLine() const {
          WithThousands(std::lround(ArticlesPerSecond())) + " articles/s)";
 }
 
+std::string IndexSummary::FormatsLine() const {
+  using indexer::WithThousands;
+  std::string out;
+  for (const auto& [name, count] : formats) {
+    out += out.empty() ? "read " : ", ";
+    out += name + " " + WithThousands(count.articles) +
+           (count.articles == 1 ? " article" : " articles") + " in " +
+           WithThousands(count.files) + (count.files == 1 ? " file" : " files");
+  }
+  if (copies > 0) {
+    if (!out.empty()) out += "; ";
+    out += WithThousands(copies) + (copies == 1 ? " copy" : " copies") +
+           " indexed once";
+  }
+  if (passed_over > 0) {
+    if (!out.empty()) out += "; ";
+    out += WithThousands(passed_over) +
+           (passed_over == 1 ? " file" : " files") + " passed over";
+  }
+  return out;
+}
+
 std::string IndexSummary::ToJson() const {
   nlohmann::ordered_json j;
   j["indexed"] = indexed;
@@ -117,8 +142,15 @@ std::string IndexSummary::ToJson() const {
   j["deleted"] = deleted;
   j["unchanged"] = unchanged;
   j["skipped"] = skipped;
+  j["copies"] = copies;
+  j["passed_over"] = passed_over;
   j["seconds"] = std::round(seconds * 1000) / 1000;
   j["articles_per_second"] = std::round(ArticlesPerSecond() * 10) / 10;
+  nlohmann::ordered_json fmts = nlohmann::ordered_json::object();
+  for (const auto& [name, count] : formats) {
+    fmts[name] = {{"files", count.files}, {"articles", count.articles}};
+  }
+  j["formats"] = std::move(fmts);
   nlohmann::ordered_json errs = nlohmann::ordered_json::array();
   for (const ParseError& e : errors) errs.push_back(e.ToString());
   j["errors"] = std::move(errs);
@@ -162,22 +194,54 @@ struct BuiltArticle {
   Xapian::docid old_docid = 0;  // kUnchanged, kRelocated (incremental)
   std::string new_data;         // kRelocated: the document data to store
   std::string error;            // not indexable: the message of a ParseError
+  uint64_t content_hash = 0;    // full run: tells a copy from another record
 };
 
-// The work on one input file. Filled by the worker that parses it (and by
-// those that build its chunks); read by the writer once `parsed` (and
-// `chunk_done[k]`) are set under the run's mutex.
+// Where an id was first read: a later record with the same id and content
+// is a copy (kept once), with other content an error naming this place.
+struct WrittenId {
+  size_t file;
+  int line;
+  uint64_t content_hash;
+};
+
+// A piece of one input file: up to kChunkArticles articles in file order,
+// read by one worker, then built (by any worker) and written by the writer.
+struct Chunk {
+  std::vector<Article> articles;  // read, waiting to be built
+  std::vector<BuiltArticle> built;
+  bool done = false;           // built: the writer may take it
+  uint64_t end_raw_bytes = 0;  // raw bytes of the file read up to here
+};
+
+// The work on one input file. Its reader is pulled by one worker at a time
+// (`reading`), a chunk at a time, so a file of any size is held only a few
+// chunks at once. Flags, `chunks` and the counters are guarded by the run's
+// mutex; `errors`, `notices`, `new_state` and `same_with_errors` are
+// written by the reading worker and read by the writer once `eof` is set.
 struct FileWork {
-  bool parsed = false;
+  bool opened = false;            // the first read decided what follows
   bool not_read = false;          // size and mtime unchanged
-  bool same_bytes = false;        // read, but identical to the stored bytes
+  bool same_bytes = false;        // identical to the stored bytes
   bool same_with_errors = false;  // identical to stored bytes that gave errors
   bool read_failed = false;       // nothing usable: keep what is stored
+  bool reading = false;           // a worker is pulling from `reader`
+  bool eof = false;               // every chunk is made; errors are final
   std::string new_state;
   std::vector<ParseError> errors;
-  std::vector<Article> articles;
-  std::vector<std::vector<BuiltArticle>> chunks;
-  std::vector<bool> chunk_done;
+  std::vector<std::string> notices;
+  std::unique_ptr<readers::ArticleReader> reader;
+  readers::ByteStream* stream = nullptr;  // owned by reader
+  const readers::Format* format = nullptr;
+  int last_line = 0;  // of the last item read, for a stream error after it
+  bool stream_error_reported = false;
+  // Chunks made and not yet written: chunk k is chunks[k - first_chunk].
+  std::deque<std::unique_ptr<Chunk>> chunks;
+  size_t first_chunk = 0;
+  size_t chunks_made = 0;
+  long articles_read = 0;
+
+  Chunk* At(size_t k) { return chunks[k - first_chunk].get(); }
 };
 
 struct StoredArticle {
@@ -255,60 +319,6 @@ std::string NowIso8601() {
   return buf;
 }
 
-// Reads a whole file; on failure returns false and sets *error to the
-// message of a ParseError.
-bool ReadWholeFile(const std::string& path, std::string* content,
-                   uint64_t* size, int64_t* mtime_ns, std::string* error) {
-  // O_NONBLOCK: opening a FIFO named like an article must not wait for a
-  // writer; it is refused below like any file that is not a regular one.
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) {
-    *error = std::string("cannot read: ") + std::strerror(errno);
-    return false;
-  }
-  struct stat st;
-  if (fstat(fd, &st) != 0) {
-    *error = std::string("cannot read: ") + std::strerror(errno);
-    close(fd);
-    return false;
-  }
-  if (!S_ISREG(st.st_mode)) {
-    close(fd);
-    *error =
-        "not a regular file (a FIFO, socket or device): pass article files "
-        "or folders only";
-    return false;
-  }
-  if (static_cast<uint64_t>(st.st_size) > kMaxFileBytes) {
-    close(fd);
-    *error = "file is " + indexer::WithThousands(st.st_size) +
-             " bytes, more than the limit of " +
-             indexer::WithThousands(static_cast<long>(kMaxFileBytes)) +
-             ": split it into smaller files";
-    return false;
-  }
-  *size = static_cast<uint64_t>(st.st_size);
-  *mtime_ns =
-      static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  content->clear();
-  content->reserve(*size);
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = read(fd, buf, sizeof buf);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      *error = std::string("cannot read: ") + std::strerror(errno);
-      close(fd);
-      return false;
-    }
-    content->append(buf, static_cast<size_t>(n));
-    if (content->size() > kMaxFileBytes) break;
-  }
-  close(fd);
-  return true;
-}
-
 // fsyncs every file of a generation folder, then the folder.
 Status SyncFolder(const std::string& dir) {
   std::error_code ec;
@@ -367,6 +377,8 @@ class IndexRun {
         roots_(std::move(walk.roots)),
         work_(files_.size()) {
     summary_.notices = std::move(walk.notices);
+    summary_.passed_over = walk.passed_over;
+    summary_.errors = std::move(walk.errors);
     jobs_ = options.jobs > 0
                 ? std::min(options.jobs, kMaxJobs)
                 : std::max(
@@ -454,7 +466,7 @@ class IndexRun {
             std::string(schema::kFileStateKeyPrefix) + files_[i].abs_path));
         // Size and mtime as stored: not read, no worker needed (a rerun
         // over an unchanged tree then costs one lookup per file).
-        if (NotChanged(i)) work_[i].not_read = work_[i].parsed = true;
+        if (NotChanged(i)) work_[i].not_read = work_[i].opened = true;
       }
       db_->begin_transaction(true);
     } catch (...) {
@@ -531,21 +543,10 @@ class IndexRun {
 
   // Reports the progress of the writer through the input: the articles
   // it wrote (incremental run) or handed to build_ (full run) and the
-  // input bytes they stand for (the files done, plus the share of file i
-  // that its articles written so far are).
-  void ReportProgress(size_t i, size_t articles_written_of_file) {
-    uint64_t bytes = bytes_done_;
-    const FileWork& w = work_[i];
-    if (!w.not_read) {
-      // Only the writer shrinks articles (after the file's last chunk).
-      const size_t in_file = w.articles.size();
-      if (in_file > 0) {
-        bytes += static_cast<uint64_t>(
-            static_cast<double>(files_[i].size) *
-            static_cast<double>(articles_written_of_file) /
-            static_cast<double>(in_file));
-      }
-    }
+  // input bytes they stand for (the files done, plus the raw bytes of the
+  // current file read up to the chunk just written).
+  void ReportProgress(uint64_t raw_bytes_of_file) {
+    const uint64_t bytes = bytes_done_ + raw_bytes_of_file;
     if (!build_) {
       progress_->Update(articles_done_, bytes);
       return;
@@ -594,45 +595,44 @@ class IndexRun {
   // ---- workers ----
 
   struct Job {
-    bool parse = true;
+    bool read = true;  // else build chunk `chunk` of `file`
     size_t file = 0;
     size_t chunk = 0;
   };
 
-  // Picks the next job; called with mu_ held. Chunks go in (file, chunk)
-  // order; the one the writer waits for is never held back, the others wait
-  // while too many built documents are waiting for the writer.
+  // Picks the next job; called with mu_ held. Chunks are built in (file,
+  // chunk) order; the one the writer waits for is never held back, the
+  // others wait while too many built documents are waiting for the writer.
+  // Files are read a chunk at a time: the writer's own file whenever the
+  // writer waits for a chunk not yet read, and the files in a window ahead
+  // of it only while few read articles wait to be built, so memory holds a
+  // few chunks of a file, never the file.
   bool NextJob(Job* job) {
     if (!chunk_queue_.empty()) {
       auto [file, chunk] = *chunk_queue_.begin();
       bool writer_waits = file == writer_file_ && chunk == writer_chunk_;
       if (writer_waits || inflight_ < inflight_limit_) {
         chunk_queue_.erase(chunk_queue_.begin());
-        inflight_ += ChunkSize(file, chunk);
-        unbuilt_ -= ChunkSize(file, chunk);
+        const size_t n = work_[file].At(chunk)->articles.size();
+        inflight_ += n;
+        unbuilt_ -= n;
         *job = Job{false, file, chunk};
         return true;
       }
     }
-    // Files found unchanged when the run opened need no worker.
-    while (next_parse_ < files_.size() && work_[next_parse_].not_read) {
-      ++next_parse_;
-    }
-    // The writer's own file is always parsed; files further ahead only
-    // while few parsed articles wait for their documents to be built.
-    if (next_parse_ < files_.size() &&
-        (next_parse_ == writer_file_ ||
-         (next_parse_ <= writer_file_ + parse_window_ &&
-          unbuilt_ < kMaxUnbuiltArticles))) {
-      *job = Job{true, next_parse_++, 0};
+    const size_t end =
+        std::min(files_.size(), writer_file_ + parse_window_ + 1);
+    for (size_t f = writer_file_; f < end; ++f) {
+      FileWork& w = work_[f];
+      if (w.not_read || w.eof || w.reading) continue;
+      const bool writer_waits =
+          f == writer_file_ && w.chunks_made <= writer_chunk_;
+      if (!writer_waits && unbuilt_ >= kMaxUnbuiltArticles) return false;
+      w.reading = true;
+      *job = Job{true, f, 0};
       return true;
     }
     return false;
-  }
-
-  size_t ChunkSize(size_t file, size_t chunk) const {
-    size_t n = work_[file].articles.size();
-    return std::min(n, (chunk + 1) * kChunkArticles) - chunk * kChunkArticles;
   }
 
   void WorkerLoop() {
@@ -647,32 +647,35 @@ class IndexRun {
           cv_work_.wait(lock, [&] { return stop_ || NextJob(&job); });
           if (stop_) return;
         }
-        if (job.parse) {
-          ParseFile(job.file);
-          bool build_inline = false;
+        if (job.read) {
+          bool finished = false;
+          std::unique_ptr<Chunk> chunk = ReadChunk(job.file, &finished);
           {
             std::lock_guard<std::mutex> lock(mu_);
             FileWork& w = work_[job.file];
-            w.parsed = true;
-            if (w.chunks.size() == 1) {
-              build_inline = true;
-              inflight_ += w.articles.size();
-            } else {
-              for (size_t k = 0; k < w.chunks.size(); ++k) {
-                chunk_queue_.emplace(job.file, k);
-              }
-              unbuilt_ += w.articles.size();
+            w.opened = true;
+            w.reading = false;
+            w.eof = finished;
+            if (chunk) {
+              const size_t k = w.chunks_made++;
+              unbuilt_ += chunk->articles.size();
+              w.chunks.push_back(std::move(chunk));
+              chunk_queue_.emplace(job.file, k);
             }
           }
           cv_writer_.notify_one();
           cv_work_.notify_all();
-          if (!build_inline) continue;
-          job = Job{false, job.file, 0};
+          continue;
         }
-        BuildChunk(job.file, job.chunk, analyzer, comparator);
+        Chunk* chunk;
         {
           std::lock_guard<std::mutex> lock(mu_);
-          work_[job.file].chunk_done[job.chunk] = true;
+          chunk = work_[job.file].At(job.chunk);
+        }
+        BuildChunk(job.file, chunk, analyzer, comparator);
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          chunk->done = true;
         }
         cv_writer_.notify_one();
       }
@@ -704,60 +707,125 @@ class IndexRun {
            old_mtime == files_[i].mtime_ns;
   }
 
-  // Reads and parses file i into work_[i] (not yet visible to others).
-  void ParseFile(size_t i) {
+  // Decides, on the first read of file i, whether it needs reading at all
+  // (bytes identical to the stored ones) and opens its reader. False when
+  // there is nothing to read.
+  bool OpenFile(size_t i) {
     const InputFile& f = files_[i];
     FileWork& w = work_[i];
     uint64_t old_size = 0;
     int64_t old_mtime = 0;
     std::string old_hash;
-    bool have_state = mode_ == Mode::kIncremental &&
-                      indexer::ParseFileState(stored_states_[i], &old_size,
-                                              &old_mtime, &old_hash);
-    bool had_errors = have_state && old_mtime == kErrorMtime;
-    if (NotChanged(i)) {
-      w.not_read = true;
-      return;
+    const bool have_state =
+        mode_ == Mode::kIncremental && !f.is_stdin &&
+        indexer::ParseFileState(stored_states_[i], &old_size, &old_mtime,
+                                &old_hash);
+    if (have_state && old_mtime != kErrorMtime && old_size == f.size) {
+      // A touched file: compare its bytes with the stored hash before
+      // parsing anything.
+      Result<std::string> hash = readers::HashFile(f.path);
+      if (hash.ok() && *hash == old_hash) {
+        w.same_bytes = true;
+        w.new_state = indexer::FormatFileState(f.size, f.mtime_ns, *hash);
+        return false;
+      }
     }
-    std::string content, error;
-    uint64_t size = 0;
-    int64_t mtime = 0;
-    if (!ReadWholeFile(f.path, &content, &size, &mtime, &error)) {
+    readers::ReaderOptions options;
+    options.path = f.path;
+    options.id_base = f.id_base;
+    options.column_map = options_.column_map;
+    Result<readers::OpenedInput> opened =
+        readers::OpenInput(f.path, f.format, options);
+    if (!opened.ok()) {
       w.read_failed = true;
-      w.errors.push_back(ParseError{f.path, 1, error});
-      return;
+      w.errors.push_back(ParseError{f.path, 1, opened.status().message()});
+      return false;
     }
-    std::string hash = schema::HashHex(content);
-    if (have_state && !had_errors && old_hash == hash) {
-      w.same_bytes = true;
-      w.new_state = indexer::FormatFileState(size, mtime, hash);
-      return;
-    }
-    InputFormat format =
-        f.json_lines ? InputFormat::kJsonLines : DetectMarkdownFormat(content);
-    // Bytes that gave errors last time go through like changed ones: their
-    // articles compare as unchanged and are not rewritten, and the errors
-    // found after parsing (an id too long for a term, an id another file
-    // holds) are found and reported again, not only the parse errors.
-    ParseOutput out = ParseContent(format, content, f.path, f.id_base);
-    w.same_with_errors = had_errors && old_hash == hash;
-    w.errors = std::move(out.errors);
-    w.articles = std::move(out.articles);
-    w.new_state = indexer::FormatFileState(
-        size, w.errors.empty() ? mtime : kErrorMtime, hash);
-    size_t chunks = (w.articles.size() + kChunkArticles - 1) / kChunkArticles;
-    w.chunks.resize(chunks);
-    w.chunk_done.assign(chunks, false);
+    w.reader = std::move(opened->reader);
+    w.stream = opened->stream;
+    w.format = opened->format;
+    w.same_with_errors = have_state && old_mtime == kErrorMtime;
+    return true;
   }
 
-  void BuildChunk(size_t i, size_t k, Analyzer& analyzer,
-                  Comparator& comparator) {
+  // Reads the next chunk of file i: up to kChunkArticles articles, with the
+  // errors and notices met on the way. Returns null when the file ended
+  // with no article left; sets *finished at the end of the file, after
+  // recording its state.
+  std::unique_ptr<Chunk> ReadChunk(size_t i, bool* finished) {
     FileWork& w = work_[i];
+    if (!w.reader && !OpenFile(i)) {
+      *finished = true;
+      return nullptr;
+    }
+    auto chunk = std::make_unique<Chunk>();
+    readers::ReadItem item;
+    bool more = true;
+    while (chunk->articles.size() < kChunkArticles) {
+      more = w.reader->Next(&item);
+      if (!more) break;
+      switch (item.kind) {
+        case readers::ReadItem::Kind::kArticle:
+          w.last_line = item.article.line;
+          chunk->articles.push_back(std::move(item.article));
+          break;
+        case readers::ReadItem::Kind::kError:
+          w.last_line = item.error.line;
+          if (item.error.message == w.stream->error()) {
+            w.stream_error_reported = true;
+          }
+          w.errors.push_back(std::move(item.error));
+          break;
+        case readers::ReadItem::Kind::kNotice:
+          w.notices.push_back(std::move(item.notice));
+          break;
+      }
+    }
+    w.articles_read += static_cast<long>(chunk->articles.size());
+    chunk->end_raw_bytes = w.stream->raw_bytes_read();
+    if (!more) {
+      FinishReading(i);
+      *finished = true;
+    }
+    if (chunk->articles.empty()) return nullptr;
+    return chunk;
+  }
+
+  // The reader of file i is done: reads what it left of the stream (so the
+  // hash covers the whole file), reports a damaged stream the reader did
+  // not, and records the file's state (which the writer reads only once
+  // the file's eof is set).
+  void FinishReading(size_t i) {
+    FileWork& w = work_[i];
+    const InputFile& f = files_[i];
+    while (!w.stream->Buffered().empty()) {
+      w.stream->Consume(w.stream->Buffered().size());
+    }
+    if (!w.stream->error().empty() && !w.stream_error_reported) {
+      w.errors.push_back(
+          ParseError{f.path, w.last_line + 1, w.stream->error()});
+    }
+    const std::string hash = w.stream->RawHashHex();
+    uint64_t old_size = 0;
+    int64_t old_mtime = 0;
+    std::string old_hash;
+    w.same_with_errors =
+        w.same_with_errors &&
+        indexer::ParseFileState(
+            stored_states_.empty() ? std::string() : stored_states_[i],
+            &old_size, &old_mtime, &old_hash) &&
+        old_hash == hash;
+    w.new_state = indexer::FormatFileState(
+        f.size, w.errors.empty() ? f.mtime_ns : kErrorMtime, hash);
+    w.reader.reset();
+    w.stream = nullptr;
+  }
+
+  void BuildChunk(size_t i, Chunk* chunk, Analyzer& analyzer,
+                  Comparator& comparator) {
     const std::string& file_term = file_terms_[i];
-    size_t end = std::min(w.articles.size(), (k + 1) * kChunkArticles);
     std::vector<BuiltArticle> built;
-    for (size_t a = k * kChunkArticles; a < end; ++a) {
-      Article& article = w.articles[a];
+    for (Article& article : chunk->articles) {
       BuiltArticle b;
       b.id = article.id;
       b.line = article.line;
@@ -772,6 +840,7 @@ class IndexRun {
         continue;
       }
       std::string hash = ContentHash(article);
+      b.content_hash = std::hash<std::string>{}(hash);
       std::optional<StoredArticle> stored = comparator.Lookup(
           schema::IdTerm(article.id), hash,
           mode_ == Mode::kIncremental ? file_term : std::string(), article);
@@ -807,7 +876,9 @@ class IndexRun {
       article = Article();  // the document holds what is needed now
       built.push_back(std::move(b));
     }
-    w.chunks[k] = std::move(built);
+    chunk->articles.clear();
+    chunk->articles.shrink_to_fit();
+    chunk->built = std::move(built);
   }
 
   // ---- the writer ----
@@ -825,13 +896,13 @@ class IndexRun {
           // the queue on its own), and now and then for the files ahead;
           // not once per unchanged file.
           if (!work_[i].not_read || i % 64 == 0) cv_work_.notify_all();
-          cv_writer_.wait(lock, [&] { return stop_ || work_[i].parsed; });
+          cv_writer_.wait(lock, [&] { return stop_ || work_[i].opened; });
           if (stop_) return failure_;
         }
         Status s = WriteFile(i);
         if (!s.ok()) return s;
         if (!work_[i].not_read) bytes_done_ += files_[i].size;
-        ReportProgress(i, 0);  // file i is all in bytes_done_ now
+        ReportProgress(0);  // file i is all in bytes_done_ now
       }
       if (mode_ == Mode::kIncremental) {
         progress_->SetPhase("removing the articles of deleted files");
@@ -865,37 +936,60 @@ class IndexRun {
       return Status::Ok();
     }
     ++summary_.files;
-    std::unordered_map<std::string, int> ids_in_file;
+    std::unordered_map<std::string, WrittenId> ids_in_file;
     std::unordered_set<Xapian::docid> kept;
-    std::vector<ParseError> errors = std::move(w.errors);
-    size_t written_of_file = 0;
-    for (size_t k = 0; k < w.chunks.size(); ++k) {
+    std::vector<ParseError> errors;
+    for (size_t k = 0;; ++k) {
+      Chunk* chunk = nullptr;
       {
         std::unique_lock<std::mutex> lock(mu_);
         if (writer_chunk_ != k) {
           writer_chunk_ = k;
           cv_work_.notify_all();
         }
-        cv_writer_.wait(lock, [&] { return stop_ || w.chunk_done[k]; });
+        cv_writer_.wait(lock, [&] {
+          return stop_ || (k < w.chunks_made && w.At(k)->done) ||
+                 (w.eof && k == w.chunks_made);
+        });
         if (stop_) return failure_;
+        if (k == w.chunks_made) break;  // the file is done
+        chunk = w.At(k);
       }
-      std::vector<BuiltArticle> chunk = std::move(w.chunks[k]);
-      for (BuiltArticle& b : chunk) {
+      for (BuiltArticle& b : chunk->built) {
         WriteArticle(i, b, &ids_in_file, &kept, &errors);
         ++articles_done_;
       }
-      written_of_file += chunk.size();
+      const uint64_t raw_bytes = chunk->end_raw_bytes;
       {
         std::lock_guard<std::mutex> lock(mu_);
-        inflight_ -= chunk.size();
+        inflight_ -= chunk->built.size();
+        w.chunks.pop_front();
+        ++w.first_chunk;
       }
       cv_work_.notify_all();
-      ReportProgress(i, written_of_file);
+      ReportProgress(raw_bytes);
     }
-    w.articles.clear();
-    w.articles.shrink_to_fit();
+    // Read by the worker that finished the file, seen after its eof.
+    for (ParseError& e : w.errors) errors.push_back(std::move(e));
+    w.errors.clear();
+    for (std::string& n : w.notices) summary_.notices.push_back(std::move(n));
+    if (w.format != nullptr) {
+      IndexSummary::FormatCount& count = summary_.formats[w.format->name];
+      ++count.files;
+      count.articles += w.articles_read;
+    }
 
-    if (errors.empty() && mode_ == Mode::kIncremental) {
+    if (copies_of_file_ > 0) {
+      summary_.notices.push_back(
+          f.path + ": note: " + indexer::WithThousands(copies_of_file_) +
+          " articles are copies (same id, same content) of articles read "
+          "before, indexed once");
+      summary_.copies += copies_of_file_;
+      copies_of_file_ = 0;
+    }
+    // Standard input adds and updates; it never stands for a whole file,
+    // so nothing is deleted for what it did not send.
+    if (errors.empty() && mode_ == Mode::kIncremental && !f.is_stdin) {
       std::vector<Xapian::docid> gone;
       for (Xapian::PostingIterator p = db_->postlist_begin(file_term);
            p != db_->postlist_end(file_term); ++p) {
@@ -928,12 +1022,12 @@ class IndexRun {
       }
     }
     for (ParseError& e : errors) summary_.errors.push_back(std::move(e));
-    SetMetadata(state_key, w.new_state);
+    if (!f.is_stdin) SetMetadata(state_key, w.new_state);
     return Status::Ok();
   }
 
   void WriteArticle(size_t i, BuiltArticle& b,
-                    std::unordered_map<std::string, int>* ids_in_file,
+                    std::unordered_map<std::string, WrittenId>* ids_in_file,
                     std::unordered_set<Xapian::docid>* kept,
                     std::vector<ParseError>* errors) {
     const InputFile& f = files_[i];
@@ -941,17 +1035,19 @@ class IndexRun {
       errors->push_back(ParseError{f.path, b.line, std::move(b.error)});
       return;
     }
-    auto [it, inserted] = ids_in_file->emplace(b.id, b.line);
-    if (!inserted) {
-      errors->push_back(ParseError{f.path, b.line,
-                                   "duplicate id \"" + b.id +
-                                       "\" (also on line " +
-                                       std::to_string(it->second) +
-                                       "): ids must be unique within a file"});
+    if (build_) {  // written_ids_ sees the ids of this file too
+      WriteToNewGeneration(i, b, errors);
       return;
     }
-    if (build_) {
-      WriteToNewGeneration(i, b, errors);
+    auto [it, inserted] =
+        ids_in_file->emplace(b.id, WrittenId{i, b.line, b.content_hash});
+    if (!inserted) {
+      if (it->second.content_hash == b.content_hash) {
+        ++copies_of_file_;
+      } else {
+        errors->push_back(
+            DuplicateIdError(f.path, b.line, b.id, f.path, it->second.line));
+      }
       return;
     }
     if (!b.has_doc) {  // unchanged or relocated, incremental
@@ -971,15 +1067,22 @@ class IndexRun {
     // buffered changes, and most ids of a new generation are new.
     bool existed = db_->term_exists(id_term);
     if (existed) {
-      std::string owner = OwnerFileTerm(*db_->postlist_begin(id_term));
+      const Xapian::docid owner_doc = *db_->postlist_begin(id_term);
+      std::string owner = OwnerFileTerm(owner_doc);
       auto other = file_by_term_.find(owner);
       if (owner != file_terms_[i] && other != file_by_term_.end() &&
           other->second != i) {
-        errors->push_back(
-            ParseError{f.path, b.line,
-                       "duplicate id \"" + b.id + "\": already used by " +
-                           files_[other->second].path +
-                           "; give one of them another id or file name"});
+        if (b.change == Change::kMoved) {
+          ++copies_of_file_;  // the same record, read again: kept once
+          kept->insert(owner_doc);
+          return;
+        }
+        Result<Article> first =
+            ArticleFromData(db_->get_document(owner_doc).get_data());
+        errors->push_back(DuplicateIdError(
+            f.path, b.line, b.id,
+            first.ok() ? first->path : files_[other->second].path,
+            first.ok() ? first->line : 1));
         return;
       }
     }
@@ -996,17 +1099,33 @@ class IndexRun {
     }
   }
 
+  // "duplicate id "X": already used by other.jsonl:7; ..." for the record
+  // at path:line.
+  static ParseError DuplicateIdError(const std::string& path, int line,
+                                     const std::string& id,
+                                     const std::string& first_path,
+                                     int first_line) {
+    return ParseError{path, line,
+                      "duplicate id \"" + id + "\": already used by " +
+                          first_path + ":" + std::to_string(first_line) +
+                          " for another article; give one of them another "
+                          "id"};
+  }
+
   // A full run: the new generation holds only this run's articles, so an
   // id already written came from an earlier file of this run.
   void WriteToNewGeneration(size_t i, BuiltArticle& b,
                             std::vector<ParseError>* errors) {
-    auto [it, inserted] = written_ids_.emplace(b.id, i);
+    auto [it, inserted] =
+        written_ids_.emplace(b.id, WrittenId{i, b.line, b.content_hash});
     if (!inserted) {
-      errors->push_back(
-          ParseError{files_[i].path, b.line,
-                     "duplicate id \"" + b.id + "\": already used by " +
-                         files_[it->second].path +
-                         "; give one of them another id or file name"});
+      if (it->second.content_hash == b.content_hash) {
+        ++copies_of_file_;  // the same record, read again: kept once
+        return;
+      }
+      errors->push_back(DuplicateIdError(files_[i].path, b.line, b.id,
+                                         files_[it->second.file].path,
+                                         it->second.line));
       return;
     }
     build_->Add(std::move(b.article), files_[i].abs_path, written_.size());
@@ -1105,10 +1224,9 @@ class IndexRun {
       bool missing = ec == std::errc::no_such_file_or_directory ||
                      ec == std::errc::not_a_directory ||
                      (!ec && !fs::exists(st));
-      bool still_article =
-          !ec && fs::exists(st) &&
-          FormatFromFileName(fs::path(path).filename().string()) !=
-              InputFormat::kNotAnArticle;
+      bool still_article = !ec && fs::exists(st) &&
+                           readers::FormatForFileName(
+                               fs::path(path).filename().string()) != nullptr;
       if (ec && !missing) continue;  // cannot tell: keep it
       if (!missing && still_article) continue;
       gone.push_back(path);
@@ -1176,9 +1294,11 @@ class IndexRun {
   std::string compare_path_;  // the index articles are compared against
   std::optional<Xapian::WritableDatabase> db_;  // incremental run
   std::optional<indexer::ShardBuild> build_;    // full run
-  // Full run: the file (index into files_) each written id came from, and
-  // each article handed to build_, in order.
-  std::unordered_map<std::string, size_t> written_ids_;
+  // Full run: where each written id came from (a later record with the
+  // same id and content is a copy, with other content an error), and each
+  // article handed to build_, in order.
+  std::unordered_map<std::string, WrittenId> written_ids_;
+  long copies_of_file_ = 0;  // copies met in the file being written
   struct Written {
     size_t file;
     int line;

@@ -9,7 +9,9 @@
 #define PUNDIT_INDEXER_INDEXER_H_
 
 #include <functional>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/parsers.h"
@@ -37,16 +39,27 @@ struct IndexerOptions {
   int shard_docs = 0;
   int shard_commit_docs = 0;
   int shard_fan_in = 0;
+  // CSV/TSV: "--map COLUMN=FIELD" (core/readers/reader.h ReaderOptions).
+  std::vector<std::pair<std::string, std::string>> column_map;
 };
 
 struct IndexSummary {
-  long indexed = 0;    // new articles added
-  long updated = 0;    // articles whose content changed
-  long deleted = 0;    // articles whose source (or JSONL line) is gone
-  long unchanged = 0;  // articles seen and identical (or files skipped by
-                       // size+mtime)
-  long skipped = 0;    // inputs that could not be read as articles
-  long files = 0;      // files read
+  long indexed = 0;      // new articles added
+  long updated = 0;      // articles whose content changed
+  long deleted = 0;      // articles whose source (or JSONL line) is gone
+  long unchanged = 0;    // articles seen and identical (or files skipped by
+                         // size+mtime)
+  long skipped = 0;      // inputs that could not be read as articles
+  long copies = 0;       // records read again with the same id and content
+  long passed_over = 0;  // files not read (README.md, images), each noticed
+  long files = 0;        // files read
+  // Per format ("jsonl", "csv", ...): the files read and the articles
+  // read from them (before comparison with the index).
+  struct FormatCount {
+    long files = 0;
+    long articles = 0;
+  };
+  std::map<std::string, FormatCount> formats;
   double seconds = 0;
   std::vector<ParseError> errors;    // one per skipped input, in input order
   std::vector<std::string> notices;  // files passed over (README.md, images)
@@ -55,8 +68,12 @@ struct IndexSummary {
   // "indexed 1,204, updated 3, deleted 1, unchanged 0, skipped 2 in 1.5 s
   // (803 articles/s)"
   std::string SummaryLine() const;
+  // "read jsonl 1,200 articles in 2 files, csv 4 articles in 1 file; 3
+  // copies indexed once; 2 files passed over"; "" when nothing was read.
+  std::string FormatsLine() const;
   // The same as a JSON object: {"indexed":..,"updated":..,"deleted":..,
-  // "unchanged":..,"skipped":..,"seconds":..,"articles_per_second":..,
+  // "unchanged":..,"skipped":..,"copies":..,"passed_over":..,"seconds":..,
+  // "articles_per_second":..,"formats":{"jsonl":{"files":..,"articles":..}},
   // "errors":["path:line: error: ..."]}
   std::string ToJson() const;
 };

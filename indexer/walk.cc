@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <set>
 #include <system_error>
@@ -24,7 +25,23 @@ class Walker {
 
   // A file named on the command line: its root is its own folder.
   void AddInputFile(const std::string& input) {
+    if (input == "-") {
+      InputFile file;
+      file.path = "-";
+      file.abs_path = "-";
+      file.id_base = "stdin";
+      file.format = readers::FormatByName("jsonl");
+      file.is_stdin = true;
+      out_->files.push_back(std::move(file));
+      return;
+    }
     fs::path path(input);
+    if (readers::FormatForFileName(path.filename().string()) == nullptr) {
+      out_->errors.push_back(ParseError{
+          input, 1,
+          "not an article file: pundit reads " + readers::ExtensionList()});
+      return;
+    }
     AddFile(input, path.filename().string(), path.filename(), "");
   }
 
@@ -43,6 +60,7 @@ class Walker {
  private:
   void Notice(const std::string& path, const std::string& what) {
     out_->notices.push_back(path + ": note: " + what + ", passed over");
+    ++out_->passed_over;
   }
 
   void AddRoot(const std::string& canonical) {
@@ -58,8 +76,8 @@ class Walker {
   // for each part of the path), else "".
   void AddFile(const std::string& display, const std::string& name,
                const fs::path& relative, const std::string& canonical_folder) {
-    InputFormat format = FormatFromFileName(name);
-    if (format == InputFormat::kNotAnArticle) {
+    const readers::Format* format = readers::FormatForFileName(name);
+    if (format == nullptr) {
       Notice(display, "not an article file");
       return;
     }
@@ -76,7 +94,7 @@ class Walker {
     InputFile file;
     file.path = display;
     file.abs_path = abs;
-    file.id_base = fs::path(relative).replace_extension().generic_string();
+    file.id_base = IdBase(relative);
     // Ids never contain white space (core/article.h).
     for (char& c : file.id_base) {
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
@@ -84,7 +102,7 @@ class Walker {
         c = '_';
       }
     }
-    file.json_lines = format == InputFormat::kJsonLines;
+    file.format = format;
     struct stat st;
     if (stat(display.c_str(), &st) == 0) {
       file.size = static_cast<uint64_t>(st.st_size);
@@ -137,7 +155,7 @@ class Walker {
       }
       bool is_file = entry.is_regular_file(ec);
       if (ec || !is_file) {
-        if (FormatFromFileName(name) != InputFormat::kNotAnArticle) {
+        if (readers::FormatForFileName(name) != nullptr) {
           Notice(display, "not a regular file");
         } else {
           Notice(display, "not an article file");
@@ -148,6 +166,16 @@ class Walker {
       AddFile(display, name, child_relative,
               !ec && !is_link ? canonical : std::string());
     }
+  }
+
+  // The path-scheme id: the relative path without its extensions
+  // ("wire/dump.jsonl.gz" -> "wire/dump").
+  static std::string IdBase(const fs::path& relative) {
+    fs::path p = relative;
+    std::string ext = p.extension().string();
+    for (char& c : ext) c = static_cast<char>(std::tolower(c));
+    if (ext == ".gz" || ext == ".zst" || ext == ".zstd") p.replace_extension();
+    return p.replace_extension().generic_string();
   }
 
   WalkOutput* out_;
@@ -163,6 +191,10 @@ Result<WalkOutput> WalkInputs(const std::vector<std::string>& inputs,
   for (const std::string& input : inputs) {
     std::error_code ec;
     fs::file_status status = fs::status(input, ec);
+    if (input == "-") {
+      is_folder.push_back(false);
+      continue;
+    }
     if (ec || !fs::exists(status)) {
       return Status::NotFound("cannot index " + input +
                               ": no such file or folder");

@@ -5,9 +5,11 @@
 // following symbolic links to folders once each: a folder already visited
 // (by its canonical path) is not entered again, which breaks symlink loops.
 // Hidden entries (".git", ".draft.md") and files that are not articles by
-// name (README.md, images) are passed over with a notice; a file reached
-// twice is listed once. Folders that cannot be read are skipped
-// (skip_permission_denied) with a notice.
+// name (README.md, images) are passed over with a notice and counted; a
+// file given by name that is not an article file is an error; a file
+// reached twice is listed once. "-" is standard input, read as JSON Lines.
+// Folders that cannot be read are skipped (skip_permission_denied) with a
+// notice.
 //
 // Pure function of the file system; thread-compatible.
 #ifndef PUNDIT_INDEXER_WALK_H_
@@ -18,18 +20,21 @@
 #include <vector>
 
 #include "core/parsers.h"
+#include "core/readers/formats.h"
 #include "core/status.h"
 
 namespace pundit::indexer {
 
 struct InputFile {
-  std::string path;         // as given on the command line, joined with the
-                            // path relative to it ("corpus/2019/astana.md")
-  std::string abs_path;     // absolute canonical path: the key of its state
-  std::string id_base;      // relative to the indexed root, no extension,
-                            // white space replaced by '_'
-  bool json_lines = false;  // else Markdown (layout decided by content)
-  uint64_t size = 0;        // from stat() during the walk
+  std::string path;      // as given on the command line, joined with the
+                         // path relative to it ("corpus/2019/astana.md")
+  std::string abs_path;  // absolute canonical path: the key of its state
+  std::string id_base;   // relative to the indexed root, no extension,
+                         // white space replaced by '_'
+  // The format its name says (core/readers/formats.h); never null.
+  const readers::Format* format = nullptr;
+  bool is_stdin = false;  // "-": no file state, nothing deleted
+  uint64_t size = 0;      // from stat() during the walk
   int64_t mtime_ns = 0;
 };
 
@@ -40,6 +45,9 @@ struct WalkOutput {
   // found was deleted.
   std::vector<std::string> roots;
   std::vector<std::string> notices;  // "path: note: ..., passed over"
+  long passed_over = 0;              // files those notices name
+  // Files given by name that are not article files, one error each.
+  std::vector<ParseError> errors;
 };
 
 // kNotFound ("cannot index nosuch: no such file or folder") when an input

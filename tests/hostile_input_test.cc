@@ -150,7 +150,8 @@ class HostileCorpus {
       std::vector<std::string> ids;
       for (int a = 0; a < 5; ++a) {
         std::string id = "g" + std::to_string(a);
-        lines += testing::SyntheticJsonLine(i * 10 + a, id) + "\n";
+        lines +=
+            testing::SyntheticJsonLine(i * 10 + a, IdOf(rel) + ":" + id) + "\n";
         ids.push_back(IdOf(rel) + ":" + id);
       }
       Add(rel, Expect::kIndexed, lines, ids);
@@ -162,7 +163,8 @@ class HostileCorpus {
           "\xEF\xBB\xBF" + SeedArticle(rng, good_date));
       std::string rel = name("bom", i, ".jsonl");
       Add(rel, Expect::kIndexed,
-          "\xEF\xBB\xBF" + testing::SyntheticJsonLine(i, "b") + "\n",
+          "\xEF\xBB\xBF" + testing::SyntheticJsonLine(i, IdOf(rel) + ":b") +
+              "\n",
           {IdOf(rel) + ":b"});
     }
     for (int i = 0; i < 40; ++i) {
@@ -178,8 +180,8 @@ class HostileCorpus {
     for (int i = 0; i < 10; ++i) {
       std::string rel = name("crlf", i, ".jsonl");
       Add(rel, Expect::kIndexed,
-          testing::SyntheticJsonLine(i, "c1") + "\r\n" +
-              testing::SyntheticJsonLine(i + 1, "c2") + "\r\n",
+          testing::SyntheticJsonLine(i, IdOf(rel) + ":c1") + "\r\n" +
+              testing::SyntheticJsonLine(i + 1, IdOf(rel) + ":c2") + "\r\n",
           {IdOf(rel) + ":c1", IdOf(rel) + ":c2"});
     }
     for (int i = 0; i < 20; ++i) {
@@ -204,20 +206,22 @@ class HostileCorpus {
       size_t by = text.find("By [");
       text.replace(by, text.find('\n', by) - by, byline);
       Add(name("authors", i, ".md"), Expect::kIndexed, text);
-      nlohmann::json j = {{"id", "many"}, {"title", "Many authors"}};
+      std::string rel = name("authors", i, ".jsonl");
+      nlohmann::json j = {{"id", IdOf(rel) + ":many"},
+                          {"title", "Many authors"}};
       std::vector<std::string> names;
       for (int a = 0; a < 10000; ++a) names.push_back("W" + std::to_string(a));
       j["author"] = names;
-      std::string rel = name("authors", i, ".jsonl");
       Add(rel, Expect::kIndexed, j.dump() + "\n", {IdOf(rel) + ":many"});
     }
     for (int i = 0; i < 5; ++i) {
       std::string line = "# A very long line\n\n";
       while (line.size() < (1 << 20)) line += testing::Words(rng, 50) + " ";
       Add(name("oneline", i, ".md"), Expect::kIndexed, line + "\n");
-      nlohmann::json j = {
-          {"id", "long"}, {"title", "Long"}, {"body", line.substr(20)}};
       std::string rel = name("oneline", i, ".jsonl");
+      nlohmann::json j = {{"id", IdOf(rel) + ":long"},
+                          {"title", "Long"},
+                          {"body", line.substr(20)}};
       Add(rel, Expect::kIndexed, j.dump() + "\n", {IdOf(rel) + ":long"});
     }
 
@@ -334,11 +338,13 @@ class HostileCorpus {
           lines += R"({"id": "bad", "title": )"
                    "\n";
         } else if (l == 4) {
-          lines += R"({"id": "l1", "title": "duplicate of line 1"})"
+          lines += R"({"id": ")" + IdOf(rel) +
+                   R"(:l1", "title": "duplicate of line 1"})"
                    "\n";
         } else {
           std::string id = "l" + std::to_string(l);
-          lines += testing::SyntheticJsonLine(i * 7 + l, id) + "\n";
+          lines += testing::SyntheticJsonLine(i * 7 + l, IdOf(rel) + ":" + id) +
+                   "\n";
           c.ids.push_back(IdOf(rel) + ":" + id);
         }
       }

@@ -75,6 +75,7 @@ class ByteStream {
   std::string RawHashHex() const;
 
  private:
+  friend Result<std::string> HashFile(const std::string& path);
   struct Impl;
   explicit ByteStream(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

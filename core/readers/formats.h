@@ -19,7 +19,8 @@
 namespace pundit::readers {
 
 struct Format {
-  const char* name;  // "markdown", "jsonl", "csv", "tsv", "html", "feed", "warc"
+  const char*
+      name;  // "markdown", "jsonl", "csv", "tsv", "html", "feed", "warc"
   // Extensions, lower case, without the dot.
   std::vector<std::string_view> extensions;
   // For a name this format shares with others: true when the first bytes
@@ -28,6 +29,9 @@ struct Format {
   bool (*sniff)(std::string_view head);
   std::unique_ptr<ArticleReader> (*open)(std::unique_ptr<ByteStream> in,
                                          const ReaderOptions& options);
+  // A text format read record by record: a NUL byte in its first 4 KiB
+  // refuses the whole file as binary (instead of an error a line).
+  bool refuse_binary = false;
 };
 
 // Every format, in the order of the table.

@@ -95,6 +95,11 @@ std::string CheckText(std::string_view text, int* line);
 std::string RecordTooLargeMessage(uint64_t bytes, size_t limit,
                                   std::string_view what);
 
+// Reads the rest of `in` into *out when it has at most `limit` bytes and
+// returns true. A longer input is read to its end without being kept:
+// false, with *total its size in bytes. On a stream error, what was read.
+bool ReadWhole(ByteStream* in, size_t limit, std::string* out, uint64_t* total);
+
 }  // namespace pundit::readers
 
 #endif  // PUNDIT_CORE_READERS_READER_H_

@@ -1,0 +1,127 @@
+// The table of input formats (core/readers/formats.h). A new format is one
+// reader file in this folder and one row in Table().
+#include "core/readers/formats.h"
+
+#include <cstring>
+
+#include "core/parse_text.h"
+#include "core/readers/jsonl_reader.h"
+#include "core/readers/markdown_reader.h"
+
+namespace pundit::readers {
+namespace {
+
+constexpr size_t kSniffBytes = 4096;
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// The rows. Extensions are unique across rows.
+const std::vector<Format>& Table() {
+  static const std::vector<Format> table = {
+      {"markdown", {"md", "markdown", "txt"}, nullptr, OpenMarkdownReader},
+      {"jsonl", {"jsonl", "ndjson"}, nullptr, OpenJsonLinesReader, true},
+  };
+  return table;
+}
+
+// The extension that names the format: "x.jsonl.gz" -> "jsonl".
+std::string_view FormatExtension(std::string_view lower_base) {
+  for (std::string_view compressed : {".gz", ".zst", ".zstd"}) {
+    if (lower_base.size() > compressed.size() &&
+        lower_base.ends_with(compressed)) {
+      lower_base.remove_suffix(compressed.size());
+      break;
+    }
+  }
+  size_t dot = lower_base.find_last_of('.');
+  if (dot == std::string_view::npos || dot == 0) return {};
+  return lower_base.substr(dot + 1);
+}
+
+}  // namespace
+
+const std::vector<Format>& Formats() { return Table(); }
+
+const Format* FormatByName(std::string_view name) {
+  for (const Format& f : Table()) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+const Format* FormatForFileName(std::string_view file_name) {
+  size_t slash = file_name.find_last_of('/');
+  std::string_view base =
+      slash == std::string_view::npos ? file_name : file_name.substr(slash + 1);
+  if (base.empty() || base.front() == '.') return nullptr;
+  std::string lower = LowerAscii(base);
+  for (std::string_view skipped :
+       {"readme", "license", "licence", "changelog"}) {
+    if (lower.starts_with(skipped)) return nullptr;
+  }
+  std::string_view ext = FormatExtension(lower);
+  if (ext.empty()) return nullptr;
+  for (const Format& f : Table()) {
+    for (std::string_view e : f.extensions) {
+      if (e == ext) return &f;
+    }
+  }
+  return nullptr;
+}
+
+std::string ExtensionList() {
+  std::string out;
+  for (const Format& f : Table()) {
+    for (std::string_view e : f.extensions) {
+      if (!out.empty()) out += ", ";
+      out += '.';
+      out += e;
+    }
+  }
+  return out + " (each also compressed: .gz or .zst after it)";
+}
+
+Result<OpenedInput> OpenInput(const std::string& path, const Format* format,
+                              const ReaderOptions& options) {
+  if (format == nullptr) {
+    format = path == "-" ? FormatByName("jsonl") : FormatForFileName(path);
+  }
+  if (format == nullptr) {
+    return Status::InvalidArgument("not an article: pundit reads " +
+                                   ExtensionList());
+  }
+  Result<std::unique_ptr<ByteStream>> stream = ByteStream::OpenFile(path);
+  if (!stream.ok()) return stream.status();
+  std::unique_ptr<ByteStream> in = std::move(stream).value();
+  if (format->sniff != nullptr || format->refuse_binary) {
+    std::string_view head = in->Peek(kSniffBytes);
+    if (format->refuse_binary) {
+      if (const void* nul = std::memchr(head.data(), '\0', head.size())) {
+        size_t offset =
+            static_cast<size_t>(static_cast<const char*>(nul) - head.data());
+        return Status::InvalidArgument("binary file (NUL byte at offset " +
+                                       std::to_string(offset) +
+                                       "): not an article");
+      }
+    }
+    if (format->sniff != nullptr && !head.empty() && !format->sniff(head)) {
+      return Status::InvalidArgument(
+          std::string("not a ") + format->name +
+          " file: its first bytes are not of that format, so it is not "
+          "read; rename it if it holds no articles");
+    }
+  }
+  OpenedInput opened;
+  opened.stream = in.get();
+  opened.format = format;
+  opened.reader = format->open(std::move(in), options);
+  return opened;
+}
+
+}  // namespace pundit::readers

@@ -1,0 +1,77 @@
+// The helpers every reader shares (core/readers/reader.h).
+#include "core/readers/reader.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+#include "core/parse_text.h"
+
+namespace pundit::readers {
+
+std::string RecordId(std::string_view own_id, std::string_view url,
+                     std::string_view path_id) {
+  std::string id(!own_id.empty() ? own_id : !url.empty() ? url : path_id);
+  // Ids never contain white space (core/article.h).
+  for (char& c : id) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+        c == '\f') {
+      c = '_';
+    }
+  }
+  return id;
+}
+
+std::string CheckText(std::string_view text, int* line) {
+  *line = 1;
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return "file is empty: write an article in it or delete it";
+  }
+  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+    size_t offset =
+        static_cast<size_t>(static_cast<const char*>(nul) - text.data());
+    *line = 1 + static_cast<int>(
+                    std::count(text.begin(), text.begin() + offset, '\n'));
+    return "binary file (NUL byte at offset " + std::to_string(offset) +
+           "): not an article";
+  }
+  if (!simdjson::validate_utf8(text.data(), text.size())) {
+    parse::Utf8Problem bad = parse::FindInvalidUtf8(text);
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", bad.byte);
+    *line = bad.line;
+    return std::string("invalid UTF-8 (byte ") + hex + " at column " +
+           std::to_string(bad.column) + "): save the file as UTF-8";
+  }
+  return "";
+}
+
+std::string RecordTooLargeMessage(uint64_t bytes, size_t limit,
+                                  std::string_view what) {
+  return std::string(what) + " is " + parse::WithThousands(bytes) +
+         " bytes, more than the limit of " + parse::WithThousands(limit) +
+         " bytes for one article: it is skipped; split it or shorten it";
+}
+
+bool ReadWhole(ByteStream* in, size_t limit, std::string* out,
+               uint64_t* total) {
+  out->clear();
+  *total = 0;
+  for (;;) {
+    std::string_view b = in->Buffered();
+    if (b.empty()) break;
+    *total += b.size();
+    if (*total <= limit) {
+      out->append(b);
+    } else if (!out->empty()) {
+      out->clear();
+      out->shrink_to_fit();
+    }
+    in->Consume(b.size());
+  }
+  return *total <= limit;
+}
+
+}  // namespace pundit::readers

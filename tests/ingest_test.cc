@@ -1,0 +1,249 @@
+// Real corpora in, through the real binary: one file of any size, gzip and
+// zstd, standard input, ids that belong to records wherever they are read
+// from, a record over the limit refused alone, duplicate ids named with
+// both places, and no file passed over without a word.
+#include <gtest/gtest.h>
+#include <xapian.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/schema.h"
+#include "core/store.h"
+#include "tests/test_util.h"
+
+namespace pundit {
+namespace {
+
+using testing::CommandResult;
+using testing::PunditBinary;
+using testing::RunCommand;
+using testing::TempDir;
+using testing::WriteFile;
+
+constexpr int kRecords = 600;
+
+std::string Record(int i) {
+  nlohmann::json j;
+  j["id"] = "b" + std::to_string(1000000 + i);
+  j["title"] = "Record " + std::to_string(i) + " on grain and ports";
+  j["author"] = i % 2 ? "Ana Lima" : "Tom Berg";
+  j["date"] = "2019-03-" + std::to_string(10 + i % 18);
+  j["body"] = "Paragraph one of record " + std::to_string(i) +
+              ".\n\nParagraph two about harbours.";
+  return j.dump();
+}
+
+std::string Records(int from, int to) {
+  std::string out;
+  for (int i = from; i < to; ++i) out += Record(i) + "\n";
+  return out;
+}
+
+std::string GzipBytes(const std::string& plain) {
+  z_stream z{};
+  deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, plain.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
+  z.avail_in = static_cast<uInt>(plain.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+std::string ZstdBytes(const std::string& plain) {
+  std::string out(ZSTD_compressBound(plain.size()), '\0');
+  out.resize(
+      ZSTD_compress(out.data(), out.size(), plain.data(), plain.size(), 3));
+  return out;
+}
+
+CommandResult Index(const std::string& db, std::vector<std::string> inputs,
+                    const std::string& extra = "") {
+  std::vector<std::string> argv = {PunditBinary(), "index", "--db", db};
+  if (!extra.empty()) argv.push_back(extra);
+  for (std::string& i : inputs) argv.push_back(std::move(i));
+  return RunCommand(argv);
+}
+
+std::set<std::string> Ids(const std::string& db) {
+  std::set<std::string> ids;
+  Result<Xapian::Database> d = store::OpenForReading(db);
+  EXPECT_TRUE(d.ok()) << d.status().message();
+  if (!d.ok()) return ids;
+  const std::string prefix(schema::kIdPrefix);
+  for (Xapian::TermIterator t = d->allterms_begin(prefix);
+       t != d->allterms_end(prefix); ++t) {
+    ids.insert((*t).substr(prefix.size()));
+  }
+  return ids;
+}
+
+std::set<std::string> ExpectedIds() {
+  std::set<std::string> ids;
+  for (int i = 0; i < kRecords; ++i)
+    ids.insert("b" + std::to_string(1000000 + i));
+  return ids;
+}
+
+TEST(IngestTest, TheSameRecordsHaveTheSameIdsPlainCompressedSplitAndPiped) {
+  TempDir dir;
+  const std::string all = Records(0, kRecords);
+  std::filesystem::create_directories(dir.Sub("split/a"));
+  std::filesystem::create_directories(dir.Sub("split/b"));
+  WriteFile(dir.Sub("dump.jsonl"), all);
+  WriteFile(dir.Sub("dump.jsonl.gz"), GzipBytes(all));
+  WriteFile(dir.Sub("dump.jsonl.zst"), ZstdBytes(all));
+  WriteFile(dir.Sub("split/a/part-0001.jsonl"), Records(0, 250));
+  WriteFile(dir.Sub("split/b/part-0002.ndjson"), Records(250, kRecords));
+
+  for (const std::string& input :
+       {dir.Sub("dump.jsonl"), dir.Sub("dump.jsonl.gz"),
+        dir.Sub("dump.jsonl.zst"), dir.Sub("split")}) {
+    const std::string db = dir.Sub("db-" + std::to_string(input.size()));
+    CommandResult r = Index(db, {input});
+    EXPECT_EQ(r.exit_code, 0) << input << "\n" << r.err;
+    EXPECT_NE(r.out.find("indexed 600,"), std::string::npos) << r.out;
+    EXPECT_EQ(Ids(db), ExpectedIds()) << input;
+  }
+  // Standard input, compressed as it comes.
+  const std::string db = dir.Sub("db-stdin");
+  CommandResult piped =
+      RunCommand({"/bin/sh", "-c", "\"$0\" index --db \"$1\" - < \"$2\"",
+                  PunditBinary(), db, dir.Sub("dump.jsonl.gz")});
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_NE(piped.out.find("read jsonl 600 articles in 1 file"),
+            std::string::npos)
+      << piped.out;
+  EXPECT_EQ(Ids(db), ExpectedIds());
+  // Standard input adds to an index and deletes nothing it did not send.
+  CommandResult more = RunCommand(
+      {"/bin/sh", "-c", "printf '%s\\n' \"$2\" | \"$0\" index --db \"$1\" -",
+       PunditBinary(), db, R"({"id": "extra-1", "title": "One more"})"});
+  EXPECT_EQ(more.exit_code, 0) << more.err;
+  EXPECT_NE(more.out.find("indexed 1, updated 0, deleted 0,"),
+            std::string::npos)
+      << more.out;
+  EXPECT_EQ(Ids(db).size(), static_cast<size_t>(kRecords + 1));
+}
+
+TEST(IngestTest, RenamingOrSplittingADumpKeepsEveryIdAndRewritesNothing) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.Sub("in"));
+  WriteFile(dir.Sub("in/dump.jsonl"), Records(0, kRecords));
+  const std::string db = dir.Sub("db");
+  ASSERT_EQ(Index(db, {dir.Sub("in")}).exit_code, 0);
+  std::filesystem::remove(dir.Sub("in/dump.jsonl"));
+  WriteFile(dir.Sub("in/part-1.jsonl"), Records(0, 300));
+  WriteFile(dir.Sub("in/part-2.jsonl.gz"), GzipBytes(Records(300, kRecords)));
+  CommandResult r = Index(db, {dir.Sub("in")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("indexed 0, updated 0, deleted 0, unchanged 600,"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(Ids(db), ExpectedIds());
+}
+
+TEST(IngestTest, ARecordOverTheLimitIsRefusedAloneWithItsPlace) {
+  TempDir dir;
+  // 40 MB in one line, between two good ones.
+  std::string big = R"({"id": "huge", "title": "Huge", "body": ")" +
+                    std::string(40u << 20, 'x') + "\"}";
+  WriteFile(dir.Sub("mixed.jsonl"),
+            Record(1) + "\n" + big + "\n" + Record(2) + "\n");
+  big.clear();
+  big.shrink_to_fit();
+  CommandResult r = Index(dir.Sub("db"), {dir.Sub("mixed.jsonl")});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(dir.Sub("mixed.jsonl") +
+                       ":2: error: line is 41,943,083 bytes, more than the "
+                       "limit of 16,777,216 bytes for one article: it is "
+                       "skipped; split it or shorten it"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.out.find("indexed 2,"), std::string::npos) << r.out;
+  EXPECT_EQ(Ids(dir.Sub("db")),
+            (std::set<std::string>{"b1000001", "b1000002"}));
+}
+
+TEST(IngestTest, TwoRecordsClaimingOneIdAreAnErrorNamingBothPlaces) {
+  TempDir dir;
+  WriteFile(dir.Sub("a.jsonl"), R"({"id": "x1", "title": "First"})"
+                                "\n"
+                                R"({"id": "x2", "title": "Two"})"
+                                "\n");
+  WriteFile(dir.Sub("b.jsonl"), R"({"id": "x2", "title": "Two"})"
+                                "\n"
+                                R"({"id": "x1", "title": "Other"})"
+                                "\n");
+  for (const char* mode : {"--full", ""}) {
+    const std::string db = dir.Sub(std::string("db") + mode);
+    if (*mode == '\0') {
+      // Incremental: a.jsonl first, then both.
+      ASSERT_EQ(Index(db, {dir.Sub("a.jsonl")}).exit_code, 0);
+    }
+    CommandResult r = Index(db, {dir.Sub("a.jsonl"), dir.Sub("b.jsonl")}, mode);
+    EXPECT_EQ(r.exit_code, 2) << mode << r.err;
+    EXPECT_NE(r.err.find(dir.Sub("b.jsonl") +
+                         ":2: error: duplicate id \"x1\": already used by " +
+                         dir.Sub("a.jsonl") +
+                         ":1 for another article; give one of them another "
+                         "id"),
+              std::string::npos)
+        << mode << r.err;
+    // The same record read twice is kept once, with a note.
+    EXPECT_NE(r.err.find(dir.Sub("b.jsonl") +
+                         ": note: 1 articles are copies (same id, same "
+                         "content) of articles read before, indexed once"),
+              std::string::npos)
+        << mode << r.err;
+    EXPECT_EQ(Ids(db), (std::set<std::string>{"x1", "x2"}));
+  }
+}
+
+TEST(IngestTest, NoFileIsPassedOverWithoutAWord) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.Sub("in"));
+  WriteFile(dir.Sub("in/a.jsonl"), Record(1) + "\n");
+  WriteFile(dir.Sub("in/notes.pdf"), "%PDF-1.4");
+  WriteFile(dir.Sub("in/README.md"), "# About\n");
+  CommandResult r = Index(dir.Sub("db"), {"--json", dir.Sub("in")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(dir.Sub("in/notes.pdf") +
+                       ": note: not an article file, passed over"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(dir.Sub("in/README.md") + ": note: "),
+            std::string::npos);
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["passed_over"], 2);
+  EXPECT_EQ(j["formats"]["jsonl"]["files"], 1);
+  EXPECT_EQ(j["formats"]["jsonl"]["articles"], 1);
+  // A file named on the command line that pundit cannot read is an error.
+  CommandResult named = Index(dir.Sub("db"), {dir.Sub("in/notes.pdf")});
+  EXPECT_EQ(named.exit_code, 2);
+  EXPECT_NE(named.err.find(dir.Sub("in/notes.pdf") +
+                           ":1: error: not an article file: pundit reads"),
+            std::string::npos)
+      << named.err;
+  // A compressed file that is damaged keeps the records before the damage.
+  std::string gz = GzipBytes(Records(0, kRecords));
+  WriteFile(dir.Sub("cut.jsonl.gz"), gz.substr(0, gz.size() / 2));
+  CommandResult cut = Index(dir.Sub("db2"), {dir.Sub("cut.jsonl.gz")});
+  EXPECT_EQ(cut.exit_code, 2);
+  EXPECT_NE(cut.err.find("error: truncated gzip data after "),
+            std::string::npos)
+      << cut.err;
+  EXPECT_GT(Ids(dir.Sub("db2")).size(), 100u);
+}
+
+}  // namespace
+}  // namespace pundit

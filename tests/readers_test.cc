@@ -1,0 +1,283 @@
+// The streaming layer under every reader (core/readers/): ByteStream over
+// plain, gzip (several members) and zstd bytes, damaged streams, LineReader
+// limits, the JSON Lines reader's ids and limits, and the format table.
+#include <gtest/gtest.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <string>
+#include <vector>
+
+#include "core/readers/byte_stream.h"
+#include "core/readers/formats.h"
+#include "core/readers/jsonl_reader.h"
+#include "core/readers/reader.h"
+
+namespace pundit::readers {
+namespace {
+
+std::string Gzip(const std::string& plain) {
+  z_stream z{};
+  EXPECT_EQ(
+      deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
+      Z_OK);
+  std::string out(deflateBound(&z, plain.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
+  z.avail_in = static_cast<uInt>(plain.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+std::string Zstd(const std::string& plain) {
+  std::string out(ZSTD_compressBound(plain.size()), '\0');
+  size_t n =
+      ZSTD_compress(out.data(), out.size(), plain.data(), plain.size(), 3);
+  EXPECT_FALSE(ZSTD_isError(n));
+  out.resize(n);
+  return out;
+}
+
+std::string ReadAll(ByteStream* in) {
+  std::string out;
+  char buf[1000];
+  for (size_t n; (n = in->Read(buf, sizeof buf)) > 0;) out.append(buf, n);
+  return out;
+}
+
+// Text of a few hundred KB, larger than the stream's buffers.
+std::string LargeText() {
+  std::string text;
+  for (int i = 0; i < 20000; ++i) {
+    text += "line " + std::to_string(i) + " of the large text\n";
+  }
+  return text;
+}
+
+TEST(ByteStreamTest, PlainGzipAndZstdReadTheSameBytes) {
+  const std::string text = LargeText();
+  for (const auto& [bytes, compression] :
+       std::vector<std::pair<std::string, Compression>>{
+           {text, Compression::kNone},
+           {Gzip(text), Compression::kGzip},
+           {Zstd(text), Compression::kZstd}}) {
+    std::unique_ptr<ByteStream> in = ByteStream::FromString(bytes);
+    EXPECT_EQ(ReadAll(in.get()), text) << CompressionName(compression);
+    EXPECT_EQ(in->compression(), compression);
+    EXPECT_EQ(in->error(), "");
+    EXPECT_EQ(in->position(), text.size());
+    EXPECT_EQ(in->raw_bytes_read(), bytes.size());
+  }
+}
+
+TEST(ByteStreamTest, ConcatenatedGzipMembersAndZstdFramesReadAsOne) {
+  std::unique_ptr<ByteStream> gz =
+      ByteStream::FromString(Gzip("first\n") + Gzip("second\n"));
+  EXPECT_EQ(ReadAll(gz.get()), "first\nsecond\n");
+  EXPECT_EQ(gz->error(), "");
+  std::unique_ptr<ByteStream> zst =
+      ByteStream::FromString(Zstd("first\n") + Zstd("second\n"));
+  EXPECT_EQ(ReadAll(zst.get()), "first\nsecond\n");
+  EXPECT_EQ(zst->error(), "");
+}
+
+TEST(ByteStreamTest, TruncatedGzipKeepsWhatCameBeforeAndSaysSo) {
+  const std::string text = LargeText();
+  const std::string gz = Gzip(text);
+  std::unique_ptr<ByteStream> in =
+      ByteStream::FromString(gz.substr(0, gz.size() / 2));
+  std::string got = ReadAll(in.get());
+  EXPECT_GT(got.size(), 0u);
+  EXPECT_LT(got.size(), text.size());
+  EXPECT_EQ(got, text.substr(0, got.size()));
+  EXPECT_TRUE(in->error().starts_with("truncated gzip data after "))
+      << in->error();
+  EXPECT_NE(in->error().find("the file is cut short or damaged"),
+            std::string::npos);
+}
+
+TEST(ByteStreamTest, DamagedGzipAndZstdAreErrors) {
+  std::string gz = Gzip(LargeText());
+  gz[gz.size() / 2] ^= 0x55;
+  gz[gz.size() / 2 + 1] ^= 0x55;
+  std::unique_ptr<ByteStream> a = ByteStream::FromString(gz);
+  ReadAll(a.get());
+  EXPECT_TRUE(a->error().starts_with("damaged gzip data (")) << a->error();
+
+  std::string zst = Zstd(LargeText());
+  std::unique_ptr<ByteStream> b =
+      ByteStream::FromString(zst.substr(0, zst.size() - 7));
+  ReadAll(b.get());
+  EXPECT_TRUE(b->error().starts_with("truncated zstd data") ||
+              b->error().starts_with("damaged zstd data"))
+      << b->error();
+}
+
+TEST(ByteStreamTest, PeekDoesNotConsume) {
+  std::unique_ptr<ByteStream> in = ByteStream::FromString(Gzip("<rss>x</rss>"));
+  EXPECT_EQ(in->Peek(4), "<rss");
+  EXPECT_EQ(in->Peek(100), "<rss>x</rss>");
+  EXPECT_EQ(ReadAll(in.get()), "<rss>x</rss>");
+}
+
+TEST(ByteStreamTest, HashIsOfTheRawBytesAndEqualsHashFile) {
+  const std::string bytes = Gzip("a\nb\n");
+  std::unique_ptr<ByteStream> in = ByteStream::FromString(bytes);
+  ReadAll(in.get());
+  const std::string path = ::testing::TempDir() + "/hash.gz";
+  FILE* f = std::fopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  std::fwrite(bytes.data(), 1, bytes.size(), f);
+  std::fclose(f);
+  Result<std::string> hash = HashFile(path);
+  ASSERT_TRUE(hash.ok());
+  EXPECT_EQ(*hash, in->RawHashHex());
+  EXPECT_EQ(hash->size(), 16u);
+}
+
+TEST(ByteStreamTest, MissingFileAndFolderAreRefused) {
+  Result<std::unique_ptr<ByteStream>> missing =
+      ByteStream::OpenFile("/nonexistent/x.jsonl");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().message(),
+            "cannot read: No such file or directory");
+  Result<std::unique_ptr<ByteStream>> dir = ByteStream::OpenFile("/tmp");
+  ASSERT_FALSE(dir.ok());
+  EXPECT_EQ(dir.status().message(),
+            "not a regular file (a FIFO, socket or device): pass article "
+            "files or folders only");
+}
+
+TEST(LineReaderTest, SkipsALineOverTheLimitWithoutHoldingIt) {
+  std::string text =
+      "\xEF\xBB\xBF"
+      "short\r\n" +
+      std::string(5000, 'x') + "\nafter\nlast without newline";
+  std::unique_ptr<ByteStream> in = ByteStream::FromString(text);
+  LineReader lines(in.get(), 100);
+  std::string_view line;
+  ASSERT_EQ(lines.Next(&line), LineReader::Result::kLine);
+  EXPECT_EQ(line, "short");
+  EXPECT_EQ(lines.line_number(), 1);
+  ASSERT_EQ(lines.Next(&line), LineReader::Result::kTooLong);
+  EXPECT_EQ(lines.line_number(), 2);
+  EXPECT_EQ(lines.skipped_bytes(), 5000u);
+  ASSERT_EQ(lines.Next(&line), LineReader::Result::kLine);
+  EXPECT_EQ(line, "after");
+  ASSERT_EQ(lines.Next(&line), LineReader::Result::kLine);
+  EXPECT_EQ(line, "last without newline");
+  EXPECT_EQ(lines.line_number(), 4);
+  EXPECT_EQ(lines.Next(&line), LineReader::Result::kEnd);
+}
+
+std::vector<ReadItem> ReadJsonl(const std::string& bytes, size_t limit) {
+  ReaderOptions options;
+  options.path = "dump.jsonl";
+  options.id_base = "dump";
+  options.max_record_bytes = limit;
+  std::unique_ptr<ArticleReader> reader =
+      OpenJsonLinesReader(ByteStream::FromString(bytes), options);
+  std::vector<ReadItem> items;
+  ReadItem item;
+  while (reader->Next(&item)) items.push_back(item);
+  return items;
+}
+
+TEST(JsonLinesReaderTest, IdsAreTheRecordsOwnThenUrlThenLine) {
+  std::vector<ReadItem> items = ReadJsonl(
+      "{\"id\": \"b0000301\", \"title\": \"A\", \"url\": \"https://x.org/a\"}\n"
+      "{\"title\": \"B\", \"url\": \"https://x.org/b\"}\n"
+      "\n"
+      "{\"title\": \"C\"}\n"
+      "{\"id\": 42, \"title\": \"D\"}\n"
+      "{\"id\": \"has space\", \"title\": \"E\"}\n",
+      1 << 20);
+  ASSERT_EQ(items.size(), 5u);
+  std::vector<std::string> ids;
+  for (const ReadItem& i : items) {
+    ASSERT_EQ(i.kind, ReadItem::Kind::kArticle);
+    ids.push_back(i.article.id);
+  }
+  EXPECT_EQ(ids, (std::vector<std::string>{"b0000301", "https://x.org/b",
+                                           "dump:4", "42", "has_space"}));
+  EXPECT_EQ(items[2].article.line, 4);
+}
+
+TEST(JsonLinesReaderTest, ALineOverTheLimitIsSkippedAloneWithItsLine) {
+  std::string big = "{\"id\": \"big\", \"title\": \"Big\", \"body\": \"" +
+                    std::string(3000, 'w') + "\"}";
+  std::vector<ReadItem> items =
+      ReadJsonl("{\"id\": \"a\", \"title\": \"A\"}\n" + big +
+                    "\n{\"id\": \"c\", "
+                    "\"title\": \"C\"}\n",
+                1000);
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0].article.id, "a");
+  ASSERT_EQ(items[1].kind, ReadItem::Kind::kError);
+  EXPECT_EQ(items[1].error.ToString(),
+            "dump.jsonl:2: error: line is 3,041 bytes, more than the limit "
+            "of 1,000 bytes for one article: it is skipped; split it or "
+            "shorten it");
+  EXPECT_EQ(big.size(), 3041u);
+  EXPECT_EQ(items[2].article.id, "c");
+  EXPECT_EQ(items[2].article.line, 3);
+}
+
+TEST(JsonLinesReaderTest, ATruncatedGzipEndsWithOneErrorAfterTheGoodLines) {
+  std::string text;
+  for (int i = 1; i <= 3000; ++i) {
+    text += "{\"id\": \"r" + std::to_string(i) + "\", \"title\": \"T " +
+            std::to_string(i) + " of a fairly long title line\"}\n";
+  }
+  std::string gz = Gzip(text);
+  std::vector<ReadItem> items = ReadJsonl(gz.substr(0, gz.size() / 2), 1 << 20);
+  ASSERT_GE(items.size(), 2u);
+  const ReadItem& last = items.back();
+  ASSERT_EQ(last.kind, ReadItem::Kind::kError);
+  EXPECT_NE(last.error.message.find("truncated gzip data"), std::string::npos);
+  size_t articles = 0;
+  for (const ReadItem& i : items) {
+    if (i.kind == ReadItem::Kind::kArticle) ++articles;
+    if (i.kind == ReadItem::Kind::kError && &i != &last) {
+      // The cut line is an error of its own (invalid JSON), before it.
+      EXPECT_NE(i.error.message.find("invalid JSON"), std::string::npos);
+    }
+  }
+  EXPECT_GT(articles, 100u);
+  EXPECT_LT(articles, 3000u);
+  // The damage is reported on the line after the last one read.
+  const ReadItem& before = items[items.size() - 2];
+  const int before_line = before.kind == ReadItem::Kind::kArticle
+                              ? before.article.line
+                              : before.error.line;
+  EXPECT_EQ(last.error.line, before_line + 1);
+}
+
+TEST(FormatsTest, NamesCompressionAndSniffing) {
+  EXPECT_STREQ(FormatForFileName("a/b/dump.jsonl.gz")->name, "jsonl");
+  EXPECT_STREQ(FormatForFileName("x.ndjson.zst")->name, "jsonl");
+  EXPECT_STREQ(FormatForFileName("Post.MD")->name, "markdown");
+  EXPECT_EQ(FormatForFileName("readme.jsonl"), nullptr);
+  EXPECT_EQ(FormatForFileName("x.gz"), nullptr);
+  EXPECT_EQ(FormatForFileName("x.pdf"), nullptr);
+  EXPECT_NE(ExtensionList().find(".jsonl"), std::string::npos);
+  for (const Format& f : Formats()) {
+    EXPECT_EQ(FormatByName(f.name), &f);
+    for (std::string_view e : f.extensions) {
+      EXPECT_EQ(FormatForFileName("x." + std::string(e)), &f) << e;
+    }
+  }
+}
+
+TEST(RecordIdTest, OwnIdThenUrlThenPath) {
+  EXPECT_EQ(RecordId("abc", "https://u", "p:1"), "abc");
+  EXPECT_EQ(RecordId("", "https://u", "p:1"), "https://u");
+  EXPECT_EQ(RecordId("", "", "p:1"), "p:1");
+  EXPECT_EQ(RecordId("a b\tc", "", ""), "a_b_c");
+}
+
+}  // namespace
+}  // namespace pundit::readers
