@@ -9,11 +9,12 @@ seconds=${1:-${FUZZ_SECONDS:-60}}
 out=build-fuzz
 CXX=clang++-14 CC=clang-14 cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPUNDIT_FUZZ=ON -DPUNDIT_BUILD_TESTS=OFF -DPUNDIT_BUILD_BENCH=OFF >/dev/null
-cmake --build "$out" -j"$(nproc)" --target fuzz_parsers fuzz_params fuzz_query fuzz_positions
+targets=(parsers params query positions csv html feed warc)
+cmake --build "$out" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
 
 seeds=$out/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds"/{parsers,params,query,positions} "$out/crashes"
+mkdir -p "${targets[@]/#/$seeds/}" "$out/crashes"
 i=0
 while IFS= read -r -d '' f; do
   case "$f" in
@@ -23,6 +24,16 @@ while IFS= read -r -d '' f; do
   esac
   { printf "$prefix"; head -c 65536 "$f"; } >"$seeds/parsers/seed$((i++))"
 done < <(find tests/testdata corpus -type f -print0)
+# The stream path of fuzz_parsers: gzip and zstd JSON Lines.
+{ printf '\x03'; gzip -c corpus/wire/dispatches.jsonl; } >"$seeds/parsers/gzip"
+{ printf '\x03'; zstd -q -c corpus/wire/briefs.jsonl; } >"$seeds/parsers/zstd"
+# The readers of the other formats: their own seed files.
+for t in csv html feed warc; do
+  if [[ -d tests/testdata/readers/$t ]]; then
+    find "tests/testdata/readers/$t" -type f -exec cp {} "$seeds/$t/" \;
+  fi
+  [[ -n "$(ls -A "$seeds/$t")" ]] || printf 'x' >"$seeds/$t/empty"
+done
 printf 'q=venezuela&author=Andrew+Korybko&page=2' >"$seeds/params/a"
 printf 'q=x&per_page=1000&sort=bogus&from=2019-13-01' >"$seeds/params/b"
 printf 'q=a&region=Asia&region=Europe&op=or&facet_limit=5&to=2020-01-01' >"$seeds/params/c"
@@ -32,7 +43,7 @@ printf 'title:astana NEAR conference prefix* year:2019 ((' >"$seeds/query/c"
 printf 'the\0\001\000talks\0\002\000the\0\014\000Speace\0\001\001' >"$seeds/positions/a"
 
 status=0
-for t in parsers params query positions; do
+for t in "${targets[@]}"; do
   echo "fuzz: fuzz_$t for ${seconds}s"
   if ! "$out/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
       -rss_limit_mb=4096 -artifact_prefix="$out/crashes/$t-" -print_final_stats=1 \
