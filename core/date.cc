@@ -76,49 +76,149 @@ std::vector<std::string_view> Words(std::string_view s) {
   return words;
 }
 
-// The time part of an ISO timestamp after the date: "T10:00", "T10:00:00Z",
-// " 10:00:00 +0100", "T10:00:00.123+01:00".
-bool IsTimePart(std::string_view rest) {
-  if (rest.size() < 6 || (rest[0] != 'T' && rest[0] != 't' && rest[0] != ' ')) {
+// Reads "HH:MM" with optional ":SS" and ".fraction" from the front of `s`,
+// checking hours 0-23, minutes 0-59, seconds 0-60 (a leap second); moves
+// `s` past it. False when it is not such a time.
+bool ConsumeClock(std::string_view* s) {
+  std::string_view t = *s;
+  auto two = [&t](int max) {
+    if (t.size() < 2 || !IsDigit(t[0]) || !IsDigit(t[1])) return false;
+    if (ToInt(t.substr(0, 2)) > max) return false;
+    t.remove_prefix(2);
+    return true;
+  };
+  // One-digit hours ("9:30 AM") as well.
+  if (t.size() >= 2 && IsDigit(t[0]) && t[1] == ':') {
+    t.remove_prefix(1);
+  } else if (!two(23)) {
     return false;
   }
-  rest.remove_prefix(1);
-  if (!IsDigit(rest[0]) || !IsDigit(rest[1]) || rest[2] != ':') return false;
-  for (char c : rest) {
-    if (!IsDigit(c) && c != ':' && c != '.' && c != '+' && c != '-' &&
-        c != 'Z' && c != 'z' && c != ' ') {
-      return false;
+  if (t.empty() || t[0] != ':') return false;
+  t.remove_prefix(1);
+  if (!two(59)) return false;
+  if (!t.empty() && t[0] == ':') {
+    t.remove_prefix(1);
+    if (!two(60)) return false;
+    if (!t.empty() && (t[0] == '.' || t[0] == ',')) {
+      t.remove_prefix(1);
+      size_t n = 0;
+      while (n < t.size() && IsDigit(t[n])) ++n;
+      if (n == 0) return false;
+      t.remove_prefix(n);
     }
+  }
+  *s = t;
+  return true;
+}
+
+// A time zone after a time: "Z", "+01:00", "-0500", "+01", or a name of
+// letters ("UTC", "GMT", "EST", "CEST"); `s` is what follows the time.
+bool IsZone(std::string_view s) {
+  if (s == "Z" || s == "z") return true;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    s.remove_prefix(1);
+    if (s.size() == 2 && AllDigits(s)) return ToInt(s) <= 23;
+    if (s.size() == 4 && AllDigits(s)) {
+      return ToInt(s.substr(0, 2)) <= 23 && ToInt(s.substr(2)) <= 59;
+    }
+    if (s.size() == 5 && s[2] == ':' && AllDigits(s.substr(0, 2)) &&
+        AllDigits(s.substr(3))) {
+      return ToInt(s.substr(0, 2)) <= 23 && ToInt(s.substr(3)) <= 59;
+    }
+    return false;
+  }
+  if (s.size() < 1 || s.size() > 5) return false;
+  for (char c : s) {
+    if (!std::isalpha(static_cast<unsigned char>(c))) return false;
   }
   return true;
 }
 
+// The time after a date: "T10:00", "T10:00:00Z", " 10:00:00 +0100",
+// "T10:00:00.123+01:00", " 10:00 AM", " 10:00:00 GMT". An impossible
+// time of day ("T25:00") is not one.
+bool IsTimePart(std::string_view rest) {
+  if (rest.empty() || (rest[0] != 'T' && rest[0] != 't' && rest[0] != ' ')) {
+    return false;
+  }
+  rest.remove_prefix(1);
+  while (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
+  const bool one_digit_hour = rest.size() >= 2 && rest[1] == ':';
+  const int hour = one_digit_hour ? rest[0] - '0'
+                   : rest.size() >= 2 && IsDigit(rest[0]) && IsDigit(rest[1])
+                       ? ToInt(rest.substr(0, 2))
+                       : -1;
+  if (!ConsumeClock(&rest)) return false;
+  while (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
+  if (rest.empty()) return true;
+  std::string lower = Lower(rest.substr(0, 2));
+  if (lower == "am" || lower == "pm") {
+    if (hour < 1 || hour > 12) return false;
+    rest.remove_prefix(2);
+    while (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
+    if (rest.empty()) return true;
+  }
+  // "+0000 (UTC)" and the like: a zone, then a name in parentheses.
+  if (size_t paren = rest.find(" (");
+      paren != std::string_view::npos && rest.back() == ')') {
+    rest = rest.substr(0, paren);
+  }
+  return IsZone(rest);
+}
+
+// "YYYY-MM-DD" or "YYYY/MM/DD" at the front of `s`, the rest nothing or a
+// time.
+std::optional<Ymd> RecogniseNumeric(std::string_view s) {
+  if (s.size() < 10 || !AllDigits(s.substr(0, 4)) ||
+      (s[4] != '-' && s[4] != '/') || s[7] != s[4] ||
+      !AllDigits(s.substr(5, 2)) || !AllDigits(s.substr(8, 2))) {
+    return std::nullopt;
+  }
+  if (s.size() > 10 && !IsTimePart(s.substr(10))) return std::nullopt;
+  return Ymd{ToInt(s.substr(0, 4)), ToInt(s.substr(5, 2)),
+             ToInt(s.substr(8, 2))};
+}
+
+// True for "Sat", "Saturday" and "Sat." (a weekday in front of a date).
+bool IsWeekday(std::string_view w) {
+  static constexpr std::array<std::string_view, 7> kDays = {
+      "monday", "tuesday",  "wednesday", "thursday",
+      "friday", "saturday", "sunday"};
+  if (!w.empty() && w.back() == '.') w.remove_suffix(1);
+  std::string lower = Lower(w);
+  if (lower.size() < 3) return false;
+  for (std::string_view d : kDays) {
+    if (lower == d || lower == d.substr(0, 3)) return true;
+  }
+  return false;
+}
+
 // Recognises the accepted shapes; says nothing yet about validity.
 std::optional<Ymd> Recognise(std::string_view s) {
-  // YYYY-MM-DD, optionally followed by a time.
-  if (s.size() >= 10 && AllDigits(s.substr(0, 4)) && s[4] == '-' &&
-      AllDigits(s.substr(5, 2)) && s[7] == '-' && AllDigits(s.substr(8, 2)) &&
-      (s.size() == 10 || IsTimePart(s.substr(10)))) {
-    return Ymd{ToInt(s.substr(0, 4)), ToInt(s.substr(5, 2)),
-               ToInt(s.substr(8, 2))};
-  }
+  if (std::optional<Ymd> numeric = RecogniseNumeric(s)) return numeric;
   std::vector<std::string_view> w = Words(s);
-  if (w.size() != 3) return std::nullopt;
+  // "Sat, 31 Dec 2016 ..." (RFC 822, 1123, 2822): the weekday says nothing.
+  if (!w.empty() && IsWeekday(w[0])) w.erase(w.begin());
+  if (w.size() < 3) return std::nullopt;
   auto is_day = [](std::string_view d) {
     return AllDigits(d) && d.size() <= 2;
   };
   auto is_year = [](std::string_view y) {
     return AllDigits(y) && y.size() == 4;
   };
-  // "January 31, 2019" / "Jan 31 2019"
+  std::optional<Ymd> ymd;
   if (int m = MonthFromName(w[0]); m != 0 && is_day(w[1]) && is_year(w[2])) {
-    return Ymd{ToInt(w[2]), m, ToInt(w[1])};
+    ymd = Ymd{ToInt(w[2]), m, ToInt(w[1])};  // "January 31, 2019"
+  } else if (int m2 = MonthFromName(w[1]);
+             m2 != 0 && is_day(w[0]) && is_year(w[2])) {
+    ymd = Ymd{ToInt(w[2]), m2, ToInt(w[0])};  // "31 January 2019"
   }
-  // "31 January 2019"
-  if (int m = MonthFromName(w[1]); m != 0 && is_day(w[0]) && is_year(w[2])) {
-    return Ymd{ToInt(w[2]), m, ToInt(w[0])};
-  }
-  return std::nullopt;
+  if (!ymd) return std::nullopt;
+  if (w.size() == 3) return ymd;
+  // A time after the year: the text from the fourth word on.
+  std::string_view rest = s.substr(static_cast<size_t>(w[3].data() - s.data()));
+  if (!IsTimePart(std::string(" ") + std::string(rest))) return std::nullopt;
+  return ymd;
 }
 
 std::string Quoted(std::string_view text) {

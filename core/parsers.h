@@ -75,10 +75,16 @@ ParseOutput ParseJsonLines(std::string_view content, const std::string& path,
 ParseOutput ParseContent(InputFormat format, std::string_view content,
                          const std::string& path, const std::string& id_base);
 
-// Normalises a date given as YYYY-MM-DD, an ISO timestamp, "January 31,
-// 2019", "Jan 31, 2019" or "31 January 2019" to "YYYY-MM-DD". Returns "" and
-// sets *error (if non-null) to a message for text that is not such a date or
-// is impossible (2019-02-30, year 0).
+// Normalises a date to "YYYY-MM-DD", the calendar date as written (no time
+// zone shifting). Accepted: YYYY-MM-DD and YYYY/MM/DD, each alone or with a
+// time ("2016-12-31T23:10:00.123+05:30", "2016-12-31 23:10", "2016/12/31
+// 10:00:00 UTC"); "January 31, 2019", "Jan 31 2019", "31 January 2019",
+// each optionally after a weekday and before a time ("December 31, 2016
+// 10:00 AM"); RFC 822/1123/2822 ("Sat, 31 Dec 2016 10:00:00 +0000", "31
+// Dec 2016 10:00:00 GMT"). Returns "" and sets *error (if non-null) to a
+// message for text that is not such a date, has an impossible time of day
+// (hours 0-23, minutes 0-59, seconds 0-60) or is an impossible date
+// (2019-02-30, year 0).
 std::string NormalizeDate(std::string_view text, std::string* error);
 
 }  // namespace pundit

@@ -777,6 +777,22 @@ TEST(NormalizeDateTest, AcceptedForms) {
       {"February 29, 2020", "2020-02-29"},
       {"0001-01-01", "0001-01-01"},
       {"9999-12-31", "9999-12-31"},
+      // The forms of public news data: ISO date-times, slashes, RFC 822.
+      {"2016-12-31T23:10:00Z", "2016-12-31"},
+      {"2016-12-31T23:10:00.123+05:30", "2016-12-31"},
+      {"2016-12-31T23:10+0530", "2016-12-31"},
+      {"2016-12-31 23:10", "2016-12-31"},
+      {"2016-12-31 23:10:00 UTC", "2016-12-31"},
+      {"2016-12-31T23:59:60Z", "2016-12-31"},
+      {"2016/12/31", "2016-12-31"},
+      {"2016/12/31 10:00", "2016-12-31"},
+      {"Dec 31, 2016", "2016-12-31"},
+      {"December 31, 2016 10:00 AM", "2016-12-31"},
+      {"December 31, 2016 9:05 pm", "2016-12-31"},
+      {"Sat, 31 Dec 2016 10:00:00 +0000", "2016-12-31"},
+      {"Saturday, December 31, 2016", "2016-12-31"},
+      {"31 Dec 2016 10:00:00 GMT", "2016-12-31"},
+      {"Tue, 05 Mar 2019 08:00:00 -0500 (EST)", "2019-03-05"},
   };
   for (const Case& c : cases) {
     std::string error = "unchanged";
@@ -802,6 +818,20 @@ TEST(NormalizeDateTest, RejectedFormsSayHowToFix) {
       {"yesterday", "date \"yesterday\" is not a date" + fix},
       {"Janvier 31, 2019", "date \"Janvier 31, 2019\" is not a date" + fix},
       {"2019-01-31T", "date \"2019-01-31T\" is not a date" + fix},
+      // Impossible times of day are not read as the date before them.
+      {"2019-01-01T25:00:00Z",
+       "date \"2019-01-01T25:00:00Z\" is not a date" + fix},
+      {"2019-01-01T99:99:99Z",
+       "date \"2019-01-01T99:99:99Z\" is not a date" + fix},
+      {"2019-01-01 25:00", "date \"2019-01-01 25:00\" is not a date" + fix},
+      {"2019-01-01T10:60", "date \"2019-01-01T10:60\" is not a date" + fix},
+      {"2019-01-01T10:00:61Z",
+       "date \"2019-01-01T10:00:61Z\" is not a date" + fix},
+      {"December 31, 2016 13:00 PM",
+       "date \"December 31, 2016 13:00 PM\" is not a date" + fix},
+      {"2016-12-31T10:00+2500",
+       "date \"2016-12-31T10:00+2500\" is not a date" + fix},
+      {"2016/12-31", "date \"2016/12-31\" is not a date" + fix},
       {"", "date \"\" is not a date" + fix},
   };
   for (const Case& c : cases) {

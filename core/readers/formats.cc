@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/parse_text.h"
+#include "core/readers/csv_reader.h"
 #include "core/readers/jsonl_reader.h"
 #include "core/readers/markdown_reader.h"
 
@@ -21,11 +22,23 @@ std::string LowerAscii(std::string_view s) {
   return out;
 }
 
+std::unique_ptr<ArticleReader> OpenCsv(std::unique_ptr<ByteStream> in,
+                                       const ReaderOptions& options) {
+  return OpenCsvReader(std::move(in), options, ',');
+}
+
+std::unique_ptr<ArticleReader> OpenTsv(std::unique_ptr<ByteStream> in,
+                                       const ReaderOptions& options) {
+  return OpenCsvReader(std::move(in), options, '\t');
+}
+
 // The rows. Extensions are unique across rows.
 const std::vector<Format>& Table() {
   static const std::vector<Format> table = {
       {"markdown", {"md", "markdown", "txt"}, nullptr, OpenMarkdownReader},
       {"jsonl", {"jsonl", "ndjson"}, nullptr, OpenJsonLinesReader, true},
+      {"csv", {"csv"}, nullptr, OpenCsv, true},
+      {"tsv", {"tsv", "tab"}, nullptr, OpenTsv, true},
   };
   return table;
 }

@@ -131,55 +131,6 @@ class Fields {
   std::string error_;
 };
 
-// Paragraphs are separated by blank lines; single newlines are spaces.
-// `body` has its entities decoded already.
-std::vector<Block> BodyBlocks(std::string_view body) {
-  std::vector<Block> blocks;
-  std::string paragraph;
-  auto flush = [&] {
-    std::string text = parse::CleanText(paragraph);
-    if (!text.empty()) blocks.push_back(Block{Block::Kind::kParagraph, text});
-    paragraph.clear();
-  };
-  size_t i = 0;
-  while (i <= body.size()) {
-    size_t eol = body.find('\n', i);
-    if (eol == std::string_view::npos) eol = body.size();
-    std::string_view line = body.substr(i, eol - i);
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
-      flush();
-    } else {
-      paragraph += line;
-      paragraph += '\n';
-    }
-    i = eol + 1;
-  }
-  flush();
-  return blocks;
-}
-
-// The first sentence of `body`, cut to at most kMaxWords words (with "…"
-// when cut), for articles that have no title of their own.
-std::string TitleFromBody(const std::string& body) {
-  constexpr size_t kMaxWords = 12;
-  std::string title;
-  size_t words = 0;
-  bool cut = false;
-  for (std::string_view word : parse::SplitWords(body)) {
-    if (words == kMaxWords) {
-      cut = true;
-      break;
-    }
-    if (!title.empty()) title += ' ';
-    title.append(word);
-    ++words;
-    char last = word.back();
-    if (last == '.' || last == '?' || last == '!') break;
-  }
-  if (cut) title += "\u2026";
-  return title;
-}
-
 // Parses one non-blank line into *article, or returns the message of its
 // error. `line_number` is 1-based.
 std::string ParseLine(simdjson::dom::parser& parser, std::string_view line,
@@ -236,7 +187,7 @@ std::string ParseLine(simdjson::dom::parser& parser, std::string_view line,
   }
   article->id = RecordId(id, article->url,
                          options.id_base + ":" + std::to_string(line_number));
-  article->body = BodyBlocks(parse::DecodeEntities(body));
+  article->body = PlainTextBlocks(parse::DecodeEntities(body));
   return "";
 }
 

@@ -55,6 +55,53 @@ std::string RecordTooLargeMessage(uint64_t bytes, size_t limit,
          " bytes for one article: it is skipped; split it or shorten it";
 }
 
+std::vector<Block> PlainTextBlocks(std::string_view text) {
+  std::vector<Block> blocks;
+  std::string paragraph;
+  auto flush = [&] {
+    std::string clean = parse::CleanText(paragraph);
+    if (!clean.empty()) {
+      blocks.push_back(Block{Block::Kind::kParagraph, std::move(clean)});
+    }
+    paragraph.clear();
+  };
+  size_t i = 0;
+  while (i <= text.size()) {
+    size_t eol = text.find('\n', i);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::string_view line = text.substr(i, eol - i);
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+      flush();
+    } else {
+      paragraph += line;
+      paragraph += '\n';
+    }
+    i = eol + 1;
+  }
+  flush();
+  return blocks;
+}
+
+std::string TitleFromBody(std::string_view clean_body) {
+  constexpr size_t kMaxWords = 12;
+  std::string title;
+  size_t words = 0;
+  bool cut = false;
+  for (std::string_view word : parse::SplitWords(clean_body)) {
+    if (words == kMaxWords) {
+      cut = true;
+      break;
+    }
+    if (!title.empty()) title += ' ';
+    title.append(word);
+    ++words;
+    char last = word.back();
+    if (last == '.' || last == '?' || last == '!') break;
+  }
+  if (cut) title += "\u2026";
+  return title;
+}
+
 bool ReadWhole(ByteStream* in, size_t limit, std::string* out,
                uint64_t* total) {
   out->clear();

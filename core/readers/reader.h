@@ -95,6 +95,16 @@ std::string CheckText(std::string_view text, int* line);
 std::string RecordTooLargeMessage(uint64_t bytes, size_t limit,
                                   std::string_view what);
 
+// The paragraphs of plain text: blank lines separate them, single newlines
+// are spaces, each paragraph through parse::CleanText. `text` has its
+// entities decoded already.
+std::vector<Block> PlainTextBlocks(std::string_view text);
+
+// The first sentence of `clean_body` (text after parse::CleanText), cut to
+// at most 12 words with "…" when cut: the title of an article that has
+// none of its own (scraped corpora often have no headlines).
+std::string TitleFromBody(std::string_view clean_body);
+
 // Reads the rest of `in` into *out when it has at most `limit` bytes and
 // returns true. A longer input is read to its end without being kept:
 // false, with *total its size in bytes. On a stream error, what was read.

@@ -1,0 +1,470 @@
+// The CSV and TSV reader (core/readers/csv_reader.h).
+#include "core/readers/csv_reader.h"
+
+#include <simdjson.h>
+
+#include <array>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/parse_text.h"
+#include "core/parsers.h"
+
+namespace pundit::readers {
+namespace {
+
+enum class Field {
+  kNone,  // not read
+  kId,
+  kTitle,
+  kAuthors,
+  kDate,
+  kBody,
+  kSource,
+  kUrl,
+  kThemes,
+  kRegions,
+  kLede,
+};
+
+struct FieldName {
+  std::string_view name;
+  Field field;
+};
+
+// The names --map takes, in the order messages list them.
+constexpr std::array<FieldName, 10> kMapFields = {{
+    {"id", Field::kId},
+    {"title", Field::kTitle},
+    {"authors", Field::kAuthors},
+    {"date", Field::kDate},
+    {"body", Field::kBody},
+    {"source", Field::kSource},
+    {"url", Field::kUrl},
+    {"themes", Field::kThemes},
+    {"regions", Field::kRegions},
+    {"lede", Field::kLede},
+}};
+
+// Header names public datasets use (normalised by HeaderKey).
+constexpr std::array<FieldName, 38> kColumnNames = {{
+    {"id", Field::kId},
+    {"title", Field::kTitle},
+    {"headline", Field::kTitle},
+    {"author", Field::kAuthors},
+    {"authors", Field::kAuthors},
+    {"byline", Field::kAuthors},
+    {"creator", Field::kAuthors},
+    {"date", Field::kDate},
+    {"published", Field::kDate},
+    {"publish_date", Field::kDate},
+    {"pubdate", Field::kDate},
+    {"datetime", Field::kDate},
+    {"published_at", Field::kDate},
+    {"date_published", Field::kDate},
+    {"publication_date", Field::kDate},
+    {"content", Field::kBody},
+    {"text", Field::kBody},
+    {"body", Field::kBody},
+    {"article", Field::kBody},
+    {"publication", Field::kSource},
+    {"source", Field::kSource},
+    {"site", Field::kSource},
+    {"outlet", Field::kSource},
+    {"publisher", Field::kSource},
+    {"url", Field::kUrl},
+    {"link", Field::kUrl},
+    {"section", Field::kThemes},
+    {"category", Field::kThemes},
+    {"theme", Field::kThemes},
+    {"topic", Field::kThemes},
+    {"tags", Field::kThemes},
+    {"region", Field::kRegions},
+    {"country", Field::kRegions},
+    {"location", Field::kRegions},
+    {"lede", Field::kLede},
+    {"description", Field::kLede},
+    {"summary", Field::kLede},
+    {"themes", Field::kThemes},
+}};
+
+// "Publish Date" -> "publish_date": lower case, trimmed, ' ' and '-' as '_'.
+std::string HeaderKey(std::string_view name) {
+  std::string out = parse::CleanText(name);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c == ' ' || c == '-') c = '_';
+  }
+  return out;
+}
+
+// One row: its cells and the line it starts on.
+struct Row {
+  std::vector<std::string> cells;
+  int line = 0;
+  uint64_t bytes = 0;
+  bool too_large = false;
+  bool unclosed_quote = false;  // the file ended inside a quoted field
+};
+
+// Splits a multi-valued cell on ';' or '|'; `names` also splits "A and B".
+std::vector<std::string> SplitCell(std::string_view cell, bool names) {
+  std::vector<std::string> out;
+  std::string decoded = parse::DecodeEntities(cell);
+  if (decoded.find_first_of(";|") == std::string::npos) {
+    if (names) return parse::SplitNameList(decoded);
+    std::string one = parse::CleanText(decoded);
+    if (!one.empty()) out.push_back(std::move(one));
+    return out;
+  }
+  size_t start = 0;
+  while (start <= decoded.size()) {
+    size_t end = decoded.find_first_of(";|", start);
+    if (end == std::string::npos) end = decoded.size();
+    std::string value =
+        parse::CleanText(std::string_view(decoded).substr(start, end - start));
+    if (!value.empty()) out.push_back(std::move(value));
+    start = end + 1;
+  }
+  return out;
+}
+
+class CsvReader : public ArticleReader {
+ public:
+  CsvReader(std::unique_ptr<ByteStream> in, const ReaderOptions& options,
+            char delimiter)
+      : in_(std::move(in)), options_(options), delimiter_(delimiter) {}
+
+  bool Next(ReadItem* item) override {
+    if (!started_) Start();
+    for (;;) {
+      if (!pending_.empty()) {
+        *item = std::move(pending_.front());
+        pending_.pop_front();
+        return true;
+      }
+      if (done_) return false;
+      Row row;
+      if (!ReadRow(&row)) {
+        done_ = true;
+        if (!in_->error().empty()) AddError(line_ + 1, in_->error());
+        continue;
+      }
+      if (IsBlank(row)) continue;
+      ToItem(row);
+    }
+  }
+
+ private:
+  // ---- the rows ----
+
+  // Where the scanner is within a row.
+  enum class State {
+    kFieldStart,     // at the start of a field
+    kUnquoted,       // inside a field that did not start with a quote
+    kQuoted,         // inside a quoted field
+    kQuoteInQuoted,  // after a quote inside a quoted field: "" or the end
+  };
+
+  // Reads the next row into *row; false at the end of the input.
+  bool ReadRow(Row* row) {
+    row->cells.assign(1, std::string());
+    row->line = line_;
+    State state = State::kFieldStart;
+    bool any = false;
+    for (;;) {
+      std::string_view b = in_->Buffered();
+      if (b.empty()) {
+        if (state == State::kQuoted) row->unclosed_quote = true;
+        return any;
+      }
+      any = true;
+      for (size_t i = 0; i < b.size(); ++i) {
+        const char c = b[i];
+        if (++row->bytes > options_.max_record_bytes && !row->too_large) {
+          row->too_large = true;
+          row->cells.assign(1, std::string());
+        }
+        if (c == '\n') ++line_;
+        if (state == State::kQuoted) {
+          if (c == '"') {
+            state = State::kQuoteInQuoted;
+          } else {
+            Append(row, c);
+          }
+          continue;
+        }
+        if (state == State::kQuoteInQuoted) {
+          if (c == '"') {  // a doubled quote is one quote
+            Append(row, '"');
+            state = State::kQuoted;
+            continue;
+          }
+          state = State::kUnquoted;  // the quoted part ended
+        }
+        if (c == '"' && state == State::kFieldStart) {
+          state = State::kQuoted;
+        } else if (c == delimiter_) {
+          if (!row->too_large) row->cells.emplace_back();
+          state = State::kFieldStart;
+        } else if (c == '\n') {
+          in_->Consume(i + 1);
+          StripCarriageReturn(row);
+          return true;
+        } else {
+          Append(row, c);
+          state = State::kUnquoted;
+        }
+      }
+      in_->Consume(b.size());
+    }
+  }
+
+  void Append(Row* row, char c) {
+    if (!row->too_large) row->cells.back() += c;
+  }
+
+  // A CRLF row end leaves '\r' at the end of its last unquoted cell.
+  static void StripCarriageReturn(Row* row) {
+    std::string& last = row->cells.back();
+    if (!last.empty() && last.back() == '\r') last.pop_back();
+  }
+
+  static bool IsBlank(const Row& row) {
+    return !row.too_large && !row.unclosed_quote && row.cells.size() == 1 &&
+           row.cells[0].find_first_not_of(" \t\r") == std::string::npos;
+  }
+
+  // ---- the header ----
+
+  void Start() {
+    started_ = true;
+    if (in_->Peek(3) == "\xEF\xBB\xBF") in_->Consume(3);
+    Row header;
+    for (;;) {
+      if (!ReadRow(&header)) {
+        done_ = true;
+        AddError(1, in_->error().empty()
+                        ? "file is empty: write a header row and articles in "
+                          "it or delete it"
+                        : in_->error());
+        return;
+      }
+      if (!IsBlank(header)) break;
+    }
+    if (header.too_large || header.unclosed_quote) {
+      done_ = true;
+      AddError(header.line,
+               "the header row cannot be read (" +
+                   std::string(header.too_large ? "it is too long"
+                                                : "a quote never closes") +
+                   "): the first row must name the columns");
+      return;
+    }
+    MapColumns(header.cells);
+  }
+
+  void MapColumns(const std::vector<std::string>& names) {
+    columns_.assign(names.size(), Field::kNone);
+    std::vector<bool> mapped(names.size(), false);
+    for (const auto& [column, field_name] : options_.column_map) {
+      Field field = Field::kNone;
+      for (const FieldName& f : kMapFields) {
+        if (HeaderKey(field_name) == f.name) field = f.field;
+      }
+      bool found = false;
+      for (size_t i = 0; i < names.size(); ++i) {
+        if (HeaderKey(names[i]) == HeaderKey(column)) {
+          columns_[i] = field;
+          mapped[i] = true;
+          found = true;
+        }
+      }
+      if (!found) {
+        AddNotice("--map " + column + "=" + field_name +
+                  " names a column this file's header does not have (it has " +
+                  JoinNames(names) + ")");
+      }
+    }
+    std::vector<std::string> unread;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (mapped[i]) continue;
+      const std::string key = HeaderKey(names[i]);
+      if (key.empty()) continue;  // the pandas index column
+      for (const FieldName& f : kColumnNames) {
+        if (key == f.name) columns_[i] = f.field;
+      }
+      if (columns_[i] == Field::kNone) unread.push_back(names[i]);
+    }
+    bool title = false, body = false;
+    for (Field f : columns_) {
+      title = title || f == Field::kTitle;
+      body = body || f == Field::kBody;
+    }
+    if (!title && !body) {
+      done_ = true;
+      AddError(1, "no title and no body column: the header has " +
+                      JoinNames(names) +
+                      "; name one column title or body, or map one with "
+                      "--map COLUMN=title");
+      return;
+    }
+    if (!unread.empty()) {
+      AddNotice("columns " + JoinNames(unread) +
+                " are not read (map one with " +
+                "--map COLUMN=FIELD, FIELD one of " + CsvFieldNames() + ")");
+    }
+  }
+
+  static std::string JoinNames(const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& n : names) {
+      if (!out.empty()) out += ", ";
+      out += n.empty() ? "(unnamed)" : parse::CleanText(n);
+    }
+    return out;
+  }
+
+  // ---- a row as an article ----
+
+  void ToItem(const Row& row) {
+    const int line = row.line + 1;
+    if (row.unclosed_quote) {
+      AddError(line,
+               "unbalanced quote: a field opened on this row never closes; "
+               "close it with \" (and write a quote inside a field as \"\")");
+      return;
+    }
+    if (row.too_large) {
+      AddError(line, RecordTooLargeMessage(row.bytes, options_.max_record_bytes,
+                                           "row"));
+      return;
+    }
+    if (row.cells.size() > columns_.size()) {
+      AddError(line, "row has " + std::to_string(row.cells.size()) +
+                         " fields, the header has " +
+                         std::to_string(columns_.size()) +
+                         ": quote fields that hold the delimiter");
+      return;
+    }
+    for (size_t i = 0; i < row.cells.size(); ++i) {
+      const std::string& cell = row.cells[i];
+      if (columns_[i] != Field::kNone &&
+          !simdjson::validate_utf8(cell.data(), cell.size())) {
+        AddError(line, "invalid UTF-8 in field " + std::to_string(i + 1) +
+                           ": save the file as UTF-8");
+        return;
+      }
+    }
+    ReadItem item;
+    Article& a = item.article;
+    a.path = options_.path;
+    a.line = line;
+    std::string own_id, body, date;
+    for (size_t i = 0; i < row.cells.size(); ++i) {
+      std::string_view cell = row.cells[i];
+      switch (columns_[i]) {
+        case Field::kNone:
+          break;
+        case Field::kId:
+          own_id = parse::CleanText(cell);
+          break;
+        case Field::kTitle:
+          a.title = parse::CleanText(parse::DecodeEntities(cell));
+          break;
+        case Field::kAuthors:
+          for (std::string& s : SplitCell(cell, /*names=*/true)) {
+            a.authors.push_back(std::move(s));
+          }
+          break;
+        case Field::kDate:
+          date = parse::CleanText(cell);
+          break;
+        case Field::kBody:
+          if (!body.empty()) body += "\n\n";
+          body += parse::DecodeEntities(cell);
+          break;
+        case Field::kSource:
+          a.source = parse::CleanText(parse::DecodeEntities(cell));
+          break;
+        case Field::kUrl:
+          a.url = parse::CleanText(cell);
+          break;
+        case Field::kThemes:
+          for (std::string& s : SplitCell(cell, /*names=*/false)) {
+            a.themes.push_back(std::move(s));
+          }
+          break;
+        case Field::kRegions:
+          for (std::string& s : SplitCell(cell, /*names=*/false)) {
+            a.regions.push_back(std::move(s));
+          }
+          break;
+        case Field::kLede:
+          a.lede = parse::CleanText(parse::DecodeEntities(cell));
+          break;
+      }
+    }
+    a.body = PlainTextBlocks(body);
+    if (a.title.empty()) {
+      a.title = TitleFromBody(parse::CleanText(body));
+      if (a.title.empty()) {
+        AddError(line,
+                 "no title and no body: every row needs a title or a "
+                 "body");
+        return;
+      }
+    }
+    if (!date.empty()) {
+      std::string error;
+      a.date = NormalizeDate(date, &error);
+      if (a.date.empty()) {
+        AddError(line, error);
+        return;
+      }
+    }
+    a.id =
+        RecordId(own_id, a.url, options_.id_base + ":" + std::to_string(line));
+    item.kind = ReadItem::Kind::kArticle;
+    pending_.push_back(std::move(item));
+  }
+
+  void AddError(int line, std::string message) {
+    ReadItem item;
+    item.kind = ReadItem::Kind::kError;
+    item.error = ParseError{options_.path, line, std::move(message)};
+    pending_.push_back(std::move(item));
+  }
+
+  void AddNotice(const std::string& text) {
+    ReadItem item;
+    item.kind = ReadItem::Kind::kNotice;
+    item.notice = options_.path + ": note: " + text;
+    pending_.push_back(std::move(item));
+  }
+
+  std::unique_ptr<ByteStream> in_;
+  const ReaderOptions options_;
+  const char delimiter_;
+  bool started_ = false;
+  bool done_ = false;
+  int line_ = 0;  // newlines read so far (0-based line of the next byte)
+  std::vector<Field> columns_;
+  std::deque<ReadItem> pending_;
+};
+
+}  // namespace
+
+std::unique_ptr<ArticleReader> OpenCsvReader(std::unique_ptr<ByteStream> in,
+                                             const ReaderOptions& options,
+                                             char delimiter) {
+  return std::make_unique<CsvReader>(std::move(in), options, delimiter);
+}
+
+const char* CsvFieldNames() {
+  return "id, title, authors, date, body, source, url, themes, regions, lede";
+}
+
+}  // namespace pundit::readers
