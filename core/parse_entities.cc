@@ -2,7 +2,7 @@
 // sorted by name for binary search. Generated from the WHATWG list of named
 // character references (the same table as Python's html.entities.html5),
 // keeping only the forms that end with ';', the only ones md4c reports as
-// entities. Regenerate rather than edit by hand.
+// entities. Regenerate with scripts/gen_entities.py rather than edit by hand.
 #include <algorithm>
 #include <iterator>
 #include <string_view>
