@@ -6,6 +6,7 @@
 
 #include "core/parse_text.h"
 #include "core/readers/csv_reader.h"
+#include "core/readers/html_reader.h"
 #include "core/readers/jsonl_reader.h"
 #include "core/readers/markdown_reader.h"
 
@@ -39,6 +40,7 @@ const std::vector<Format>& Table() {
       {"jsonl", {"jsonl", "ndjson"}, nullptr, OpenJsonLinesReader, true},
       {"csv", {"csv"}, nullptr, OpenCsv, true},
       {"tsv", {"tsv", "tab"}, nullptr, OpenTsv, true},
+      {"html", {"html", "htm", "xhtml"}, nullptr, OpenHtmlReader},
   };
   return table;
 }

@@ -28,6 +28,14 @@
 // ReportageNewsArticle, BlogPosting, SocialMediaPosting, Report,
 // ScholarlyArticle, WebPage as a last resort) is used.
 //
+// Bytes that are not UTF-8 are read in the charset the page declares in a
+// <meta charset> or <meta http-equiv="Content-Type"> of its first 4 KiB
+// (windows-1252 when it declares none), converted with ICU: a byte that is
+// no character of that charset becomes U+FFFD instead of ending the page.
+// A page that is valid UTF-8 is read as UTF-8 whatever it declares (a
+// mislabelled page is far more common than a legacy page that happens to
+// be valid UTF-8).
+//
 // All text is plain UTF-8 (entities resolved, white space collapsed, NFC),
 // as core/article.h requires. Pure functions; thread-safe.
 #ifndef PUNDIT_CORE_READERS_HTML_EXTRACT_H_
@@ -52,8 +60,18 @@ struct HtmlPage {
 bool ReadHtmlPage(std::string_view html, HtmlPage* page, std::string* error);
 
 // The blocks of an HTML fragment (a feed item's content:encoded), by the
-// body rules above; plain text without tags gives its paragraphs.
+// body rules above, over the whole fragment (it is all content: no
+// container is chosen); plain text without tags gives its paragraphs.
 std::vector<Block> HtmlFragmentBlocks(std::string_view html);
+
+// True when `html` declares in a <meta> of its first 4 KiB a charset other
+// than UTF-8 that can be converted (windows-1252, iso-8859-2, shift_jis,
+// koi8-r...): its bytes need not be UTF-8.
+bool DeclaresLegacyCharset(std::string_view html);
+
+// When `html` is not valid UTF-8: sets *utf8 to it converted by the rule
+// above and returns true. Valid UTF-8: returns false, *utf8 untouched.
+bool PageToUtf8(std::string_view html, std::string* utf8);
 
 }  // namespace pundit::readers
 
