@@ -40,7 +40,7 @@
 #include <vector>
 
 #include "core/analyzer.h"
-#include "searcher/searcher.h"
+#include "searcher/default_op.h"
 
 namespace pundit::query {
 

@@ -25,6 +25,7 @@
 
 #include "core/article.h"
 #include "core/status.h"
+#include "searcher/default_op.h"
 
 namespace pundit {
 
@@ -45,7 +46,6 @@ struct SearcherOptions {
 };
 
 enum class SortOrder { kRelevance, kNewest, kOldest };
-enum class DefaultOp { kAnd, kOr };
 
 // Limits enforced by Search() (a request over them is kInvalidArgument).
 inline constexpr int kMaxPerPage = 100;

@@ -1,4 +1,5 @@
-// Properties of the JSON API's pure functions (web/api.h, web/api_util.h):
+// Properties of the JSON API's pure functions (web/api.h, web/api_util.h,
+// searcher/results_json.h):
 //  - ParseSearchParams leaves the documented defaults when nothing is given;
 //  - each valid parameter lands in the right SearchRequest field; repeated
 //    facet parameters are ORed values, empty ones are ignored, unknown
@@ -16,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "searcher/results_json.h"
 #include "web/api.h"
 #include "web/api_util.h"
 

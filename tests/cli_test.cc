@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "indexer/indexer.h"
+#include "searcher/results_json.h"
 #include "searcher/searcher.h"
 #include "tests/test_util.h"
 #include "web/api.h"

@@ -1,6 +1,7 @@
-// The JSON API's request parsing and response shapes, shared by the HTTP
-// routes and by `pundit search --json` (which prints exactly what
-// GET /api/search returns). docs/API.md documents every field.
+// The HTTP side of the JSON API: query parameters read into a SearchRequest,
+// error bodies and the status code of each error. The JSON of the answers
+// themselves is searcher/results_json.h, which the command line prints too.
+// docs/API.md documents every parameter and field.
 //
 // All functions are pure and thread-safe.
 #ifndef PUNDIT_WEB_API_H_
@@ -26,10 +27,6 @@ using Params = std::multimap<std::string, std::string>;
 // ignored.
 Result<SearchRequest> ParseSearchParams(const Params& params);
 
-nlohmann::json SearchResponseToJson(const SearchResponse& response);
-nlohmann::json HitToJson(const Hit& hit);
-nlohmann::json ArticleViewToJson(const ArticleView& view);
-nlohmann::json StatsToJson(const IndexStats& stats);
 // {"error": {"code": "invalid_argument", "message": "..."}}
 nlohmann::json ErrorToJson(const Status& status);
 // HTTP status for a non-OK Status: 400 invalid argument, 404 not found,

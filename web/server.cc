@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "core/schema.h"
+#include "searcher/results_json.h"
 #include "web/api.h"
 #include "web/api_util.h"
 #include "web/pages.h"

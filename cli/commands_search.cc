@@ -1,0 +1,233 @@
+// `pundit search` and `pundit stats`: the commands that read the index.
+// `search` prints readable text, or with --json exactly the JSON of
+// GET /api/search; `stats` prints the JSON of GET /api/stats.
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "searcher/results_json.h"
+#include "searcher/searcher.h"
+
+namespace pundit::cli {
+namespace {
+
+struct SearchArgs {
+  SearchRequest request;
+  std::string db;
+  std::vector<std::string> query_words;
+  bool json = false, show_facets = false, show_snippets = false;
+  std::string op = "and", sort = "relevance";
+  std::vector<std::string> authors, regions, themes, sources, years;
+};
+
+std::string Join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& w : words) {
+    if (!out.empty()) out += ' ';
+    out += w;
+  }
+  return out;
+}
+
+// Terminal styles, or "" when stdout is not a terminal (piped output stays
+// plain text for grep and files).
+struct Style {
+  const char* bold = "";
+  const char* reset = "";
+};
+
+// Snippet HTML (escaped text, <mark> the only markup) as terminal text:
+// entities decoded, marks bold when styled and dropped otherwise.
+std::string SnippetText(const std::string& s, const Style& style) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    auto starts = [&](const char* p) {
+      return s.compare(i, std::strlen(p), p) == 0;
+    };
+    if (starts("<mark>")) {
+      out += style.bold;
+      i += 6;
+    } else if (starts("</mark>")) {
+      out += style.reset;
+      i += 7;
+    } else if (starts("&amp;")) {
+      out += '&';
+      i += 5;
+    } else if (starts("&lt;")) {
+      out += '<';
+      i += 4;
+    } else if (starts("&gt;")) {
+      out += '>';
+      i += 4;
+    } else if (starts("&quot;")) {
+      out += '"';
+      i += 6;
+    } else if (starts("&#39;")) {
+      out += '\'';
+      i += 5;
+    } else {
+      out += s[i++];
+    }
+  }
+  return out;
+}
+
+void PrintHitsReadable(const SearchResponse& r, bool facets, bool snippets,
+                       const Style& style) {
+  std::printf("%ld articles for %s", r.total, r.interpreted.c_str());
+  if (r.notice) std::printf("  (%s)", r.notice->c_str());
+  std::printf("\n");
+  if (r.corrected) std::printf("did you mean: %s\n", r.corrected->c_str());
+  int rank = (r.page - 1) * r.per_page;
+  for (const Hit& hit : r.hits) {
+    std::printf("\n%3d. %s%s%s\n     %s", ++rank, style.bold, hit.title.c_str(),
+                style.reset, hit.id.c_str());
+    if (!hit.date.empty()) std::printf(" | %s", hit.date.c_str());
+    if (!hit.authors.empty()) std::printf(" | %s", Join(hit.authors).c_str());
+    if (!hit.source.empty()) std::printf(" | %s", hit.source.c_str());
+    std::printf(" | score %.3f\n", hit.score);
+    if (snippets) {
+      for (const std::string& s : hit.snippets) {
+        std::printf("     %s\n", SnippetText(s, style).c_str());
+      }
+    }
+  }
+  if (facets) {
+    for (const auto& [name, values] : r.facets) {
+      std::printf("\n%s%s:%s", style.bold, name.c_str(), style.reset);
+      for (const FacetValue& v : values) {
+        std::printf(" %s%s (%ld);", v.selected ? "*" : "", v.value.c_str(),
+                    v.count);
+      }
+      std::printf("\n");
+    }
+    if (!r.timeline.empty()) {
+      std::printf("\n%stimeline (%s):%s", style.bold, r.timeline_unit.c_str(),
+                  style.reset);
+      for (const TimelineBucket& b : r.timeline) {
+        if (b.count) std::printf(" %s:%ld", b.key.c_str(), b.count);
+      }
+      std::printf("\n");
+    }
+  }
+}
+
+int RunSearchCommand(const SearchArgs& args) {
+  SearchRequest request = args.request;
+  request.q = Join(args.query_words);
+  request.op = args.op == "or" ? DefaultOp::kOr : DefaultOp::kAnd;
+  request.sort = args.sort == "newest"   ? SortOrder::kNewest
+                 : args.sort == "oldest" ? SortOrder::kOldest
+                                         : SortOrder::kRelevance;
+  if (!args.authors.empty()) request.filters["author"] = args.authors;
+  if (!args.regions.empty()) request.filters["region"] = args.regions;
+  if (!args.themes.empty()) request.filters["theme"] = args.themes;
+  if (!args.sources.empty()) request.filters["source"] = args.sources;
+  if (!args.years.empty()) request.filters["year"] = args.years;
+  // The API's rule (facet_limit, docs/API.md), named as typed here.
+  if (request.facet_limit < 0 || request.facet_limit > kMaxFacetLimit) {
+    std::fprintf(stderr,
+                 "pundit: error: --facet-limit must be between 0 and %d, "
+                 "got %d\n",
+                 kMaxFacetLimit, request.facet_limit);
+    return kExitFailure;
+  }
+  request.want_facets = args.json || args.show_facets;
+  request.want_snippets = args.json || args.show_snippets;
+  auto searcher = Searcher::Open(SearcherOptions{args.db});
+  if (!searcher.ok()) return PrintError(searcher.status());
+  auto response = (*searcher)->Search(request);
+  if (!response.ok()) return PrintError(response.status());
+  if (args.json) {
+    std::printf("%s\n", api::SearchResponseToJson(*response).dump().c_str());
+  } else {
+    Style style;
+    // https://no-color.org: a non-empty NO_COLOR turns styles off.
+    const char* no_color = std::getenv("NO_COLOR");
+    if (isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == 0)) {
+      style = Style{"\033[1m", "\033[0m"};
+    }
+    PrintHitsReadable(*response, args.show_facets, args.show_snippets, style);
+  }
+  return kExitOk;
+}
+
+int RunStatsCommand(const std::string& db) {
+  auto searcher = Searcher::Open(SearcherOptions{db});
+  if (!searcher.ok()) return PrintError(searcher.status());
+  auto s = (*searcher)->Stats();
+  if (!s.ok()) return PrintError(s.status());
+  std::printf("%s\n", api::StatsToJson(*s).dump(2).c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+CommandRun DefineSearch(CLI::App& command, const CommandContext& context) {
+  auto args = std::make_shared<SearchArgs>();
+  args->db = context.default_db;
+  SearchRequest& request = args->request;
+  command.add_option("--db", args->db, context.db_help);
+  command.add_flag("--json", args->json,
+                   "print exactly the JSON of GET /api/search");
+  command.add_option("--limit,-n", request.per_page,
+                     "hits per page (1-100, default 10)");
+  command.add_option("--page", request.page, "page number (default 1)");
+  command
+      .add_option("--op", args->op,
+                  "and (default) or or: how plain words combine")
+      ->check(CLI::IsMember({"and", "or"}));
+  command
+      .add_option("--sort", args->sort, "relevance (default), newest or oldest")
+      ->check(CLI::IsMember({"relevance", "newest", "oldest"}));
+  // One value per use (`--theme A --theme B`): a vector option would
+  // otherwise swallow the query words that follow it.
+  struct FilterOption {
+    const char* name;
+    const char* value;
+    std::vector<std::string>* values;
+  };
+  for (const FilterOption& f :
+       {FilterOption{"author", "NAME", &args->authors},
+        FilterOption{"region", "REGION", &args->regions},
+        FilterOption{"theme", "THEME", &args->themes},
+        FilterOption{"source", "SOURCE", &args->sources},
+        FilterOption{"year", "YYYY", &args->years}}) {
+    const std::string flag = std::string("--") + f.name;
+    command
+        .add_option(flag, *f.values,
+                    std::string("only articles with this ") + f.name +
+                        "; repeat to allow several (" + flag + " A " + flag +
+                        " B)")
+        ->expected(1)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->type_name(f.value);
+  }
+  command.add_option("--from", request.from, "earliest date, YYYY-MM-DD");
+  command.add_option("--to", request.to, "latest date, YYYY-MM-DD");
+  command.add_option("--facet-limit", request.facet_limit,
+                     "values shown per facet (0-1000, default 10; 0 = none)");
+  command.add_flag("--facets", args->show_facets,
+                   "show facet counts and the timeline");
+  command.add_flag("--snippets", args->show_snippets,
+                   "show snippets, matches in bold on a terminal (plain text "
+                   "when piped or when NO_COLOR is set)");
+  command.add_option("QUERY", args->query_words,
+                     "the query (words are joined with spaces)");
+  return [args] { return RunSearchCommand(*args); };
+}
+
+CommandRun DefineStats(CLI::App& command, const CommandContext& context) {
+  auto db = std::make_shared<std::string>(context.default_db);
+  command.add_option("--db", *db, context.db_help);
+  return [db] { return RunStatsCommand(*db); };
+}
+
+}  // namespace pundit::cli
