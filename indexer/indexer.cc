@@ -225,6 +225,7 @@ struct FileWork {
   bool same_bytes = false;        // identical to the stored bytes
   bool same_with_errors = false;  // identical to stored bytes that gave errors
   bool read_failed = false;       // nothing usable: keep what is stored
+  bool passed_over = false;       // not of its format after all (a notice)
   bool reading = false;           // a worker is pulling from `reader`
   bool eof = false;               // every chunk is made; errors are final
   std::string new_state;
@@ -741,6 +742,12 @@ class IndexRun {
       w.errors.push_back(ParseError{f.path, 1, opened.status().message()});
       return false;
     }
+    if (!opened->passed_over.empty()) {
+      w.notices.push_back(f.path + ": note: " + opened->passed_over +
+                          ", passed over");
+      w.passed_over = true;
+      return false;
+    }
     w.reader = std::move(opened->reader);
     w.stream = opened->stream;
     w.format = opened->format;
@@ -933,6 +940,11 @@ class IndexRun {
     }
     if (w.read_failed) {
       for (ParseError& e : w.errors) summary_.errors.push_back(std::move(e));
+      return Status::Ok();
+    }
+    if (w.passed_over) {  // what it held before stays as it was
+      for (std::string& n : w.notices) summary_.notices.push_back(std::move(n));
+      ++summary_.passed_over;
       return Status::Ok();
     }
     ++summary_.files;

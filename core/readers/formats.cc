@@ -2,13 +2,16 @@
 // reader file in this folder and one row in Table().
 #include "core/readers/formats.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/parse_text.h"
 #include "core/readers/csv_reader.h"
+#include "core/readers/feed_reader.h"
 #include "core/readers/html_reader.h"
 #include "core/readers/jsonl_reader.h"
 #include "core/readers/markdown_reader.h"
+#include "core/readers/warc_reader.h"
 
 namespace pundit::readers {
 namespace {
@@ -41,6 +44,9 @@ const std::vector<Format>& Table() {
       {"csv", {"csv"}, nullptr, OpenCsv, true},
       {"tsv", {"tsv", "tab"}, nullptr, OpenTsv, true},
       {"html", {"html", "htm", "xhtml"}, nullptr, OpenHtmlReader},
+      {"feed", {"rss", "atom", "xml"}, LooksLikeFeed, OpenFeedReader, false,
+       {"xml"}},
+      {"warc", {"warc"}, nullptr, OpenWarcReader},
   };
   return table;
 }
@@ -114,7 +120,15 @@ Result<OpenedInput> OpenInput(const std::string& path, const Format* format,
   Result<std::unique_ptr<ByteStream>> stream = ByteStream::OpenFile(path);
   if (!stream.ok()) return stream.status();
   std::unique_ptr<ByteStream> in = std::move(stream).value();
-  if (format->sniff != nullptr || format->refuse_binary) {
+  const std::string lower = LowerAscii(path);
+  const std::string_view ext = FormatExtension(
+      std::string_view(lower).substr(lower.find_last_of('/') + 1));
+  const bool sniff =
+      format->sniff != nullptr &&
+      std::find(format->shared_extensions.begin(),
+                format->shared_extensions.end(),
+                ext) != format->shared_extensions.end();
+  if (sniff || format->refuse_binary) {
     std::string_view head = in->Peek(kSniffBytes);
     if (format->refuse_binary) {
       if (const void* nul = std::memchr(head.data(), '\0', head.size())) {
@@ -125,11 +139,11 @@ Result<OpenedInput> OpenInput(const std::string& path, const Format* format,
                                        "): not an article");
       }
     }
-    if (format->sniff != nullptr && !head.empty() && !format->sniff(head)) {
-      return Status::InvalidArgument(
-          std::string("not a ") + format->name +
-          " file: its first bytes are not of that format, so it is not "
-          "read; rename it if it holds no articles");
+    if (sniff && !head.empty() && !format->sniff(head)) {
+      OpenedInput other;
+      other.passed_over = std::string("not a ") + format->name +
+                          " (its first element is not one)";
+      return other;
     }
   }
   OpenedInput opened;

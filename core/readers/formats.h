@@ -23,15 +23,17 @@ struct Format {
       name;  // "markdown", "jsonl", "csv", "tsv", "html", "feed", "warc"
   // Extensions, lower case, without the dot.
   std::vector<std::string_view> extensions;
-  // For a name this format shares with others: true when the first bytes
-  // (decompressed, up to 4 KiB) are of this format. nullptr: the name
-  // decides alone.
+  // For the extensions in `shared_extensions` (names other contents use
+  // too, as .xml): true when the first bytes (decompressed, up to 4 KiB)
+  // are of this format. nullptr: the name decides alone.
   bool (*sniff)(std::string_view head);
   std::unique_ptr<ArticleReader> (*open)(std::unique_ptr<ByteStream> in,
                                          const ReaderOptions& options);
   // A text format read record by record: a NUL byte in its first 4 KiB
   // refuses the whole file as binary (instead of an error a line).
   bool refuse_binary = false;
+  // Extensions (among `extensions`) whose files `sniff` checks.
+  std::vector<std::string_view> shared_extensions = {};
 };
 
 // Every format, in the order of the table.
@@ -54,12 +56,17 @@ struct OpenedInput {
   std::unique_ptr<ArticleReader> reader;
   ByteStream* stream = nullptr;
   const Format* format = nullptr;
+  // Set (and reader null) when the name says a format whose first bytes
+  // decide (an .xml file) and the bytes are of another: what it is not, for
+  // a "path: note: ..., passed over" line. Such a file is no error.
+  std::string passed_over;
 };
 
 // Opens `path` ("-" = standard input) as `format` (nullptr: by its name;
-// standard input: JSON Lines). Errors: those of ByteStream::OpenFile; a
-// file whose first bytes are not of a sniffing format (an .xml that is not
-// a feed) is kInvalidArgument "not a feed: ...".
+// standard input: JSON Lines). Errors: those of ByteStream::OpenFile, and
+// kInvalidArgument for a text format whose first 4 KiB hold a NUL byte
+// ("binary file ..."). A file whose first bytes are not of a sniffing
+// format (an .xml that is not a feed) is no error: see `passed_over`.
 Result<OpenedInput> OpenInput(const std::string& path, const Format* format,
                               const ReaderOptions& options);
 
