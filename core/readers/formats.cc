@@ -44,7 +44,11 @@ const std::vector<Format>& Table() {
       {"csv", {"csv"}, nullptr, OpenCsv, true},
       {"tsv", {"tsv", "tab"}, nullptr, OpenTsv, true},
       {"html", {"html", "htm", "xhtml"}, nullptr, OpenHtmlReader},
-      {"feed", {"rss", "atom", "xml"}, LooksLikeFeed, OpenFeedReader, false,
+      {"feed",
+       {"rss", "atom", "xml"},
+       LooksLikeFeed,
+       OpenFeedReader,
+       false,
        {"xml"}},
       {"warc", {"warc"}, nullptr, OpenWarcReader},
   };
@@ -123,11 +127,10 @@ Result<OpenedInput> OpenInput(const std::string& path, const Format* format,
   const std::string lower = LowerAscii(path);
   const std::string_view ext = FormatExtension(
       std::string_view(lower).substr(lower.find_last_of('/') + 1));
-  const bool sniff =
-      format->sniff != nullptr &&
-      std::find(format->shared_extensions.begin(),
-                format->shared_extensions.end(),
-                ext) != format->shared_extensions.end();
+  const bool sniff = format->sniff != nullptr &&
+                     std::find(format->shared_extensions.begin(),
+                               format->shared_extensions.end(),
+                               ext) != format->shared_extensions.end();
   if (sniff || format->refuse_binary) {
     std::string_view head = in->Peek(kSniffBytes);
     if (format->refuse_binary) {
