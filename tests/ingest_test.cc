@@ -245,5 +245,51 @@ TEST(IngestTest, NoFileIsPassedOverWithoutAWord) {
   EXPECT_GT(Ids(dir.Sub("db2")).size(), 100u);
 }
 
+long Total(const std::string& db, const std::string& query) {
+  CommandResult r =
+      RunCommand({PunditBinary(), "search", "--db", db, "--json", query});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return nlohmann::json::parse(r.out)["total"].get<long>();
+}
+
+// Saved pages, feeds, web archives and CSV in one folder, through the
+// binary: each format's articles are found, a site's menus and footers are
+// not, and the summary counts each format.
+TEST(IngestTest, EveryFormatInOneFolderAndNoPageChromeIsFound) {
+  TempDir dir;
+  std::filesystem::copy(testing::TestData("readers"), dir.Sub("in"),
+                        std::filesystem::copy_options::recursive);
+  // Only the well-formed files: the hostile ones have tests of their own.
+  std::filesystem::remove(dir.Sub("in/feed/broken.rss"));
+  std::filesystem::remove(dir.Sub("in/feed/xxe.rss"));
+  std::filesystem::remove(dir.Sub("in/warc/hostile.warc"));
+  WriteFile(dir.Sub("in/warc/sample.warc.gz"),
+            GzipBytes(testing::ReadFile(dir.Sub("in/warc/sample.warc"))));
+  std::filesystem::remove(dir.Sub("in/warc/sample.warc"));
+  WriteFile(dir.Sub("in/sitemap.xml"), "<?xml version=\"1.0\"?><urlset/>\n");
+  const std::string db = dir.Sub("db");
+  CommandResult r = Index(db, {"--json", dir.Sub("in")});
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  for (const char* format : {"csv", "tsv", "html", "feed", "warc"}) {
+    EXPECT_GT(j["formats"][format]["articles"].get<long>(), 0) << format;
+  }
+  EXPECT_EQ(j["passed_over"], 1) << r.err;  // sitemap.xml
+  EXPECT_NE(r.err.find(dir.Sub("in/sitemap.xml") +
+                       ": note: not a feed (its first element is not one), "
+                       "passed over"),
+            std::string::npos)
+      << r.err;
+  // rss.xml holds one item with neither title nor text, on purpose.
+  EXPECT_EQ(j["skipped"], 1) << r.err;
+  // Words that stand only in the pages' navigation, header, footer, aside,
+  // forms, scripts and styles.
+  for (const char* chrome :
+       {"Quokkaheader", "Zanzibarnav", "Narwhalform", "Marmaladeaside",
+        "Xylophonefooter", "Platypusscript", "Wombatstyle"}) {
+    EXPECT_EQ(Total(db, chrome), 0) << chrome;
+  }
+  EXPECT_GT(Total(db, "zoning"), 0);
+}
+
 }  // namespace
 }  // namespace pundit
