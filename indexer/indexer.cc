@@ -1338,7 +1338,6 @@ class IndexRun {
   std::condition_variable cv_writer_;  // writer: a file or chunk is ready
   bool stop_ = false;
   Status failure_;
-  size_t next_parse_ = 0;
   size_t writer_file_ = 0;   // the file the writer is at
   size_t writer_chunk_ = 0;  // ... and the chunk of it it waits for
   size_t parse_window_ = 4;
