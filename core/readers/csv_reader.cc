@@ -256,7 +256,7 @@ class CsvReader : public ArticleReader {
     }
     if (header.too_large || header.unclosed_quote) {
       done_ = true;
-      AddError(header.line,
+      AddError(header.line + 1,
                "the header row cannot be read (" +
                    std::string(header.too_large ? "it is too long"
                                                 : "a quote never closes") +
