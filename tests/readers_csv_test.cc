@@ -176,6 +176,11 @@ TEST(CsvReaderTest, AHeaderWithoutTitleOrBodyIsOneErrorForTheFile) {
                     "header has name, views; name one column title or body, "
                     "or map one with --map COLUMN=title"});
   EXPECT_TRUE(r.articles.empty());
+  Read unclosed = ReadCsv("\"title,body\nA,B\n");
+  EXPECT_EQ(unclosed.errors,
+            Strings{"news.csv:1: error: the header row cannot be read (a "
+                    "quote never closes): the first row must name the "
+                    "columns"});
   Read empty = ReadCsv("");
   EXPECT_EQ(empty.errors,
             Strings{"news.csv:1: error: file is empty: write a header row and "
