@@ -90,6 +90,7 @@
 #include "core/readers/formats.h"
 #include "core/schema.h"
 #include "core/store.h"
+#include "indexer/disk_room.h"
 #include "indexer/progress.h"
 #include "indexer/shard_build.h"
 #include "indexer/walk.h"
@@ -460,6 +461,14 @@ class IndexRun {
                                      ": rebuild it with `pundit index --full`");
     }
     compare_path_ = live;
+    // Until a commit is measured, a document takes what the live index
+    // takes an article.
+    const uint64_t live_docs = db_->get_doccount();
+    room_.emplace(
+        live, live_docs > 0
+                  ? std::max<uint64_t>(
+                        indexer::DiskRoom::FolderBytes(live) / live_docs, 4096)
+                  : indexer::DiskRoom::kGuessBytesPerDocument);
     try {
       stored_states_.reserve(files_.size());
       for (size_t i = 0; i < files_.size(); ++i) {
@@ -1208,9 +1217,20 @@ class IndexRun {
   // transaction every batch_size changes.
   void CountWrite() {
     if (++changes_since_commit_ < batch_size_) return;
-    changes_since_commit_ = 0;
-    db_->commit_transaction();
+    CommitBatch();
     db_->begin_transaction(true);
+  }
+
+  // Commits the open transaction of an incremental run, after checking the
+  // disk has room for it (indexer/disk_room.h).
+  void CommitBatch() {
+    const uint64_t documents = static_cast<uint64_t>(changes_since_commit_);
+    room_->Check(documents);
+    const uint64_t before = indexer::DiskRoom::FolderBytes(compare_path_);
+    db_->commit_transaction();
+    room_->Committed(documents, before,
+                     indexer::DiskRoom::FolderBytes(compare_path_));
+    changes_since_commit_ = 0;
   }
 
   bool UnderRoot(const std::string& path) const {
@@ -1272,7 +1292,7 @@ class IndexRun {
         AddRejected(std::move(rejected));
       } else {
         progress_->SetPhase("committing");
-        db_->commit_transaction();
+        CommitBatch();
         db_->close();
         db_.reset();
       }
@@ -1306,6 +1326,7 @@ class IndexRun {
   std::string compare_path_;  // the index articles are compared against
   std::optional<Xapian::WritableDatabase> db_;  // incremental run
   std::optional<indexer::ShardBuild> build_;    // full run
+  std::optional<indexer::DiskRoom> room_;       // incremental run
   // Full run: where each written id came from (a later record with the
   // same id and content is a copy, with other content an error), and each
   // article handed to build_, in order.

@@ -44,8 +44,15 @@ class StepReporter : public Xapian::Compactor {
 // Merges `inputs` (in this order: the ids of each are offset by those
 // before it) into a new database at `output`. Reports each table to
 // `on_step` (as "merging N databases: TABLE") when it is not empty.
+// First checks that the disk has room for a copy of the inputs.
 void Merge(const std::vector<std::string>& inputs, const std::string& output,
+           const DiskRoom& room,
            const std::function<void(const std::string&)>& on_step = {}) {
+  uint64_t input_bytes = 0;
+  for (const std::string& input : inputs) {
+    input_bytes += DiskRoom::FolderBytes(input);
+  }
+  room.Check(0, input_bytes);
   Xapian::Database all;
   for (const std::string& input : inputs) {
     all.add_database(Xapian::Database(input, Xapian::DB_BACKEND_GLASS));
@@ -81,6 +88,7 @@ ShardBuild::ShardBuild(std::string dir, const Options& options)
                std::max<size_t>(2, options.fan_in),
                options.on_finish_step,
                options.on_documents_done},
+      room_(dir_),
       levels_(1) {
   fs::create_directories(shards_dir_);
   current_.reserve(options_.shard_docs);
@@ -137,6 +145,7 @@ std::vector<ShardBuild::Rejected> ShardBuild::Finish() {
   // The metadata: a database with no documents, merged first.
   const std::string meta = shards_dir_ + "/meta";
   {
+    room_.Check(0);
     Xapian::WritableDatabase db(meta, kShardFlags);
     for (const auto& [key, value] : metadata_) db.set_metadata(key, value);
     db.commit();
@@ -151,7 +160,7 @@ std::vector<ShardBuild::Rejected> ShardBuild::Finish() {
       inputs.push_back(PathOf(level, i));
     }
   }
-  Merge(inputs, dir_, options_.on_finish_step);
+  Merge(inputs, dir_, room_, options_.on_finish_step);
   fs::remove_all(shards_dir_);
   std::sort(rejected_.begin(), rejected_.end(),
             [](const Rejected& a, const Rejected& b) { return a.tag < b.tag; });
@@ -266,6 +275,11 @@ void ShardBuild::Run(Task& task, Analyzer& analyzer,
   const std::string path = PathOf(task.level, task.index);
   if (task.level == 0) {
     Xapian::WritableDatabase db(path, kShardFlags);
+    // Documents are written in transactions: when a commit fails (a full
+    // disk), the database's destructor then drops what is buffered instead
+    // of committing it again, which Xapian 1.4 cannot fail from without
+    // ending the process.
+    db.begin_transaction(true);
     size_t buffered = 0;
     size_t uncounted = 0;  // done, not yet in documents_done_
     auto count = [&] {
@@ -284,12 +298,13 @@ void ShardBuild::Run(Task& task, Analyzer& analyzer,
       }
       db.add_document(doc);
       if (++buffered == options_.commit_docs) {
-        db.commit();
+        Commit(db, path, buffered);
         buffered = 0;
         count();
       }
     }
-    db.commit();
+    Commit(db, path, buffered);
+    db.cancel_transaction();  // the one Commit opened holds nothing
     db.close();
     count();
     return;
@@ -299,8 +314,17 @@ void ShardBuild::Run(Task& task, Analyzer& analyzer,
   for (size_t i = first; i < first + options_.fan_in; ++i) {
     inputs.push_back(PathOf(task.level - 1, i));
   }
-  Merge(inputs, path);
+  Merge(inputs, path, room_);
   for (const std::string& input : inputs) fs::remove_all(input);
+}
+
+void ShardBuild::Commit(Xapian::WritableDatabase& db, const std::string& path,
+                        size_t documents) {
+  room_.Check(documents);
+  const uint64_t before = DiskRoom::FolderBytes(path);
+  db.commit_transaction();
+  room_.Committed(documents, before, DiskRoom::FolderBytes(path));
+  db.begin_transaction(true);
 }
 
 std::string ShardBuild::PathOf(size_t level, size_t index) const {

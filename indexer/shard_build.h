@@ -62,6 +62,7 @@
 
 #include "core/analyzer.h"
 #include "core/article.h"
+#include "indexer/disk_room.h"
 
 namespace pundit::indexer {
 
@@ -161,10 +162,15 @@ class ShardBuild {
   void Done(size_t level, size_t index);
   void RethrowIfFailed();  // with mu_ held
   std::string PathOf(size_t level, size_t index) const;
+  // Commits `documents` buffered documents of the shard at `path`, after
+  // checking the disk has room for them (DiskRoom).
+  void Commit(Xapian::WritableDatabase& db, const std::string& path,
+              size_t documents);
 
   const std::string dir_;
   const std::string shards_dir_;
   const Options options_;
+  DiskRoom room_;  // checked before every commit and merge
   std::vector<Pending> current_;
   std::map<std::string, std::string> metadata_;
 
