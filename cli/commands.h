@@ -1,6 +1,6 @@
 // The commands of the `pundit` program (index, search, serve, compact,
-// stats). Each one is a function that adds the command's options to its
-// CLI11 subcommand, already named and described by main.cc's table, and
+// stats, shard-serve). Each one is a function that adds the command's options
+// to its CLI11 subcommand, already named and described by main.cc's table, and
 // returns what runs the command once the command line is parsed. Options,
 // help texts, messages and exit statuses are the program's interface: tests
 // (tests/cli_test.cc, tests/indexer_test.cc) and scripts rely on them.
@@ -41,6 +41,11 @@ CommandRun DefineSearch(CLI::App& command, const CommandContext& context);
 CommandRun DefineServe(CLI::App& command, const CommandContext& context);
 CommandRun DefineCompact(CLI::App& command, const CommandContext& context);
 CommandRun DefineStats(CLI::App& command, const CommandContext& context);
+CommandRun DefineShardServe(CLI::App& command, const CommandContext& context);
+
+// Adds `--shard-timeout MS` (how long a shard server may take before the
+// command fails naming it) to a command that reads the index.
+void AddShardTimeoutOption(CLI::App& command, int* ms);
 
 // Prints `pundit: error: MESSAGE` on stderr; returns kExitFailure.
 int PrintError(const Status& status);

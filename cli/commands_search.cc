@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "searcher/index_handle.h"
 #include "searcher/results_json.h"
 #include "searcher/searcher.h"
 
@@ -20,6 +21,7 @@ namespace {
 struct SearchArgs {
   SearchRequest request;
   std::string db;
+  int shard_timeout_ms = kDefaultShardTimeoutMs;
   std::vector<std::string> query_words;
   bool json = false, show_facets = false, show_snippets = false;
   std::string op = "and", sort = "relevance";
@@ -140,7 +142,9 @@ int RunSearchCommand(const SearchArgs& args) {
   }
   request.want_facets = args.json || args.show_facets;
   request.want_snippets = args.json || args.show_snippets;
-  auto searcher = Searcher::Open(SearcherOptions{args.db});
+  SearcherOptions options{args.db};
+  options.shard_timeout_ms = args.shard_timeout_ms;
+  auto searcher = Searcher::Open(options);
   if (!searcher.ok()) return PrintError(searcher.status());
   auto response = (*searcher)->Search(request);
   if (!response.ok()) return PrintError(response.status());
@@ -158,8 +162,8 @@ int RunSearchCommand(const SearchArgs& args) {
   return kExitOk;
 }
 
-int RunStatsCommand(const std::string& db) {
-  auto searcher = Searcher::Open(SearcherOptions{db});
+int RunStatsCommand(const SearcherOptions& options) {
+  auto searcher = Searcher::Open(options);
   if (!searcher.ok()) return PrintError(searcher.status());
   auto s = (*searcher)->Stats();
   if (!s.ok()) return PrintError(s.status());
@@ -174,6 +178,7 @@ CommandRun DefineSearch(CLI::App& command, const CommandContext& context) {
   args->db = context.default_db;
   SearchRequest& request = args->request;
   command.add_option("--db", args->db, context.db_help);
+  AddShardTimeoutOption(command, &args->shard_timeout_ms);
   command.add_flag("--json", args->json,
                    "print exactly the JSON of GET /api/search");
   command.add_option("--limit,-n", request.per_page,
@@ -225,9 +230,11 @@ CommandRun DefineSearch(CLI::App& command, const CommandContext& context) {
 }
 
 CommandRun DefineStats(CLI::App& command, const CommandContext& context) {
-  auto db = std::make_shared<std::string>(context.default_db);
-  command.add_option("--db", *db, context.db_help);
-  return [db] { return RunStatsCommand(*db); };
+  auto options = std::make_shared<SearcherOptions>();
+  options->db_dir = context.default_db;
+  command.add_option("--db", options->db_dir, context.db_help);
+  AddShardTimeoutOption(command, &options->shard_timeout_ms);
+  return [options] { return RunStatsCommand(*options); };
 }
 
 }  // namespace pundit::cli

@@ -26,6 +26,7 @@ CommandRun DefineServe(CLI::App& command, const CommandContext& context) {
   ServerOptions& options = args->options;
   options.db_dir = context.default_db;
   command.add_option("--db", options.db_dir, context.db_help);
+  AddShardTimeoutOption(command, &options.shard_timeout_ms);
   command.add_option("--host", options.host,
                      "address to bind (default 127.0.0.1: this machine only)");
   command

@@ -64,6 +64,13 @@ constexpr Command kCommands[] = {
      "Exit status: 0 compacted, 1 an error (the live index is kept).",
      cli::DefineCompact},
     {"stats", "Print what the index holds, as JSON.", cli::DefineStats},
+    {"shard-serve",
+     "Serve one database folder as a shard over Xapian's remote protocol.\n"
+     "Other machines name it in a stub file (`remote HOST:PORT`, one line\n"
+     "per shard) given as --db to search, serve and stats, which then\n"
+     "answer as one index of every shard's articles (docs/CLUSTER.md).\n"
+     "Runs until interrupted (SIGINT or SIGTERM).",
+     cli::DefineShardServe},
 };
 
 // A usage error (unknown option, missing argument, bad value): one line on
@@ -120,7 +127,8 @@ int Main(int argc, char** argv) {
   CommandContext context;
   context.default_db = store::DefaultDbDir();
   context.db_help =
-      "database folder (default: $PUNDIT_DB, else data/index; now " +
+      "database folder, or a stub file of shards (default: $PUNDIT_DB, else "
+      "data/index; now " +
       context.default_db + ")";
   std::vector<std::pair<const CLI::App*, CommandRun>> commands;
   for (const Command& command : kCommands) {

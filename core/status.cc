@@ -24,6 +24,8 @@ const char* Status::CodeName(Code code) {
       return "version_mismatch";
     case Code::kBusy:
       return "busy";
+    case Code::kUnavailable:
+      return "unavailable";
     case Code::kInternal:
       return "internal";
   }
@@ -51,6 +53,15 @@ Status FromCurrentException(const std::string& context) {
     return Status::Corruption(prefix + e.get_msg());
   } catch (const Xapian::DatabaseOpeningError& e) {
     return Status::NotFound(prefix + e.get_msg());
+  } catch (const Xapian::NetworkError& e) {
+    // Xapian names the server in the context: "remote:tcp(HOST:PORT)".
+    std::string where = e.get_context();
+    if (where.rfind("remote:tcp(", 0) == 0 && where.back() == ')') {
+      where = where.substr(11, where.size() - 12);
+    }
+    return Status::Unavailable(prefix + "shard " +
+                               (where.empty() ? "server" : where) +
+                               " is unavailable: " + e.get_msg());
   } catch (const Xapian::Error& e) {
     return Status::IoError(prefix + e.get_type() + ": " + e.get_msg());
   } catch (const std::exception& e) {

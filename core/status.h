@@ -30,6 +30,7 @@ class [[nodiscard]] Status {
     kLocked,           // another process holds the database's write lock
     kVersionMismatch,  // database written by another schema version
     kBusy,             // overloaded: every worker stayed busy; retry later
+    kUnavailable,      // a shard server could not be reached or timed out
     kInternal,         // a bug: never caused by input alone
   };
 
@@ -55,6 +56,9 @@ class [[nodiscard]] Status {
   }
   static Status Busy(std::string msg) {
     return Status(Code::kBusy, std::move(msg));
+  }
+  static Status Unavailable(std::string msg) {
+    return Status(Code::kUnavailable, std::move(msg));
   }
   static Status Internal(std::string msg) {
     return Status(Code::kInternal, std::move(msg));

@@ -118,6 +118,20 @@ Result<std::string> LiveGenerationPath(const std::string& dir) {
   return Join(dir, *current);
 }
 
+Status CheckSchemaVersion(const Xapian::Database& db,
+                          const std::string& where) {
+  std::string version = db.get_metadata(std::string(schema::kSchemaKey));
+  if (version.empty()) version = "0";
+  if (version != std::to_string(schema::kSchemaVersion)) {
+    return Status::VersionMismatch("index at " + where +
+                                   " has schema version " + version +
+                                   ", this pundit reads version " +
+                                   std::to_string(schema::kSchemaVersion) +
+                                   ": rebuild it with `pundit index --full`");
+  }
+  return Status::Ok();
+}
+
 Result<Xapian::Database> OpenForReading(const std::string& dir) {
   Status last;
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -125,15 +139,7 @@ Result<Xapian::Database> OpenForReading(const std::string& dir) {
     if (!live.ok()) return live.status();
     try {
       Xapian::Database db(*live);
-      std::string version = db.get_metadata(std::string(schema::kSchemaKey));
-      if (version.empty()) version = "0";
-      if (version != std::to_string(schema::kSchemaVersion)) {
-        return Status::VersionMismatch(
-            "index at " + dir + " has schema version " + version +
-            ", this pundit reads version " +
-            std::to_string(schema::kSchemaVersion) +
-            ": rebuild it with `pundit index --full`");
-      }
+      if (Status s = CheckSchemaVersion(db, dir); !s.ok()) return s;
       return db;
     } catch (const Xapian::DatabaseOpeningError& e) {
       // A --full run may have swapped generations and removed this one

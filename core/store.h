@@ -41,6 +41,10 @@ Result<std::string> LiveGenerationPath(const std::string& dir);
 // generation between reading CURRENT and opening it.
 Result<Xapian::Database> OpenForReading(const std::string& dir);
 
+// kVersionMismatch (as above, naming `where`) unless `db` was written with
+// schema::kSchemaVersion. Throws what Xapian throws (a shard server down).
+Status CheckSchemaVersion(const Xapian::Database& db, const std::string& where);
+
 // An exclusive, non-blocking write lock on DIR (created if missing).
 class WriteLock {
  public:

@@ -133,6 +133,12 @@ std::string IndexSummary::FormatsLine() const {
     out += WithThousands(passed_over) +
            (passed_over == 1 ? " file" : " files") + " passed over";
   }
+  if (other_shards > 0) {
+    if (!out.empty()) out += "; ";
+    out += WithThousands(other_shards) +
+           (other_shards == 1 ? " article" : " articles") +
+           " left to other shards";
+  }
   return out;
 }
 
@@ -145,6 +151,7 @@ std::string IndexSummary::ToJson() const {
   j["skipped"] = skipped;
   j["copies"] = copies;
   j["passed_over"] = passed_over;
+  j["other_shards"] = other_shards;
   j["seconds"] = std::round(seconds * 1000) / 1000;
   j["articles_per_second"] = std::round(ArticlesPerSecond() * 10) / 10;
   nlohmann::ordered_json fmts = nlohmann::ordered_json::object();
@@ -242,6 +249,7 @@ struct FileWork {
   size_t first_chunk = 0;
   size_t chunks_made = 0;
   long articles_read = 0;
+  long other_shards = 0;  // articles read and left to other shards
 
   Chunk* At(size_t k) { return chunks[k - first_chunk].get(); }
 };
@@ -783,6 +791,10 @@ class IndexRun {
       switch (item.kind) {
         case readers::ReadItem::Kind::kArticle:
           w.last_line = item.article.line;
+          if (!options_.shard.Keeps(item.article.id)) {
+            ++w.other_shards;
+            break;
+          }
           chunk->articles.push_back(std::move(item.article));
           break;
         case readers::ReadItem::Kind::kError:
@@ -999,6 +1011,7 @@ class IndexRun {
       ++count.files;
       count.articles += w.articles_read;
     }
+    summary_.other_shards += w.other_shards;
 
     if (copies_of_file_ > 0) {
       summary_.notices.push_back(

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/parsers.h"
+#include "core/shard.h"
 #include "core/status.h"
 
 namespace pundit {
@@ -41,18 +42,22 @@ struct IndexerOptions {
   int shard_fan_in = 0;
   // CSV/TSV: "--map COLUMN=FIELD" (core/readers/reader.h ReaderOptions).
   std::vector<std::pair<std::string, std::string>> column_map;
+  // `--shard I/N`: keep only the articles whose id routes to shard I of N
+  // (core/shard.h); the others are read, counted and left out.
+  ShardSpec shard;
 };
 
 struct IndexSummary {
-  long indexed = 0;      // new articles added
-  long updated = 0;      // articles whose content changed
-  long deleted = 0;      // articles whose source (or JSONL line) is gone
-  long unchanged = 0;    // articles seen and identical (or files skipped by
-                         // size+mtime)
-  long skipped = 0;      // inputs that could not be read as articles
-  long copies = 0;       // records read again with the same id and content
-  long passed_over = 0;  // files not read (README.md, images), each noticed
-  long files = 0;        // files read
+  long indexed = 0;       // new articles added
+  long updated = 0;       // articles whose content changed
+  long deleted = 0;       // articles whose source (or JSONL line) is gone
+  long unchanged = 0;     // articles seen and identical (or files skipped by
+                          // size+mtime)
+  long skipped = 0;       // inputs that could not be read as articles
+  long copies = 0;        // records read again with the same id and content
+  long passed_over = 0;   // files not read (README.md, images), each noticed
+  long files = 0;         // files read
+  long other_shards = 0;  // articles read that belong to other shards
   // Per format ("jsonl", "csv", ...): the files read and the articles
   // read from them (before comparison with the index).
   struct FormatCount {
@@ -69,10 +74,12 @@ struct IndexSummary {
   // (803 articles/s)"
   std::string SummaryLine() const;
   // "read jsonl 1,200 articles in 2 files, csv 4 articles in 1 file; 3
-  // copies indexed once; 2 files passed over"; "" when nothing was read.
+  // copies indexed once; 2 files passed over; 2,400 articles left to other
+  // shards"; "" when nothing was read.
   std::string FormatsLine() const;
   // The same as a JSON object: {"indexed":..,"updated":..,"deleted":..,
-  // "unchanged":..,"skipped":..,"copies":..,"passed_over":..,"seconds":..,
+  // "unchanged":..,"skipped":..,"copies":..,"passed_over":..,
+  // "other_shards":..,"seconds":..,
   // "articles_per_second":..,"formats":{"jsonl":{"files":..,"articles":..}},
   // "errors":["path:line: error: ..."]}
   std::string ToJson() const;

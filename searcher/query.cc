@@ -881,8 +881,20 @@ class Compiler {
     p.role = Role::kText;
     std::string pattern =
         (n.title ? std::string(schema::kTitlePrefix) : std::string()) + folded;
-    p.q = Xapian::Query(Xapian::Query::OP_WILDCARD, pattern, kWildcardLimit,
-                        Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    // Expanded here, over the whole index, rather than by OP_WILDCARD:
+    // over shards, each shard would expand it alone and keep its own most
+    // frequent terms, and the weights would differ from one index's.
+    std::vector<std::string> expanded;
+    if (expander_) expanded = expander_(pattern, kWildcardLimit);
+    if (expander_ && expanded.empty()) {
+      p.q = Xapian::Query::MatchNothing;
+    } else if (expander_) {
+      p.q = Xapian::Query(Xapian::Query::OP_SYNONYM, expanded.begin(),
+                          expanded.end());
+    } else {
+      p.q = Xapian::Query(Xapian::Query::OP_WILDCARD, pattern, kWildcardLimit,
+                          Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    }
     p.str = (n.title ? "title:" : "") + folded + "*";
     if (negated_ == 0) {
       HighlightUnit u;

@@ -18,6 +18,7 @@
 #include "core/schema.h"
 #include "core/store.h"
 #include "searcher/highlight.h"
+#include "searcher/index_handle.h"
 #include "searcher/position_match.h"
 #include "searcher/query.h"
 #include "searcher/snapshot.h"
@@ -303,10 +304,10 @@ struct Selection {
 
 struct Searcher::Impl {
   SearcherOptions options;
-  Xapian::Database db;
-  std::string generation_path;
-  struct stat current_stat {};
-  bool have_stat = false;
+  IndexHandle handle;
+  Xapian::Database db;  // handle.db(), as last opened or refreshed
+  // A shard server closed its connection or failed: open afresh.
+  bool broken = false;
   std::shared_ptr<const Snapshot> snap;
   // Further handles on generation `helpers_path` for split passes, opened
   // when first needed (SplitHandles).
@@ -315,38 +316,25 @@ struct Searcher::Impl {
   Analyzer analyzer;
   SentenceBreaker breaker;
 
-  std::string CurrentPath() const { return options.db_dir + "/CURRENT"; }
-
-  // Opens the live generation afresh.
+  // Opens the index afresh (the live generation, or every shard).
   Status Reopen() {
-    struct stat st {};
-    bool have = ::stat(CurrentPath().c_str(), &st) == 0;
-    Result<std::string> gen = store::LiveGenerationPath(options.db_dir);
-    if (!gen.ok()) return gen.status();
-    Result<Xapian::Database> opened = store::OpenForReading(options.db_dir);
-    if (!opened.ok()) return opened.status();
-    db = std::move(opened.value());
-    generation_path = gen.value();
-    current_stat = st;
-    have_stat = have;
-    snap = Snapshot::Get(db, analyzer);
+    if (Status s = handle.Open(options.db_dir, options.shard_timeout_ms);
+        !s.ok()) {
+      return s;
+    }
+    db = handle.db();
+    broken = false;
+    snap = Snapshot::Get(db, analyzer, handle.Key());
     return Status::Ok();
   }
 
-  // Cheap freshness check before each call: a changed CURRENT means a swap
-  // to a new generation; otherwise reopen() picks up new commits.
+  // Cheap freshness check before each call (IndexHandle::Refresh), then
+  // the snapshot of what it reads.
   Status Refresh() {
-    struct stat st {};
-    bool have = ::stat(CurrentPath().c_str(), &st) == 0;
-    bool swapped = !have || !have_stat || st.st_ino != current_stat.st_ino ||
-                   st.st_mtim.tv_sec != current_stat.st_mtim.tv_sec ||
-                   st.st_mtim.tv_nsec != current_stat.st_mtim.tv_nsec ||
-                   st.st_size != current_stat.st_size;
-    if (swapped) return Reopen();
-    db.reopen();
-    if (!snap || snap->key() != Snapshot::KeyOf(db)) {
-      snap = Snapshot::Get(db, analyzer);
-    }
+    if (Status s = handle.Refresh(); !s.ok()) return s;
+    db = handle.db();
+    std::string key = handle.Key();
+    if (!snap || snap->key() != key) snap = Snapshot::Get(db, analyzer, key);
     return Status::Ok();
   }
 
@@ -365,7 +353,7 @@ struct Searcher::Impl {
       try {
         // reopen() is enough after a commit; a fresh open every third try
         // recovers from anything else.
-        Status s = attempt % 3 == 2 ? Reopen() : Refresh();
+        Status s = attempt % 3 == 2 || broken ? Reopen() : Refresh();
         if (!s.ok()) {
           // Opening can also meet a commit or a swap in progress (the
           // generation named by CURRENT just removed, a revision just
@@ -378,6 +366,18 @@ struct Searcher::Impl {
           continue;
         }
         return f();
+      } catch (const Xapian::NetworkTimeoutError&) {
+        // A shard too slow to answer: waiting again would only double the
+        // wait; the next call reconnects.
+        broken = true;
+        return FromCurrentException(what);
+      } catch (const Xapian::NetworkError&) {
+        // A shard server closed the connection (restarted, idle, or its
+        // generation swapped): reconnect, twice at most (shards swapping
+        // one after the other), then report it.
+        broken = true;
+        last = FromCurrentException(what);
+        if (attempt > 1) return last;
       } catch (const Xapian::DatabaseError&) {
         // DatabaseModifiedError (a commit overwrote what this revision
         // reads), DatabaseOpeningError (a swap removed the generation):
@@ -450,6 +450,12 @@ struct Searcher::Impl {
   // Every document `q` matches.
   Bitmap MatchSet(const Xapian::Query& q) {
     if (q.empty()) return snap->all();
+    if (!handle.local()) {
+      std::vector<uint32_t> ids;
+      for (const RankSpy::Ranked& r : ShardsPass(q, false))
+        ids.push_back(r.did);
+      return Bitmap(ids);
+    }
     std::vector<PassPart> parts =
         SplitPass(q, [](Xapian::Database& d, const Xapian::Query& part_q,
                         Xapian::docid lo, Xapian::docid hi) {
@@ -471,6 +477,17 @@ struct Searcher::Impl {
   // of those in `filter` (all when null), best first.
   Bitmap RankPass(const Xapian::Query& q, const Bitmap* filter, size_t keep,
                   std::vector<RankSpy::Ranked>& best) {
+    if (!handle.local()) {
+      best.clear();
+      std::vector<uint32_t> ids;
+      for (const RankSpy::Ranked& r : ShardsPass(q, true)) {
+        ids.push_back(r.did);
+        if (best.size() < keep && (!filter || filter->Contains(r.did))) {
+          best.push_back(r);
+        }
+      }
+      return Bitmap(ids);
+    }
     std::vector<PassPart> parts = SplitPass(
         q, [filter, keep](Xapian::Database& d, const Xapian::Query& part_q,
                           Xapian::docid lo, Xapian::docid hi) {
@@ -495,12 +512,68 @@ struct Searcher::Impl {
     return Bitmap(Concatenated(parts));
   }
 
+  // Over shards, the stock remote protocol runs none of our spies,
+  // deciders or key makers: Xapian merges every shard's matches, weighed
+  // with the statistics of all shards (BM25, or none), best first and by
+  // docid on equal weights, which is the order RankSpy keeps.
+  std::vector<RankSpy::Ranked> ShardsPass(const Xapian::Query& q,
+                                          bool weighted) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q);
+    if (weighted) {
+      enquire.set_weighting_scheme(MakeBm25());
+    } else {
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+    }
+    const Xapian::doccount n = std::max<Xapian::doccount>(1, db.get_doccount());
+    Xapian::MSet mset = enquire.get_mset(0, n, n);
+    std::vector<RankSpy::Ranked> all;
+    all.reserve(mset.size());
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      all.push_back({it.get_weight(), *it});
+    }
+    return all;
+  }
+
+  // DatePage over shards, oldest first: the dated matches by date, then the
+  // undated ones by relevance, as the key maker of the local pass orders
+  // them (a key maker does not run on a shard server).
+  std::vector<RankSpy::Ranked> ShardsOldestPage(const Xapian::Query& q,
+                                                Xapian::doccount offset,
+                                                Xapian::doccount count) {
+    const Xapian::Query has_date(Xapian::Query::OP_VALUE_GE, schema::kDateValue,
+                                 "0");
+    const Xapian::doccount n = std::max<Xapian::doccount>(1, db.get_doccount());
+    std::vector<RankSpy::Ranked> page;
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(MakeBm25());
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q, has_date));
+    enquire.set_sort_by_value_then_relevance(schema::kDateValue, false);
+    Xapian::MSet dated = RankedPage(enquire, offset, count, n);
+    for (auto it = dated.begin(); it != dated.end(); ++it) {
+      page.push_back({it.get_weight(), *it});
+    }
+    if (page.size() == count) return page;
+    const Xapian::doccount dated_total = dated.get_matches_estimated();
+    const Xapian::doccount first =
+        offset > dated_total ? offset - dated_total : 0;
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, q, has_date));
+    enquire.set_sort_by_relevance();
+    Xapian::MSet undated = RankedPage(
+        enquire, first, count - static_cast<Xapian::doccount>(page.size()), n);
+    for (auto it = undated.begin(); it != undated.end(); ++it) {
+      page.push_back({it.get_weight(), *it});
+    }
+    return page;
+  }
+
   // Page [offset, offset + count) of `q`'s `matches` matches by date
   // (newest or oldest first), then relevance, then docid.
   std::vector<RankSpy::Ranked> DatePage(const Xapian::Query& q, bool newest,
                                         Xapian::doccount offset,
                                         Xapian::doccount count,
                                         Xapian::doccount matches) {
+    if (!handle.local() && !newest) return ShardsOldestPage(q, offset, count);
     const Xapian::doccount want = offset + count;
     std::vector<PassPart> parts =
         SplitPass(q, [newest, want, matches](
@@ -615,7 +688,8 @@ struct Searcher::Impl {
   std::vector<Xapian::Database*> SplitHandles(const Xapian::Query& q) {
     std::vector<Xapian::Database*> handles{&db};
     const unsigned threads = MatchThreads();
-    if (threads < 2 || q.empty() || db.get_lastdocid() < 2 * threads) {
+    if (!handle.local() || threads < 2 || q.empty() ||
+        db.get_lastdocid() < 2 * threads) {
       return handles;
     }
     uint64_t postings = 0;
@@ -625,6 +699,7 @@ struct Searcher::Impl {
     }
     if (postings < options.split_min_postings) return handles;
     try {
+      const std::string& generation_path = handle.generation_path();
       if (helpers_path != generation_path || helpers.size() != threads - 1) {
         helpers.clear();
         helpers_path.clear();
@@ -1057,7 +1132,10 @@ Result<std::vector<Hit>> Searcher::Related(const std::string& id, int limit) {
         std::set<std::string> stop_stems =
             query::StopWordStems(impl_->analyzer);
         RelatedTermDecider decider(db, kRelatedMinDocs, max_freq, stop_stems);
-        Xapian::ESet eset = enquire.get_eset(kRelatedTerms, rset, &decider);
+        // Exact term frequencies: over shards Xapian would otherwise take
+        // them from the article's own shard alone.
+        Xapian::ESet eset = enquire.get_eset(
+            kRelatedTerms, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
         std::vector<Hit> hits;
         if (eset.empty()) return hits;
         std::vector<Xapian::Query> terms;
@@ -1247,21 +1325,9 @@ Result<IndexStats> Searcher::Stats() {
         for (const FacetIndex& f : s.facets()) {
           st.facet_cardinality[f.name] = static_cast<long>(f.values.size());
         }
-        std::error_code ec;
-        namespace fs = std::filesystem;
-        for (auto it =
-                 fs::recursive_directory_iterator(impl_->generation_path, ec);
-             !ec && it != fs::recursive_directory_iterator();
-             it.increment(ec)) {
-          std::error_code size_ec;
-          if (it->is_regular_file(size_ec)) {
-            auto size = it->file_size(size_ec);
-            if (!size_ec) st.index_bytes += static_cast<long long>(size);
-          }
-        }
-        st.last_indexed =
-            impl_->db.get_metadata(std::string(schema::kLastIndexedKey));
-        st.generation = fs::path(impl_->generation_path).filename().string();
+        st.index_bytes = impl_->handle.Bytes();
+        st.last_indexed = impl_->handle.LastIndexed();
+        st.generation = impl_->handle.GenerationName();
         return st;
       });
 }

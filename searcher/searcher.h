@@ -35,7 +35,14 @@ inline constexpr uint64_t kSplitMinPostings = 40000;
 inline constexpr unsigned kMaxMatchThreads = 4;
 
 struct SearcherOptions {
-  std::string db_dir;  // pundit database folder (core/store.h)
+  // A pundit database folder (core/store.h), or a stub file naming shards
+  // (`remote HOST:PORT` lines, searcher/index_handle.h), or a folder holding
+  // shards.stub. Over shards every answer is that of one index of all
+  // their articles; a shard that cannot be reached makes the call fail
+  // with kUnavailable naming HOST:PORT, and a later call reconnects.
+  std::string db_dir;
+  // How long a shard server may take to connect or answer, in ms.
+  int shard_timeout_ms = 4000;
   // Threads one search may use for its match pass. A pass whose terms
   // have at least `split_min_postings` postings in all is split by docid
   // into this many parts, each read by its own thread on its own handle of

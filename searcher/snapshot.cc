@@ -7,7 +7,7 @@
 namespace pundit {
 namespace {
 
-// Snapshots alive in this process, by KeyOf(); entries expire with their
+// Snapshots alive in this process, by key; entries expire with their
 // last user.
 std::mutex& CacheMutex() {
   static std::mutex mu;
@@ -113,13 +113,9 @@ std::vector<uint32_t> FacetIndex::Resolve(std::string_view key) const {
   return exact.empty() ? partial : exact;
 }
 
-std::string Snapshot::KeyOf(Xapian::Database& db) {
-  return db.get_uuid() + "@" + std::to_string(db.get_revision());
-}
-
 std::shared_ptr<const Snapshot> Snapshot::Get(Xapian::Database& db,
-                                              Analyzer& analyzer) {
-  std::string key = KeyOf(db);
+                                              Analyzer& analyzer,
+                                              const std::string& key) {
   // Built under the lock: other threads wanting the same revision would
   // only wait for it anyway.
   std::lock_guard<std::mutex> lock(CacheMutex());
@@ -147,13 +143,18 @@ void Snapshot::Build(Xapian::Database& db, Analyzer& analyzer) {
   }
   all_ = Bitmap(ids);
 
+  // Dates from the day terms (D20190131), not the date value: a remote
+  // shard sends a posting list in one message but a value per document.
   dates_.assign(static_cast<size_t>(lastdocid) + 1, 0);
-  for (auto v = db.valuestream_begin(schema::kDateValue);
-       v != db.valuestream_end(schema::kDateValue); ++v) {
-    uint32_t d = ParseDate(*v);
-    Xapian::docid id = v.get_docid();
-    if (d == 0 || id > lastdocid) continue;
-    dates_[id] = d;
+  const std::string day_prefix(schema::kDayPrefix);
+  for (auto t = db.allterms_begin(day_prefix); t != db.allterms_end(day_prefix);
+       ++t) {
+    uint32_t d = ParseDate((*t).substr(day_prefix.size()));
+    if (d == 0) continue;
+    for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p) {
+      if (*p > lastdocid) continue;
+      dates_[*p] = d;
+    }
     if (min_date_ == 0 || d < min_date_) min_date_ = d;
     if (d > max_date_) max_date_ = d;
   }

@@ -98,13 +98,15 @@ struct FacetIndex {
 
 class Snapshot {
  public:
-  // The snapshot of `db`'s current revision, built on first use and shared
-  // while any Searcher holds it. Throws what Xapian throws (notably
+  // The snapshot of what `db` holds now, built on first use and shared
+  // while any Searcher holds it, by `key` (IndexHandle::Key(): every
+  // database and revision `db` reads). Reads only terms and their posting
+  // lists, which a remote shard sends whole, so it serves a database of
+  // shards as well as a local one. Throws what Xapian throws (notably
   // DatabaseModifiedError) so that callers can reopen and retry.
   static std::shared_ptr<const Snapshot> Get(Xapian::Database& db,
-                                             Analyzer& analyzer);
-  // "<uuid>@<revision>": identifies a revision of one database.
-  static std::string KeyOf(Xapian::Database& db);
+                                             Analyzer& analyzer,
+                                             const std::string& key);
 
   const std::string& key() const { return key_; }
   Xapian::doccount doccount() const { return doccount_; }

@@ -147,6 +147,7 @@ int HttpStatusFor(const Status& status) {
     case Status::Code::kLocked:
     case Status::Code::kVersionMismatch:
     case Status::Code::kBusy:
+    case Status::Code::kUnavailable:
       return 503;
     case Status::Code::kInternal:
       return 500;

@@ -942,6 +942,13 @@ std::string ErrorTitle(int status) {
 // a fixed sentence for the server's.
 std::string PublicMessage(const Status& status, int http_status) {
   if (http_status == 400 || http_status == 404) return status.message();
+  if (status.code() == Status::Code::kUnavailable) {
+    // Names the shard server (HOST:PORT) for whoever runs the cluster; the
+    // page escapes it like any other text.
+    return "Part of the index cannot be reached right now, so no answer "
+           "would be complete: " +
+           status.message() + ". Please try again in a moment.";
+  }
   if (http_status == 503) {
     return "The search index cannot be opened right now. Please try again in "
            "a moment.";

@@ -132,6 +132,7 @@ Status StatusForHttpError(int status, const httplib::Request& req) {
 
 SearcherOptions SearcherOptionsOf(const ServerOptions& options) {
   SearcherOptions o{options.db_dir};
+  o.shard_timeout_ms = options.shard_timeout_ms;
   o.match_threads = static_cast<unsigned>(std::max(0, options.match_threads));
   return o;
 }
@@ -563,7 +564,7 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   // Refuse to start without a readable index, with the store's message
   // (which names the command that makes one).
   Result<std::unique_ptr<Searcher>> probe =
-      Searcher::Open(SearcherOptions{resolved.db_dir});
+      Searcher::Open(SearcherOptionsOf(resolved));
   if (!probe.ok()) return probe.status();
 
   auto impl = std::make_unique<Impl>(std::move(resolved));

@@ -1,0 +1,483 @@
+// Shards on Xapian's remote backend: three real shard servers on loopback
+// ports (remote/shard_server.h) behind a stub file must answer exactly as
+// one index of the same articles: totals, every facet count, the timeline,
+// ranking and scores, did-you-mean, sorting and paging, articles, related
+// articles and stats. Then the failures: a stopped shard is named in a
+// kUnavailable error and a restarted one answers again without reopening
+// the Searcher; a generation swap on a shard is picked up.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/shard.h"
+#include "indexer/indexer.h"
+#include "remote/shard_server.h"
+#include "searcher/searcher.h"
+#include "tests/test_util.h"
+
+namespace pundit {
+namespace {
+
+using testing::TempDir;
+
+constexpr int kShards = 3;
+
+// Articles with real words, several authors, multi-valued regions and
+// themes, dates over four years and some undated: enough for every facet,
+// the timeline and ties in ranking.
+std::string SyntheticArticles(int n) {
+  static const char* kWords[] = {
+      "economy",   "inflation", "election",  "climate",  "energy",  "housing",
+      "rent",      "bank",      "interest",  "rates",    "school",  "teachers",
+      "hospital",  "nurses",    "trade",     "tariffs",  "farmers", "wheat",
+      "prices",    "wages",     "migration", "border",   "courts",  "judges",
+      "police",    "budget",    "taxes",     "pensions", "railway", "transport",
+      "water",     "drought",   "floods",    "coal",     "solar",   "wind",
+      "parliament"};
+  static const char* kAuthors[] = {"Mara Okafor",     "Tomas Lindqvist",
+                                   "Ana Ruiz",        "Li Wei",
+                                   "Priya Natarajan", "José Álvarez"};
+  static const char* kRegions[] = {"Europe", "Asia", "Africa", "Americas",
+                                   "Oceania"};
+  static const char* kThemes[] = {"Economy", "Politics", "Environment",
+                                  "Health", "Justice"};
+  const int words = static_cast<int>(std::size(kWords));
+  uint64_t state = 42;
+  auto next = [&](int mod) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<int>((state >> 33) % static_cast<uint64_t>(mod));
+  };
+  std::string out;
+  for (int i = 0; i < n; ++i) {
+    std::string title = std::string(kWords[next(words)]) + " and " +
+                        kWords[next(words)] + " in question";
+    std::string body;
+    for (int w = 0; w < 40 + next(40); ++w) {
+      body += std::string(w ? " " : "") + kWords[next(words)];
+      if (w % 9 == 8) body += ".";
+    }
+    std::string date;
+    if (i % 17 != 0) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", 2016 + next(4),
+                    1 + next(12), 1 + next(28));
+      date = buf;
+    }
+    std::string regions = "\"" + std::string(kRegions[next(5)]) + "\"";
+    if (i % 3 == 0) regions += ",\"" + std::string(kRegions[next(5)]) + "\"";
+    out += "{\"id\":\"s" + std::to_string(i) + "\",\"title\":\"" + title +
+           "\",\"author\":[\"" + kAuthors[next(6)] + "\"],\"date\":\"" + date +
+           "\",\"region\":[" + regions + "],\"theme\":[\"" + kThemes[next(5)] +
+           "\"],\"source\":\"Source " + std::to_string(next(4)) +
+           "\",\"url\":\"\",\"body\":\"" + body + "\"}\n";
+  }
+  return out;
+}
+
+IndexSummary Index(const std::string& db, const std::vector<std::string>& in,
+                   ShardSpec shard = {}, bool full = false) {
+  IndexerOptions o;
+  o.db_dir = db;
+  o.inputs = in;
+  o.shard = shard;
+  o.full = full;
+  o.jobs = 2;
+  Result<IndexSummary> r = RunIndex(o);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : IndexSummary{};
+}
+
+std::unique_ptr<Searcher> Open(const std::string& db) {
+  SearcherOptions o{db};
+  o.shard_timeout_ms = 3000;
+  auto s = Searcher::Open(o);
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return s.ok() ? std::move(s.value()) : nullptr;
+}
+
+// The hits of `a` and `b` agree: the same scores in the same order, and
+// the same articles at each score (articles of equal score may come in
+// another order, as Xapian breaks ties by document number, which differs
+// between one index and shards). The last group of ties on a page may be
+// cut at a different article, so its ids are not compared.
+void ExpectSameHits(const std::vector<Hit>& a, const std::vector<Hit>& b,
+                    bool by_date, const std::string& what) {
+  ASSERT_EQ(a.size(), b.size()) << what;
+  auto key = [&](const Hit& h) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.9g", h.score);
+    return (by_date ? h.date + "|" : "") + buf;
+  };
+  std::map<std::string, std::multiset<std::string>> ga, gb;
+  for (size_t i = 0; i < a.size(); ++i) {
+    ASSERT_NEAR(a[i].score, b[i].score, 1e-9 * std::max(1.0, a[i].score))
+        << what << " hit " << i << ": " << a[i].id << " vs " << b[i].id;
+    if (by_date) {
+      EXPECT_EQ(a[i].date, b[i].date) << what << " hit " << i;
+    }
+    ga[key(a[i])].insert(a[i].id);
+    gb[key(b[i])].insert(b[i].id);
+  }
+  const std::string last = a.empty() ? "" : key(a.back());
+  for (const auto& [k, ids] : ga) {
+    if (k == last) continue;
+    EXPECT_EQ(ids, gb[k]) << what << " articles with score " << k;
+  }
+  // A hit's fields do not depend on where it is stored.
+  std::map<std::string, const Hit*> by_id;
+  for (const Hit& h : b) by_id[h.id] = &h;
+  for (const Hit& h : a) {
+    auto it = by_id.find(h.id);
+    if (it == by_id.end()) continue;
+    EXPECT_EQ(h.title_html, it->second->title_html) << what;
+    EXPECT_EQ(h.snippets, it->second->snippets) << what;
+    EXPECT_EQ(h.authors, it->second->authors) << what;
+    EXPECT_EQ(h.regions, it->second->regions) << what;
+  }
+}
+
+void ExpectSameResponse(const SearchResponse& a, const SearchResponse& b,
+                        bool by_date, const std::string& what) {
+  EXPECT_EQ(a.total, b.total) << what;
+  EXPECT_EQ(a.interpreted, b.interpreted) << what;
+  EXPECT_EQ(a.corrected, b.corrected) << what;
+  EXPECT_EQ(a.notice, b.notice) << what;
+  ASSERT_EQ(a.facets.size(), b.facets.size()) << what;
+  for (size_t f = 0; f < a.facets.size(); ++f) {
+    EXPECT_EQ(a.facets[f].first, b.facets[f].first) << what;
+    ASSERT_EQ(a.facets[f].second.size(), b.facets[f].second.size())
+        << what << " facet " << a.facets[f].first;
+    for (size_t v = 0; v < a.facets[f].second.size(); ++v) {
+      const FacetValue& x = a.facets[f].second[v];
+      const FacetValue& y = b.facets[f].second[v];
+      EXPECT_EQ(x.value, y.value) << what << " " << a.facets[f].first;
+      EXPECT_EQ(x.count, y.count) << what << " " << x.value;
+      EXPECT_EQ(x.selected, y.selected) << what << " " << x.value;
+    }
+  }
+  EXPECT_EQ(a.timeline_unit, b.timeline_unit) << what;
+  ASSERT_EQ(a.timeline.size(), b.timeline.size()) << what;
+  for (size_t t = 0; t < a.timeline.size(); ++t) {
+    EXPECT_EQ(a.timeline[t].key, b.timeline[t].key) << what;
+    EXPECT_EQ(a.timeline[t].count, b.timeline[t].count)
+        << what << " " << a.timeline[t].key;
+  }
+  ExpectSameHits(a.hits, b.hits, by_date, what);
+}
+
+// One index, kShards shards of the same inputs served on loopback ports,
+// and a stub file naming them.
+class ClusterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::WriteFile(dir_.Sub("synthetic.jsonl"), SyntheticArticles(900));
+    inputs_ = {dir_.Sub("synthetic.jsonl"), testing::TestData("ranking"),
+               testing::TestData("mixed"), testing::CorpusPath("")};
+    one_ = dir_.Sub("one");
+    Index(one_, inputs_);
+    long sum = 0;
+    for (int i = 1; i <= kShards; ++i) {
+      std::string db = dir_.Sub("shard-" + std::to_string(i));
+      IndexSummary s = Index(db, inputs_, ShardSpec{i, kShards});
+      sum += s.indexed;
+      EXPECT_GT(s.other_shards, 0);
+      shard_dirs_.push_back(db);
+      servers_.push_back(StartShard(db, 0));
+    }
+    auto one = Open(one_);
+    ASSERT_TRUE(one);
+    EXPECT_EQ(sum, one->Stats()->articles) << "the shards split the articles";
+    WriteStub();
+  }
+
+  std::unique_ptr<ShardServer> StartShard(const std::string& db, int port) {
+    ShardServerOptions o;
+    o.db_dir = db;
+    o.port = port;
+    auto s = ShardServer::Start(o);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? std::move(s.value()) : nullptr;
+  }
+
+  void WriteStub() {
+    std::string text = "# three shards\n";
+    for (const auto& s : servers_) {
+      text += "remote 127.0.0.1:" + std::to_string(s->port()) + "\n";
+    }
+    stub_ = dir_.Sub("cluster.stub");
+    testing::WriteFile(stub_, text);
+  }
+
+  TempDir dir_;
+  std::vector<std::string> inputs_;
+  std::string one_, stub_;
+  std::vector<std::string> shard_dirs_;
+  std::vector<std::unique_ptr<ShardServer>> servers_;
+};
+
+TEST_F(ClusterTest, ShardsAnswerExactlyAsOneIndex) {
+  auto one = Open(one_);
+  auto cluster = Open(stub_);
+  ASSERT_TRUE(one && cluster);
+
+  const std::vector<std::string> queries = {
+      "",
+      "inflation",
+      "interest rates",
+      "\"interest rates\"",
+      "bank OR hospital",
+      "economy -taxes",
+      "climate NEAR/3 energy",
+      "title:prices",
+      "solar*",
+      "author:\"Ana Ruiz\" wages",
+      "inflaton",  // did-you-mean
+      "wheat farmers drought",
+      "police courts judges",
+  };
+  std::vector<SearchRequest> shapes(5);
+  shapes[1].filters["region"] = {"Europe", "Asia"};
+  shapes[2].filters["theme"] = {"Economy"};
+  shapes[2].filters["year"] = {"2017"};
+  shapes[3].from = "2017-03-01";
+  shapes[3].to = "2018-06-30";
+  shapes[4].filters["author"] = {"Li Wei"};
+  shapes[4].op = DefaultOp::kOr;
+  int compared = 0;
+  for (const std::string& q : queries) {
+    for (size_t f = 0; f < shapes.size(); ++f) {
+      SearchRequest r = shapes[f];
+      r.q = q;
+      r.facet_limit = 1000;
+      r.per_page = 20;
+      const std::string what = "q=\"" + q + "\" filters " + std::to_string(f);
+      auto a = one->Search(r);
+      auto b = cluster->Search(r);
+      ASSERT_TRUE(a.ok()) << what << a.status().ToString();
+      ASSERT_TRUE(b.ok()) << what << b.status().ToString();
+      ExpectSameResponse(*a, *b, false, what);
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 65);
+
+  // Sorting and paging: newest and oldest (undated last), pages 1 to 3.
+  for (SortOrder sort : {SortOrder::kNewest, SortOrder::kOldest}) {
+    for (int page = 1; page <= 3; ++page) {
+      SearchRequest r;
+      r.q = "economy";
+      r.sort = sort;
+      r.page = page;
+      r.per_page = 25;
+      const std::string what =
+          std::string("sorted ") +
+          (sort == SortOrder::kNewest ? "newest" : "oldest") + " page " +
+          std::to_string(page);
+      auto a = one->Search(r);
+      auto b = cluster->Search(r);
+      ASSERT_TRUE(a.ok() && b.ok()) << what;
+      ExpectSameResponse(*a, *b, true, what);
+    }
+  }
+  // Relevance paging far down a big match set.
+  SearchRequest deep;
+  deep.q = "economy OR inflation";
+  deep.page = 7;
+  deep.per_page = 30;
+  ExpectSameResponse(*one->Search(deep), *cluster->Search(deep), false,
+                     "page 7");
+  auto corrected = cluster->Search([] {
+    SearchRequest r;
+    r.q = "inflaton";
+    return r;
+  }());
+  ASSERT_TRUE(corrected.ok());
+  EXPECT_EQ(corrected->corrected.value_or(""), "inflation");
+
+  // Articles, related articles, facet value lists and stats.
+  for (const std::string id : {"s1", "s100", "s517", "r01"}) {
+    auto a = one->GetArticle(id, "inflation");
+    auto b = cluster->GetArticle(id, "inflation");
+    ASSERT_TRUE(a.ok() && b.ok()) << id;
+    EXPECT_EQ(a->article.title, b->article.title);
+    EXPECT_EQ(a->body_html, b->body_html);
+    EXPECT_EQ(a->match_count, b->match_count);
+    auto ra = one->Related(id, 5);
+    auto rb = cluster->Related(id, 5);
+    ASSERT_TRUE(ra.ok() && rb.ok()) << id;
+    ExpectSameHits(*ra, *rb, false, "related to " + id);
+  }
+  EXPECT_EQ(cluster->GetArticle("no-such-id", "").status().code(),
+            Status::Code::kNotFound);
+  SearchRequest scope;
+  scope.q = "prices";
+  auto va = one->FacetValues("author", "", 50, scope);
+  auto vb = cluster->FacetValues("author", "", 50, scope);
+  ASSERT_TRUE(va.ok() && vb.ok());
+  ASSERT_EQ(va->size(), vb->size());
+  for (size_t i = 0; i < va->size(); ++i) {
+    EXPECT_EQ((*va)[i].value, (*vb)[i].value);
+    EXPECT_EQ((*va)[i].count, (*vb)[i].count);
+  }
+  auto sa = one->Stats();
+  auto sb = cluster->Stats();
+  ASSERT_TRUE(sa.ok() && sb.ok());
+  EXPECT_EQ(sa->articles, sb->articles);
+  EXPECT_EQ(sa->first_date, sb->first_date);
+  EXPECT_EQ(sa->last_date, sb->last_date);
+  EXPECT_EQ(sa->facet_cardinality, sb->facet_cardinality);
+  EXPECT_EQ(sb->generation, "3 shards");
+}
+
+TEST_F(ClusterTest, StoppedShardIsNamedAndARestartedOneAnswersAgain) {
+  auto cluster = Open(stub_);
+  ASSERT_TRUE(cluster);
+  SearchRequest r;
+  r.q = "inflation";
+  auto before = cluster->Search(r);
+  ASSERT_TRUE(before.ok());
+
+  const int port = servers_[1]->port();
+  servers_[1]->Stop();
+  servers_[1].reset();
+  auto down = cluster->Search(r);
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(down.status().code(), Status::Code::kUnavailable);
+  EXPECT_NE(down.status().message().find("127.0.0.1:" + std::to_string(port)),
+            std::string::npos)
+      << down.status().message();
+  // Every call fails the same way while it is down, none hangs.
+  EXPECT_EQ(cluster->Stats().status().code(), Status::Code::kUnavailable);
+  EXPECT_EQ(cluster->GetArticle("s1", "").status().code(),
+            Status::Code::kUnavailable);
+
+  servers_[1] = StartShard(shard_dirs_[1], port);
+  ASSERT_TRUE(servers_[1]);
+  auto after = cluster->Search(r);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->total, before->total);
+
+  // A stub line for a port nothing listens on fails at open, naming it.
+  testing::WriteFile(dir_.Sub("bad.stub"), "remote 127.0.0.1:1\n");
+  auto bad = Searcher::Open(SearcherOptions{dir_.Sub("bad.stub")});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), Status::Code::kUnavailable);
+  EXPECT_NE(bad.status().message().find("127.0.0.1:1"), std::string::npos);
+  testing::WriteFile(dir_.Sub("typo.stub"), "remote 127.0.0.1\n");
+  auto typo = Searcher::Open(SearcherOptions{dir_.Sub("typo.stub")});
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.status().message().find("typo.stub:1: error:"),
+            std::string::npos)
+      << typo.status().message();
+}
+
+TEST_F(ClusterTest, CommitsAndGenerationSwapsOnAShardAreSeen) {
+  auto one = Open(one_);
+  auto cluster = Open(stub_);
+  ASSERT_TRUE(one && cluster);
+  SearchRequest r;
+  r.q = "zebracrossing";
+  EXPECT_EQ(cluster->Search(r)->total, 0);
+
+  // 50 new articles, each indexed into its own shard (an incremental run
+  // on every shard: a commit inside the live generation).
+  std::string extra;
+  for (int i = 0; i < 50; ++i) {
+    extra += "{\"id\":\"new" + std::to_string(i) +
+             "\",\"title\":\"A zebracrossing story\",\"date\":\"2021-05-0" +
+             std::to_string(1 + i % 9) + "\",\"body\":\"zebracrossing " +
+             std::to_string(i) + "\"}\n";
+  }
+  testing::WriteFile(dir_.Sub("extra.jsonl"), extra);
+  std::vector<std::string> more = inputs_;
+  more.push_back(dir_.Sub("extra.jsonl"));
+  for (int i = 1; i <= kShards; ++i) {
+    Index(shard_dirs_[i - 1], more, ShardSpec{i, kShards});
+  }
+  auto added = cluster->Search(r);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(added->total, 50);
+  ASSERT_FALSE(added->timeline.empty());
+
+  // A --full run on every shard without them: a new generation is swapped
+  // in under each server, which closes its connections; the cluster
+  // reconnects to the new generations.
+  for (int i = 1; i <= kShards; ++i) {
+    Index(shard_dirs_[i - 1], inputs_, ShardSpec{i, kShards}, true);
+  }
+  auto dropped = cluster->Search(r);
+  ASSERT_TRUE(dropped.ok()) << dropped.status().ToString();
+  EXPECT_EQ(dropped->total, 0);
+  EXPECT_EQ(cluster->Stats()->articles, one->Stats()->articles);
+}
+
+TEST(ShardSpecTest, RoutesEveryIdToOneShardStably) {
+  EXPECT_EQ(ShardHash(""), 14695981039346656037ULL);
+  EXPECT_EQ(ShardHash("a"), 0xaf63dc4c8601ec8cULL);  // FNV-1a test vector
+  int counts[4] = {0, 0, 0, 0};
+  for (int i = 0; i < 4000; ++i) {
+    const std::string id = "article-" + std::to_string(i);
+    int kept = 0;
+    for (int s = 1; s <= 4; ++s) kept += ShardSpec{s, 4}.Keeps(id);
+    EXPECT_EQ(kept, 1) << id;
+    ++counts[ShardOf(id, 4) - 1];
+  }
+  for (int c : counts) EXPECT_GT(c, 800);  // about 1,000 each
+  EXPECT_TRUE(ShardSpec{}.Keeps("anything"));
+  EXPECT_EQ(ParseShardSpec("2/3")->index, 2);
+  for (const char* bad : {"0/3", "4/3", "3", "a/b", "1/0", "1/3x", "/3"}) {
+    auto r = ParseShardSpec(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("--shard takes I/N"),
+              std::string::npos);
+  }
+}
+
+TEST(ShardsCommandTest, BuildsShardsInParallelAndSearchesThemAsOne) {
+  TempDir dir;
+  testing::WriteFile(dir.Sub("in.jsonl"), SyntheticArticles(300));
+  auto one = testing::RunCommand({testing::PunditBinary(), "index", "--db",
+                                  dir.Sub("one"), dir.Sub("in.jsonl")});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  auto built =
+      testing::RunCommand({testing::PunditBinary(), "index", "--shards", "3",
+                           "--db", dir.Sub("many"), dir.Sub("in.jsonl")});
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  EXPECT_NE(built.out.find("shard 3/3: indexed"), std::string::npos)
+      << built.out;
+  EXPECT_NE(testing::ReadFile(dir.Sub("many/shards.stub"))
+                .find("auto shard-1\nauto shard-2\nauto shard-3\n"),
+            std::string::npos);
+  for (const char* q : {"inflation", "bank OR energy", "\"interest rates\""}) {
+    auto a = testing::RunCommand({testing::PunditBinary(), "search", "--json",
+                                  "--db", dir.Sub("one"), q});
+    auto b = testing::RunCommand({testing::PunditBinary(), "search", "--json",
+                                  "--db", dir.Sub("many"), q});
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    ASSERT_EQ(b.exit_code, 0) << b.err;
+    auto total = [](const std::string& json) {
+      size_t at = json.find("\"total\":");
+      return json.substr(at, json.find_first_of(",}", at) - at);
+    };
+    EXPECT_EQ(total(a.out), total(b.out)) << q;
+  }
+  auto stdin_refused =
+      testing::RunCommand({testing::PunditBinary(), "index", "--shards", "2",
+                           "--db", dir.Sub("x"), "-"});
+  EXPECT_EQ(stdin_refused.exit_code, 1);
+  EXPECT_NE(stdin_refused.err.find("--shards cannot read standard input"),
+            std::string::npos);
+  auto bad_spec =
+      testing::RunCommand({testing::PunditBinary(), "index", "--shard", "4/3",
+                           "--db", dir.Sub("x"), dir.Sub("in.jsonl")});
+  EXPECT_EQ(bad_spec.exit_code, 1);
+  EXPECT_NE(bad_spec.err.find("--shard takes I/N"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace pundit
