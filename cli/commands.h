@@ -1,9 +1,10 @@
 // The commands of the `pundit` program (index, search, serve, compact,
-// stats, shard-serve). Each one is a function that adds the command's options
-// to its CLI11 subcommand, already named and described by main.cc's table, and
-// returns what runs the command once the command line is parsed. Options,
-// help texts, messages and exit statuses are the program's interface: tests
-// (tests/cli_test.cc, tests/indexer_test.cc) and scripts rely on them.
+// stats, shard-serve, replicate-serve, follow). Each one is a function that
+// adds the command's options to its CLI11 subcommand, already named and
+// described by main.cc's table, and returns what runs the command once the
+// command line is parsed. Options, help texts, messages and exit statuses are
+// the program's interface: tests (tests/cli_test.cc, tests/indexer_test.cc)
+// and scripts rely on them.
 //
 // Everything a command prints goes to stdout (its results) or stderr
 // (`pundit: error: ...`, notices); a command never exits the process itself.
@@ -46,6 +47,9 @@ CommandRun DefineShardServe(CLI::App& command, const CommandContext& context);
 // Adds `--shard-timeout MS` (how long a shard server may take before the
 // command fails naming it) to a command that reads the index.
 void AddShardTimeoutOption(CLI::App& command, int* ms);
+CommandRun DefineReplicateServe(CLI::App& command,
+                                const CommandContext& context);
+CommandRun DefineFollow(CLI::App& command, const CommandContext& context);
 
 // Prints `pundit: error: MESSAGE` on stderr; returns kExitFailure.
 int PrintError(const Status& status);

@@ -35,7 +35,7 @@ CommandRun DefineServe(CLI::App& command, const CommandContext& context) {
       ->check(CLI::Range(0, 65535));
   command
       .add_option("--threads", options.threads,
-                  "worker threads, one per open connection (default: 8 x "
+                  "worker threads answering complete requests (default: 8 x "
                   "cores, at least 64)")
       ->check(CLI::Range(0, 1024));
   command

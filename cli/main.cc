@@ -71,6 +71,20 @@ constexpr Command kCommands[] = {
      "answer as one index of every shard's articles (docs/CLUSTER.md).\n"
      "Runs until interrupted (SIGINT or SIGTERM).",
      cli::DefineShardServe},
+    {"replicate-serve",
+     "Serve the index to replicas (`pundit follow`) over Xapian's replication\n"
+     "protocol, with Debian's xapian-replicate-server, until SIGINT or\n"
+     "SIGTERM. Incremental runs then keep changesets that replicas apply;\n"
+     "after `index --full` or `compact` replicas copy the new generation.",
+     cli::DefineReplicateServe},
+    {"follow",
+     "Keep --db a replica of a master's index (`pundit replicate-serve`),\n"
+     "pulling every --interval seconds until SIGINT or SIGTERM, or once with\n"
+     "--once; search, serve and stats read it as any index, and a running\n"
+     "`pundit serve` picks up each pull.\n"
+     "Exit status: 0 up to date (--once) or stopped by a signal, 1 an error\n"
+     "(with --once: the master could not be reached or read).",
+     cli::DefineFollow},
 };
 
 // A usage error (unknown option, missing argument, bad value): one line on
@@ -80,7 +94,7 @@ int PrintUsageError(const CLI::App& app, const CLI::Error& e, int argc,
   std::string help = "pundit --help";
   std::string message = e.what();
   const std::vector<const CLI::App*> all = app.get_subcommands({});
-  std::string commands;  // "index, search, serve, compact or stats"
+  std::string commands;  // "index, search, ... or follow"
   for (size_t i = 0; i < all.size(); ++i) {
     if (i > 0) commands += i + 1 == all.size() ? " or " : ", ";
     commands += all[i]->get_name();

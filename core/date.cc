@@ -1,5 +1,6 @@
-// NormalizeDate (declared in core/parsers.h): the date forms articles use,
-// checked for validity with <chrono>.
+// NormalizeDate and the plausible range of article dates (declared in
+// core/parsers.h): the date forms articles use, checked for validity with
+// <chrono>.
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -263,6 +264,23 @@ std::string NormalizeDate(std::string_view text, std::string* error) {
                 ymd->day);
   if (error) error->clear();
   return buf;
+}
+
+int LatestArticleYear() {
+  const auto today =
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  return static_cast<int>(std::chrono::year_month_day{today}.year()) + 1;
+}
+
+std::string DateOutsideRangeError(std::string_view date, int latest_year) {
+  if (date.size() < 4 || !AllDigits(date.substr(0, 4))) return "";
+  const int year = ToInt(date.substr(0, 4));
+  if (year >= kEarliestArticleYear && year <= latest_year) return "";
+  char range[32];
+  std::snprintf(range, sizeof range, "%04d-01-01..%04d-12-31",
+                kEarliestArticleYear, latest_year);
+  return "date " + std::string(date) + " is outside " + range +
+         "; fix the date or leave it out";
 }
 
 }  // namespace pundit

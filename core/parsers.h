@@ -87,6 +87,25 @@ ParseOutput ParseContent(InputFormat format, std::string_view content,
 // (2019-02-30, year 0).
 std::string NormalizeDate(std::string_view text, std::string* error);
 
+// The plausible range of an article's date: from 1800-01-01 to the end of
+// next year (LatestArticleYear()). A date outside it is a typing or
+// conversion slip (0001-01-01 for "no date", 9999-12-31, a year from the
+// wrong column), and one such date stretches every timeline over
+// centuries. NormalizeDate accepts any calendar date; the readers
+// (readers::CheckDates, applied by readers::OpenInput) skip an article
+// dated outside this range.
+inline constexpr int kEarliestArticleYear = 1800;
+
+// The current year (UTC) plus one: the last year an article may be dated
+// (a date-line a little ahead of the clock, a time zone ahead of UTC).
+int LatestArticleYear();
+
+// "" when `date` ("YYYY-MM-DD", as NormalizeDate returns it, or "" for no
+// date) lies within kEarliestArticleYear-01-01..`latest_year`-12-31; else
+// the message of a ParseError: "date 0001-01-01 is outside
+// 1800-01-01..2026-12-31; fix the date or leave it out".
+std::string DateOutsideRangeError(std::string_view date, int latest_year);
+
 }  // namespace pundit
 
 #endif  // PUNDIT_CORE_PARSERS_H_

@@ -3,6 +3,7 @@
 #include <xapian.h>
 
 #include <exception>
+#include <new>
 
 namespace pundit {
 
@@ -64,6 +65,8 @@ Status FromCurrentException(const std::string& context) {
                                " is unavailable: " + e.get_msg());
   } catch (const Xapian::Error& e) {
     return Status::IoError(prefix + e.get_type() + ": " + e.get_msg());
+  } catch (const std::bad_alloc&) {
+    return Status::Internal(prefix + "out of memory");
   } catch (const std::exception& e) {
     return Status::Internal(prefix + e.what());
   } catch (...) {

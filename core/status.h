@@ -105,7 +105,8 @@ class [[nodiscard]] Result {
 //   try { ... } catch (...) { return FromCurrentException("opening db"); }
 // DatabaseLockError becomes kLocked, DatabaseVersionError and
 // DatabaseCorruptError kCorruption, DatabaseOpeningError kNotFound, others
-// kIoError; `context` is prepended to the message.
+// kIoError; std::bad_alloc kInternal "out of memory", other exceptions
+// kInternal with their what(); `context` is prepended to the message.
 Status FromCurrentException(const std::string& context);
 
 }  // namespace pundit

@@ -120,14 +120,17 @@ Result<std::string> LiveGenerationPath(const std::string& dir) {
 
 Status CheckSchemaVersion(const Xapian::Database& db,
                           const std::string& where) {
-  std::string version = db.get_metadata(std::string(schema::kSchemaKey));
-  if (version.empty()) version = "0";
+  const std::string stored = db.get_metadata(std::string(schema::kSchemaKey));
+  const std::string version = stored.empty() ? std::string("0") : stored;
   if (version != std::to_string(schema::kSchemaVersion)) {
-    return Status::VersionMismatch("index at " + where +
-                                   " has schema version " + version +
-                                   ", this pundit reads version " +
-                                   std::to_string(schema::kSchemaVersion) +
-                                   ": rebuild it with `pundit index --full`");
+    std::string message = "index at ";
+    message += where;
+    message += " has schema version ";
+    message += version;
+    message += ", this pundit reads version ";
+    message += std::to_string(schema::kSchemaVersion);
+    message += ": rebuild it with `pundit index --full`";
+    return Status::VersionMismatch(std::move(message));
   }
   return Status::Ok();
 }

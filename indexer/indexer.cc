@@ -94,6 +94,7 @@
 #include "indexer/progress.h"
 #include "indexer/shard_build.h"
 #include "indexer/walk.h"
+#include "remote/replica.h"
 
 namespace pundit {
 
@@ -419,10 +420,14 @@ class IndexRun {
     StartProgress();
 
     std::vector<std::thread> workers;
-    for (int j = 0; j < jobs_; ++j) {
-      workers.emplace_back([this] { WorkerLoop(); });
+    try {
+      for (int j = 0; j < jobs_; ++j) {
+        workers.emplace_back([this] { WorkerLoop(); });
+      }
+      status = WriteAll();
+    } catch (...) {  // a thread that cannot be started: stop those that run
+      status = FromCurrentException("starting the indexing threads");
     }
-    status = WriteAll();
     {
       std::lock_guard<std::mutex> lock(mu_);
       stop_ = true;
@@ -448,6 +453,7 @@ class IndexRun {
   // ---- opening ----
 
   Status OpenLiveGeneration(const std::string& live) {
+    remote::KeepChangesetsIfServed(db_dir_);
     try {
       db_.emplace(live, Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
     } catch (const Xapian::DatabaseLockError&) {
@@ -1318,6 +1324,7 @@ class IndexRun {
       }
       progress_->SetPhase("writing the new index to disk");
       if (Status s = SyncFolder(gen_path_); !s.ok()) return s;
+      remote::ServeGeneration(db_dir_, gen_name_);
       if (Status s = store::MakeLive(db_dir_, gen_name_); !s.ok()) return s;
       gen_path_.clear();  // live now: not to be removed
     }
@@ -1465,6 +1472,7 @@ Result<CompactSummary> RunCompact(const std::string& db_dir_in) {
   };
   summary.bytes_before = folder_bytes(*live);
   summary.bytes_after = folder_bytes(out);
+  remote::ServeGeneration(db_dir, summary.generation);
   if (Status s = store::MakeLive(db_dir, summary.generation); !s.ok()) {
     remove_out();
     return s;

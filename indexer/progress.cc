@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <system_error>
 
 namespace pundit::indexer {
 namespace {
@@ -78,7 +79,11 @@ ProgressBar::ProgressBar(const Options& options)
     std::lock_guard<std::mutex> lock(mu_);
     DrawLocked();
   }
-  thread_ = std::thread([this] { Loop(); });
+  try {
+    thread_ = std::thread([this] { Loop(); });
+  } catch (const std::system_error&) {
+    // No thread to spare: the bar is drawn only when the phase changes.
+  }
 }
 
 ProgressBar::~ProgressBar() { Finish(); }
@@ -156,7 +161,13 @@ void ProgressBar::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     if (cv_.wait_for(lock, interval, [this] { return stop_; })) return;
-    DrawLocked();
+    // Nothing may leave a thread's function (std::terminate): a line that
+    // cannot be made (out of memory) ends the redrawing, not the run.
+    try {
+      DrawLocked();
+    } catch (...) {
+      return;
+    }
   }
 }
 

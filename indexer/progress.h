@@ -14,9 +14,11 @@
 // then "\033[K" to clear what is left of the previous one) every `interval`
 // by a thread of the bar's own, whether or not Update was called, and at
 // once when the phase changes; it is cut to the terminal's width. Finish()
-// erases it. A disabled bar starts no thread and writes nothing at all, ever:
-// the caller enables it only when `out` is a terminal (cli/main.cc: stderr is a
-// tty and --json is not given).
+// erases it. A bar whose thread cannot be started (no thread to spare), or
+// whose line cannot be made on it (out of memory), is redrawn only when the
+// phase changes: it never fails the run. A disabled bar starts no thread and
+// writes nothing at all, ever: the caller enables it only when `out` is a
+// terminal (cli/main.cc: stderr is a tty and --json is not given).
 //
 // Redraw interval: kDefaultInterval. `pundit index` takes another from the
 // environment variable PUNDIT_PROGRESS_INTERVAL_MS (milliseconds, 0 = as

@@ -92,12 +92,21 @@ ShardBuild::ShardBuild(std::string dir, const Options& options)
       levels_(1) {
   fs::create_directories(shards_dir_);
   current_.reserve(options_.shard_docs);
-  for (int t = 0; t < options_.threads; ++t) {
-    threads_.emplace_back([this] { Loop(); });
+  try {
+    for (int t = 0; t < options_.threads; ++t) {
+      threads_.emplace_back([this] { Loop(); });
+    }
+  } catch (...) {
+    // A thread that cannot be started (std::system_error): those started
+    // must be joined before the exception leaves the constructor.
+    StopThreads();
+    throw;
   }
 }
 
-ShardBuild::~ShardBuild() {
+ShardBuild::~ShardBuild() { StopThreads(); }
+
+void ShardBuild::StopThreads() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
@@ -105,6 +114,7 @@ ShardBuild::~ShardBuild() {
   }
   cv_work_.notify_all();
   for (std::thread& t : threads_) t.join();
+  threads_.clear();
 }
 
 void ShardBuild::Add(Article article, const std::string& abs_path, size_t tag) {
@@ -236,38 +246,53 @@ void ShardBuild::RethrowIfFailed() {
 
 void ShardBuild::Loop() {
   pthread_setname_np(pthread_self(), "pundit-shard");
-  Analyzer analyzer;  // this thread's, with its cache of stems
-  for (;;) {
-    Task task;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_work_.wait(lock, [&] { return stop_ || !tasks_.empty(); });
-      if (stop_) return;
-      task = std::move(tasks_.front());
-      tasks_.pop_front();
-      if (task.level == 0) --queued_shards_;
-      ++running_;
+  // Nothing may leave a thread's function (std::terminate): an error in a
+  // task, or outside one (this thread's Analyzer, the bookkeeping after a
+  // task, both only when memory runs out), fails the build.
+  try {
+    Analyzer analyzer;  // this thread's, with its cache of stems
+    for (;;) {
+      Task task;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_work_.wait(lock, [&] { return stop_ || !tasks_.empty(); });
+        if (stop_) return;
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+        if (task.level == 0) --queued_shards_;
+        ++running_;
+      }
+      std::vector<Rejected> rejected;
+      std::exception_ptr error;
+      try {
+        Run(task, analyzer, &rejected);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        --running_;
+        if (error != nullptr) {
+          FailLocked(error);
+        } else {
+          for (Rejected& r : rejected) rejected_.push_back(std::move(r));
+          Done(task.level, task.index);
+        }
+      }
+      cv_done_.notify_all();
     }
-    std::vector<Rejected> rejected;
-    std::exception_ptr error;
-    try {
-      Run(task, analyzer, &rejected);
-    } catch (...) {
-      error = std::current_exception();
-    }
+  } catch (...) {
     {
       std::lock_guard<std::mutex> lock(mu_);
-      --running_;
-      if (error != nullptr) {
-        if (error_ == nullptr) error_ = error;
-        tasks_.clear();
-      } else {
-        for (Rejected& r : rejected) rejected_.push_back(std::move(r));
-        Done(task.level, task.index);
-      }
+      FailLocked(std::current_exception());
     }
     cv_done_.notify_all();
   }
+}
+
+void ShardBuild::FailLocked(std::exception_ptr error) {
+  if (error_ == nullptr) error_ = error;
+  tasks_.clear();
 }
 
 void ShardBuild::Run(Task& task, Analyzer& analyzer,

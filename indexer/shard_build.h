@@ -41,8 +41,9 @@
 //
 // Thread-safety: Add, SetMetadata and Finish are called by one thread (the
 // indexer's writer); the worker threads are internal. An error in a worker
-// (a Xapian::Error such as "File too large", std::bad_alloc) is rethrown by
-// the next Add or by Finish; the destructor stops the threads and leaves
+// (a Xapian::Error such as "File too large", std::bad_alloc), in a task or
+// outside one, never ends the process: it is rethrown by the next Add or by
+// Finish; the destructor stops the threads and leaves
 // the files for the caller to remove.
 #ifndef PUNDIT_INDEXER_SHARD_BUILD_H_
 #define PUNDIT_INDEXER_SHARD_BUILD_H_
@@ -107,7 +108,9 @@ class ShardBuild {
   };
 
   // Creates DIR and DIR/shards/ and starts the threads. Throws
-  // std::filesystem::filesystem_error when the folders cannot be created.
+  // std::filesystem::filesystem_error when the folders cannot be created,
+  // std::system_error when a thread cannot be started (those started are
+  // stopped and joined first).
   ShardBuild(std::string dir, const Options& options);
   ~ShardBuild();
   ShardBuild(const ShardBuild&) = delete;
@@ -151,7 +154,13 @@ class ShardBuild {
     size_t merged = 0;       // groups of `fan_in` handed to the level above
   };
 
+  // A thread's function; catches everything (see FailLocked).
   void Loop();
+  // Records the first error of any thread (rethrown to the caller by Add
+  // and Finish) and drops the tasks not started; mu_ held.
+  void FailLocked(std::exception_ptr error);
+  // Stops the threads (tasks not started are dropped) and joins them.
+  void StopThreads();
   // Runs one task; rejected articles of a shard go to `rejected`.
   void Run(Task& task, Analyzer& analyzer, std::vector<Rejected>* rejected);
   void Submit(Task task);  // with mu_ held

@@ -1,15 +1,21 @@
 // Walking the indexer's inputs: turns the files and folders given on the
 // command line into the ordered list of article files to read.
 //
-// Folders are walked recursively in name order (so runs are reproducible),
-// following symbolic links to folders once each: a folder already visited
-// (by its canonical path) is not entered again, which breaks symlink loops.
+// Folders are walked recursively in name order (so runs are reproducible).
+// Symbolic links met in a walked folder are followed after every input has
+// been walked by its own paths, and only when they lead into the inputs
+// (one of the files given, or a place inside one of the folders given); a
+// link that leads outside them, a link loop, a link to nothing, and a
+// second path to a file or folder already read (by its canonical path) are
+// passed over with a notice, so each file is read once, by its own path
+// when it has one among the inputs. A file or folder named on the command
+// line is read wherever it is, links included.
 // Hidden entries (".git", ".draft.md") and files that are not articles by
-// name (README.md, images) are passed over with a notice and counted; a
-// file given by name that is not an article file is an error; a file
-// reached twice is listed once. "-" is standard input, read as JSON Lines.
-// Folders that cannot be read are skipped (skip_permission_denied) with a
-// notice.
+// name (README.md, images) are passed over with a notice; a file given by
+// name that is not an article file is an error. Every notice is a "path:
+// note: ..., passed over" line and counts in `passed_over`. "-" is
+// standard input, read as JSON Lines. Folders that cannot be read are
+// skipped (skip_permission_denied) with a notice.
 //
 // Pure function of the file system; thread-compatible.
 #ifndef PUNDIT_INDEXER_WALK_H_
@@ -40,12 +46,12 @@ struct InputFile {
 
 struct WalkOutput {
   std::vector<InputFile> files;  // in input order, then name order
-  // Canonical paths of the folders walked (inputs and symlink targets),
-  // each ending in '/': a stored file under one of them that is no longer
-  // found was deleted.
+  // Canonical paths of the folders walked (inputs and the targets of links
+  // followed), each ending in '/': a stored file under one of them that is
+  // no longer found was deleted.
   std::vector<std::string> roots;
   std::vector<std::string> notices;  // "path: note: ..., passed over"
-  long passed_over = 0;              // files those notices name
+  long passed_over = 0;              // the paths those notices name
   // Files given by name that are not article files, one error each.
   std::vector<ParseError> errors;
 };

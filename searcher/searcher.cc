@@ -23,6 +23,7 @@
 #include "searcher/query.h"
 #include "searcher/snapshot.h"
 #include "searcher/spelling.h"
+#include "searcher/timeline.h"
 
 namespace pundit {
 namespace {
@@ -47,8 +48,6 @@ constexpr double kBm25MinNormLen = 0.5;
 
 constexpr size_t kSnippetChars = 300;
 constexpr size_t kSnippetFragments = 3;
-// More months than this in the match set and the timeline counts years.
-constexpr int kTimelineMaxMonths = 120;
 // Reopen-and-retry attempts when the index changes under a request.
 constexpr int kMaxAttempts = 20;
 // Related: expansion terms taken from the article, the share of documents
@@ -967,38 +966,14 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
     }
 
     // Timeline: months between the first and last month with a match, or
-    // years when that spans more than kTimelineMaxMonths.
+    // longer units over long spans (timeline.h).
     const FacetIndex& months = s.months();
     std::vector<uint32_t> counts = months.Count(filtered);
     std::map<int, long> by_month;  // yyyymm -> count
     for (size_t v = 0; v < counts.size(); ++v) {
       if (counts[v] > 0) by_month[std::stoi(months.values[v])] += counts[v];
     }
-    if (!by_month.empty()) {
-      int first = by_month.begin()->first, last = by_month.rbegin()->first;
-      int span =
-          (last / 100 - first / 100) * 12 + (last % 100 - first % 100) + 1;
-      char buf[16];
-      if (span > kTimelineMaxMonths) {
-        resp.timeline_unit = "year";
-        std::map<int, long> by_year;
-        for (const auto& [m, n] : by_month) by_year[m / 100] += n;
-        for (int y = first / 100; y <= last / 100; ++y) {
-          std::snprintf(buf, sizeof buf, "%04d", y);
-          auto it = by_year.find(y);
-          resp.timeline.push_back({buf, it == by_year.end() ? 0 : it->second});
-        }
-      } else {
-        resp.timeline_unit = "month";
-        for (int m = first; m <= last; m = m % 100 == 12 ? m + 89 : m + 1) {
-          std::snprintf(buf, sizeof buf, "%04d-%02d", m / 100, m % 100);
-          auto it = by_month.find(m);
-          resp.timeline.push_back({buf, it == by_month.end() ? 0 : it->second});
-        }
-      }
-    } else {
-      resp.timeline_unit = "month";
-    }
+    BuildTimeline(by_month, &resp.timeline_unit, &resp.timeline);
   }
 
   // The ranked page: from the BM25 pass, or by date.

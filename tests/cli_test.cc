@@ -261,11 +261,11 @@ TEST_F(CliTest, UsageErrorsExitOneWithAHint) {
        "Run `pundit search --help` for usage.\n"},
       {{"frobnicate"},
        "pundit: error: unknown command \"frobnicate\": use index, search, "
-       "serve, compact, stats or shard-serve\n"
+       "serve, compact, stats, shard-serve, replicate-serve or follow\n"
        "Run `pundit --help` for usage.\n"},
       {{},
        "pundit: error: a command is required: index, search, serve, compact, "
-       "stats or shard-serve\n"
+       "stats, shard-serve, replicate-serve or follow\n"
        "Run `pundit --help` for usage.\n"},
   };
   for (const Case& c : cases) {

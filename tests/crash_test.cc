@@ -22,6 +22,11 @@
 //     mounting is permitted) is exit 1 with a message naming the folder, for
 //     incremental and --full runs; the live index answers the same results
 //     as before, and once space is back a rerun completes the index;
+//   - memory or threads running out in any thread of the indexer (address
+//     space limited by RLIMIT_AS: a second thread cannot start; one 15 MB
+//     article cannot be read) is exit 1 with one `pundit: error:` line,
+//     never an abort, for incremental and --full runs; the live index is
+//     untouched and no unfinished generation is left;
 //   - a second `pundit index` while one runs exits 1 within a bounded time
 //     with "locked by pid N" (N the first one's pid); the first one then
 //     completes and its index is exactly the reference.
@@ -630,6 +635,93 @@ TEST_F(DiskTest, FullTmpfsFailsCleanlyAndIndexCompletesOnceSpaceIsFreed) {
 }
 
 // ---- concurrent writers ----
+
+// ---- memory and threads running out ----
+
+// True when built with AddressSanitizer, whose shadow memory needs far more
+// address space than any RLIMIT_AS below.
+constexpr bool kAddressSanitizer =
+#if defined(__SANITIZE_ADDRESS__)
+    true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    true;
+#else
+    false;
+#endif
+#else
+    false;
+#endif
+
+// Whatever thread of `pundit index` fails (a reader or analysis worker, a
+// shard builder, the main thread starting them), the run ends with one
+// `pundit: error:` line and exit 1, never std::terminate (exit 134), the
+// live index is as it was and no unfinished generation is left. The
+// address space is limited (RLIMIT_AS) so that, with 4 GiB thread stacks,
+// no second thread can start, or, with one job, a worker cannot hold what a
+// 15 MB article needs. (Threads are not starved by filling the address
+// space with default stacks: jemalloc then crashes in a new thread's first
+// allocation, SIGSEGV, whatever pundit does.)
+TEST_F(DiskTest, MemoryOrThreadsRunningOutInAnyThreadIsExitOneNotAnAbort) {
+  if (kAddressSanitizer) {
+    GTEST_SKIP() << "RLIMIT_AS cannot be used under AddressSanitizer";
+  }
+  const std::string db = tmp_.Sub("db");
+  ASSERT_EQ(Index(db, {}).exit_code, 0);
+  const IndexFingerprint before_fp = Fingerprint(db);
+  GrowCorpus();
+  // One article of 15 MB (under the 16 MiB limit of one record).
+  std::string big = R"({"id": "big", "title": "Big", "body": ")";
+  for (int i = 0; big.size() < 15'000'000; ++i) {
+    big += testing::Vocabulary()[i % testing::Vocabulary().size()] + " ";
+  }
+  // First in name order: read before any batch is committed.
+  WriteFile(corpus_ + "/aa-big.jsonl", big + "\"}\n");
+  big.clear();
+  big.shrink_to_fit();
+  struct Case {
+    std::vector<std::string> extra;
+    testing::ChildLimits limits;
+    std::string message;  // the whole of stderr
+  };
+  testing::ChildLimits few_threads;
+  few_threads.stack_bytes = rlim_t{4} << 30;
+  few_threads.max_address_bytes = rlim_t{6} << 30;
+  testing::ChildLimits little_memory;
+  little_memory.max_address_bytes = rlim_t{256} << 20;
+  const std::vector<Case> cases = {
+      // Threads: the indexing workers (incremental), the shard builders
+      // (--full).
+      {{"--jobs", "4"},
+       few_threads,
+       "pundit: error: starting the indexing threads: Resource temporarily "
+       "unavailable\n"},
+      {{"--full", "--jobs", "4"},
+       few_threads,
+       "pundit: error: indexing into " + db +
+           ": Resource temporarily unavailable\n"},
+      // Memory, in the worker reading the big article.
+      {{"--jobs", "1"},
+       little_memory,
+       "pundit: error: indexing: out of memory\n"},
+      {{"--full", "--jobs", "1"},
+       little_memory,
+       "pundit: error: indexing: out of memory\n"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(::testing::PrintToString(c.extra));
+    BoundedResult r = Index(db, c.extra, c.limits);
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_EQ(r.err, c.message);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(testing::DiffFingerprints(Fingerprint(db), before_fp), "");
+    EXPECT_EQ(GenerationFolders(db).size(), 1u);
+  }
+  // Without the limits, the same runs complete.
+  BoundedResult r = Index(db, {"--jobs", "4"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Fingerprint(db).doccount, 3201);
+}
 
 TEST(ConcurrentWriterTest, SecondWriterIsToldWhoHoldsTheLockAndNothingBreaks) {
   struct Case {

@@ -24,7 +24,11 @@
 //     is kNotFound and creates nothing; stale generations are removed;
 //   - the walk follows a symlink loop only once, never enters the database
 //     folder, and a file given directly has its own name as id; white
-//     space in file names becomes '_' in ids;
+//     space in file names becomes '_' in ids; a symlink found in a folder
+//     that leads outside the inputs, nowhere or round a loop, and a second
+//     path to a file or folder, are passed over with a note naming them
+//     (the file read once, by its own path); a link named on the command
+//     line is read;
 //   - SummaryLine, ToJson and the progress bar text are as specified;
 //   - whole-file errors name line 1 (empty, unreadable) or the line where
 //     the problem is (binary: the first NUL byte): `path:1: error: ...`;
@@ -567,6 +571,90 @@ TEST_F(IndexerTest, SymlinkLoopIsWalkedOnce) {
   EXPECT_EQ(s.indexed, 5);
   EXPECT_EQ(s.skipped, 0);
   EXPECT_EQ(Open().get_doccount(), 5u);
+  // Read by its own path, not the link's.
+  EXPECT_EQ(Open().get_termfreq("Qnested/b"), 1u);
+  const std::string canonical = fs::canonical(root_).string();
+  EXPECT_EQ(s.notices,
+            (std::vector<std::string>{
+                root_ + "/README.md: note: not an article file, passed over",
+                root_ + "/cover.png: note: not an article file, passed over",
+                root_ + "/again: note: folder already read as " + root_ +
+                    "/nested, passed over",
+                root_ + "/nested/up: note: symbolic link loop (to " +
+                    canonical + ", which holds it), passed over"}));
+  EXPECT_EQ(s.passed_over, 4);
+}
+
+// A link found in a folder is followed only into the files and folders
+// given; one that leads elsewhere, nowhere or round in a loop is passed
+// over with a note, and a second path to a file is read once, by its own
+// path. What the command line names is read wherever it leads.
+TEST_F(IndexerTest, SymlinksOutsideTheInputsAreNotReadButNamed) {
+  const std::string outside = tmp_.Sub("outside");
+  WriteFile(outside + "/x.md", kFrontMatter);
+  WriteFile(outside + "/deeper/y.md", kSeed);
+  const std::string outside_canonical = fs::canonical(outside).string();
+  fs::create_directory_symlink(outside, root_ + "/out-dir");
+  fs::create_symlink(outside + "/x.md", root_ + "/out-file.md");
+  fs::create_symlink(root_ + "/nowhere.md", root_ + "/dangling.md");
+  fs::create_symlink("self.md", root_ + "/self.md");
+  fs::create_symlink("a.md", root_ + "/twin.md");
+
+  IndexSummary s = Index();
+  EXPECT_EQ(s.indexed, 5);
+  EXPECT_EQ(s.skipped, 0);
+  EXPECT_EQ(
+      s.notices,
+      (std::vector<std::string>{
+          root_ + "/README.md: note: not an article file, passed over",
+          root_ + "/cover.png: note: not an article file, passed over",
+          root_ +
+              "/dangling.md: note: symbolic link to nothing (No such file or "
+              "directory), passed over",
+          root_ + "/out-dir: note: symbolic link to " + outside_canonical +
+              ", outside the files and folders given, passed over",
+          root_ + "/out-file.md: note: symbolic link to " + outside_canonical +
+              "/x.md, outside the files and folders given, passed over",
+          root_ + "/self.md: note: symbolic link loop, passed over",
+          root_ + "/twin.md: note: file already read as " + root_ +
+              "/a.md, passed over"}));
+  EXPECT_EQ(s.passed_over, 7);
+  Xapian::Database db = Open();
+  EXPECT_EQ(db.get_doccount(), 5u);
+  EXPECT_EQ(db.get_termfreq("Qout-dir/x"), 0u);
+  EXPECT_EQ(db.get_termfreq("Qout-file"), 0u);
+  EXPECT_EQ(db.get_termfreq("Qtwin"), 0u);
+
+  // Given as an input too, the outside folder is read once, by its own
+  // paths; the links into it are second paths.
+  IndexerOptions both = Options(/*full=*/true);
+  both.inputs = {root_, outside};
+  Result<IndexSummary> r = RunIndex(both);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->indexed, 2);  // x.md and deeper/y.md; the rest unchanged
+  EXPECT_EQ(r->unchanged, 5);
+  std::vector<std::string> notes;
+  for (const std::string& n : r->notices) {
+    if (n.starts_with(root_ + "/out-")) notes.push_back(n);
+  }
+  EXPECT_EQ(notes, (std::vector<std::string>{
+                       root_ + "/out-dir: note: folder already read as " +
+                           outside + ", passed over",
+                       root_ + "/out-file.md: note: file already read as " +
+                           outside + "/x.md, passed over"}));
+  EXPECT_EQ(Open().get_termfreq("Qx"), 1u);
+  EXPECT_EQ(Open().get_termfreq("Qdeeper/y"), 1u);
+
+  // Named on the command line, a link is read wherever it leads.
+  for (const std::string& input :
+       {root_ + "/out-file.md", root_ + "/out-dir"}) {
+    IndexerOptions named = Options(/*full=*/true);
+    named.inputs = {input};
+    Result<IndexSummary> n = RunIndex(named);
+    ASSERT_TRUE(n.ok()) << n.status().ToString();
+    EXPECT_GE(n->indexed, 1) << input;
+    EXPECT_EQ(n->passed_over, 0) << input;
+  }
 }
 
 TEST_F(IndexerTest, DatabaseInsideIndexedFolderIsNotWalked) {

@@ -1,7 +1,8 @@
 // Real corpora in, through the real binary: one file of any size, gzip and
 // zstd, standard input, ids that belong to records wherever they are read
 // from, a record over the limit refused alone, duplicate ids named with
-// both places, and no file passed over without a word.
+// both places, no file passed over without a word, and no article dated
+// outside the plausible range in any format.
 #include <gtest/gtest.h>
 #include <xapian.h>
 #include <zlib.h>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/parsers.h"
 #include "core/schema.h"
 #include "core/store.h"
 #include "tests/test_util.h"
@@ -243,6 +245,70 @@ TEST(IngestTest, NoFileIsPassedOverWithoutAWord) {
             std::string::npos)
       << cut.err;
   EXPECT_GT(Ids(dir.Sub("db2")).size(), 100u);
+}
+
+// A date outside 1800-01-01..(next year)-12-31 skips its article, whatever
+// the format, with one error line at its place; the rest is indexed.
+TEST(IngestTest, DatesOutsideThePlausibleRangeAreSkippedInEveryFormat) {
+  TempDir dir;
+  const int latest = LatestArticleYear();
+  const std::string last = std::to_string(latest);
+  const std::string range = "1800-01-01.." + last + "-12-31";
+  auto outside = [&](const std::string& date) {
+    return "date " + date + " is outside " + range +
+           "; fix the date or leave it out";
+  };
+  WriteFile(dir.Sub("in/wire.jsonl"),
+            R"({"id": "j1", "title": "Fine", "date": "2019-03-04"})"
+            "\n"
+            R"({"id": "j2", "title": "Zero", "date": "0001-01-01"})"
+            "\n"
+            R"({"id": "j3", "title": "Early", "date": "1799-12-31"})"
+            "\n"
+            R"({"id": "j4", "title": "First day", "date": "1800-01-01"})"
+            "\n"
+            R"({"id": "j5", "title": "Last day", "date": ")" +
+                last + R"(-12-31"})" + "\n" +
+                R"({"id": "j6", "title": "Ahead", "date": ")" +
+                std::to_string(latest + 1) + R"(-01-01T00:00:00Z"})" + "\n" +
+                R"({"id": "j7", "title": "Undated"})" + "\n");
+  WriteFile(dir.Sub("in/far.md"),
+            "---\ntitle: Far ahead\nid: m1\ndate: 9999-12-31\n---\n\nBody.\n");
+  WriteFile(dir.Sub("in/near.md"),
+            "---\ntitle: Near\nid: m2\ndate: 2019-03-04\n---\n\nBody.\n");
+  WriteFile(dir.Sub("in/news.csv"),
+            "id,title,date,content\n"
+            "c1,Good row,2016-12-31,Text one.\n"
+            "c2,Bad row,0001-01-01T00:00:00Z,Text two.\n");
+  WriteFile(dir.Sub("in/feed.rss"),
+            "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n"
+            "<item><guid>f1</guid><title>Old item</title>"
+            "<pubDate>Mon, 01 Jan 0001 00:00:00 +0000</pubDate>"
+            "<description>Text.</description></item>\n"
+            "<item><guid>f2</guid><title>New item</title>"
+            "<pubDate>Tue, 05 Mar 2019 08:00:00 +0000</pubDate>"
+            "<description>Text.</description></item>\n"
+            "</channel></rss>\n");
+  CommandResult r = Index(dir.Sub("db"), {dir.Sub("in")});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  const std::vector<std::string> lines = {
+      dir.Sub("in/far.md") + ":1: error: " + outside("9999-12-31"),
+      dir.Sub("in/feed.rss") + ":3: error: " + outside("0001-01-01"),
+      dir.Sub("in/news.csv") + ":3: error: " + outside("0001-01-01"),
+      dir.Sub("in/wire.jsonl") + ":2: error: " + outside("0001-01-01"),
+      dir.Sub("in/wire.jsonl") + ":3: error: " + outside("1799-12-31"),
+      dir.Sub("in/wire.jsonl") +
+          ":6: error: " + outside(std::to_string(latest + 1) + "-01-01"),
+  };
+  std::string want;
+  for (const std::string& line : lines) want += line + "\n";
+  EXPECT_EQ(r.err, want);
+  EXPECT_TRUE(
+      r.out.starts_with("indexed 7, updated 0, deleted 0, "
+                        "unchanged 0, skipped 6 in "))
+      << r.out;
+  EXPECT_EQ(Ids(dir.Sub("db")),
+            (std::set<std::string>{"j1", "j4", "j5", "j7", "m2", "c1", "f2"}));
 }
 
 long Total(const std::string& db, const std::string& query) {

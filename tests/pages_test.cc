@@ -29,7 +29,8 @@
 //   and newest the default without;
 // - the count says "Page 2 of 3" when there are several pages;
 // - a timeline of one bucket has one axis label; the counts are also a table
-//   for screen readers;
+//   for screen readers; over two centuries it counts decades, each bar a
+//   date range;
 // - the script is deferred, and controls that need it are marked js-only.
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -119,18 +120,24 @@ std::string HostileJsonl() {
 
 class PagesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  // Writes the articles under dir_.Sub("in"); returns how many.
+  virtual long WriteInputs() {
     WriteFile(dir_.Sub("in/2019/astana.md"), kAstana);
     WriteFile(dir_.Sub("in/2019/oil.md"), kOil);
     WriteFile(dir_.Sub("in/2020/climate.md"), kClimate);
     WriteFile(dir_.Sub("in/hostile.jsonl"), HostileJsonl());
+    return 4;
+  }
+
+  void SetUp() override {
+    const long articles = WriteInputs();
     IndexerOptions index;
     index.db_dir = dir_.Sub("db");
     index.inputs = {dir_.Sub("in")};
     index.jobs = 1;
     Result<IndexSummary> summary = RunIndex(index);
     ASSERT_TRUE(summary.ok()) << summary.status().ToString();
-    ASSERT_EQ(summary->indexed, 4) << summary->SummaryLine();
+    ASSERT_EQ(summary->indexed, articles) << summary->SummaryLine();
 
     ServerOptions options;
     options.db_dir = dir_.Sub("db");
@@ -708,6 +715,51 @@ TEST_F(PagesTest, TimelineOfOneBucketHasOneLabelAndATable) {
   EXPECT_TRUE(Contains(several->body,
                        "<span>Jan 2019</span><span></span>"
                        "<span>Mar 2019</span>"));
+}
+
+// Articles from 1805 to 2019: more years than a timeline has bars.
+class LongTimelinePagesTest : public PagesTest {
+ protected:
+  long WriteInputs() override {
+    WriteFile(dir_.Sub("in/old.jsonl"),
+              R"({"id": "o1", "title": "Trafalgar", "date": "1805-10-21"})"
+              "\n"
+              R"({"id": "o2", "title": "Waterloo", "date": "1815-06-18"})"
+              "\n"
+              R"({"id": "o3", "title": "Astana", "date": "2019-01-31"})"
+              "\n");
+    return 3;
+  }
+};
+
+TEST_F(LongTimelinePagesTest, CountsDecadesEachADateRange) {
+  auto res = Get("/search");
+  ASSERT_TRUE(res);
+  const std::string& body = res->body;
+  EXPECT_TRUE(Contains(body, R"(data-unit="decade")")) << body;
+  // 1800s to 2010s: 22 bars, the empty decades included.
+  size_t bars = 0;
+  for (size_t at = body.find("class=\"tl-bucket"); at != std::string::npos;
+       at = body.find("class=\"tl-bucket", at + 1)) {
+    ++bars;
+  }
+  EXPECT_EQ(bars, 22u);
+  EXPECT_TRUE(Contains(
+      body, R"(data-from="1800-01-01" data-to="1809-12-31" data-key="1800")"));
+  EXPECT_TRUE(Contains(
+      body, R"(data-from="2010-01-01" data-to="2019-12-31" data-key="2010")"));
+  EXPECT_TRUE(Contains(body,
+                       "<caption>Articles per decade, 1800s to "
+                       "2010s</caption>"))
+      << body;
+  EXPECT_TRUE(Contains(body, "<th scope=\"col\">Decade</th>"));
+  EXPECT_TRUE(
+      Contains(body, R"(<tr><th scope="row">1810s</th><td>1</td></tr>)"));
+  // A bar's link filters by its decade.
+  auto decade = Get("/search?from=1810-01-01&to=1819-12-31");
+  ASSERT_TRUE(decade);
+  EXPECT_TRUE(Contains(decade->body, "Waterloo")) << decade->body;
+  EXPECT_FALSE(Contains(decade->body, "Trafalgar"));
 }
 
 TEST_F(PagesTest, OpenSearchFollowsTheForwardedScheme) {

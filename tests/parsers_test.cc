@@ -16,7 +16,8 @@
 //   no title, impossible and unreadable dates, oversized content, each
 //   "path:line: error: ..." with a line (1 for a whole-file error, the line
 //   of the NUL byte for a binary file); a 20 MB file parses fine;
-// - NormalizeDate, FormatFromFileName, DetectMarkdownFormat tables;
+// - NormalizeDate (and the plausible range of dates), FormatFromFileName,
+//   DetectMarkdownFormat tables;
 // - every article shipped under corpus/ parses without an error.
 #include "core/parsers.h"
 
@@ -24,6 +25,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -840,6 +842,35 @@ TEST(NormalizeDateTest, RejectedFormsSayHowToFix) {
     EXPECT_EQ(error, c.expected_error);
   }
   EXPECT_EQ(NormalizeDate("2019-02-30", nullptr), "");
+}
+
+TEST(NormalizeDateTest, PlausibleRangeIs1800ToNextYear) {
+  struct Case {
+    std::string date, expected_error;
+  };
+  const std::string fix = "; fix the date or leave it out";
+  const Case cases[] = {
+      {"", ""},
+      {"1800-01-01", ""},
+      {"2019-01-31", ""},
+      {"2031-12-31", ""},
+      {"1799-12-31", "date 1799-12-31 is outside 1800-01-01..2031-12-31" + fix},
+      {"0001-01-01", "date 0001-01-01 is outside 1800-01-01..2031-12-31" + fix},
+      {"2032-01-01", "date 2032-01-01 is outside 1800-01-01..2031-12-31" + fix},
+      {"9999-12-31", "date 9999-12-31 is outside 1800-01-01..2031-12-31" + fix},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(DateOutsideRangeError(c.date, 2031), c.expected_error) << c.date;
+  }
+  // The last year is next year by the clock.
+  const int next = LatestArticleYear();
+  const std::time_t now = std::time(nullptr);
+  std::tm utc;
+  gmtime_r(&now, &utc);
+  EXPECT_EQ(next, utc.tm_year + 1900 + 1);
+  EXPECT_EQ(DateOutsideRangeError(std::to_string(next) + "-12-31", next), "");
+  EXPECT_NE(DateOutsideRangeError(std::to_string(next + 1) + "-01-01", next),
+            "");
 }
 
 TEST(FormatTest, FromFileName) {

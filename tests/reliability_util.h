@@ -11,6 +11,7 @@
 #define PUNDIT_TESTS_RELIABILITY_UTIL_H_
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -25,8 +26,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -216,6 +219,12 @@ inline long WriteSyntheticCorpus(const std::string& dir, int files,
 // a child that is still running.
 struct ChildLimits {
   rlim_t max_file_bytes = 0;  // RLIMIT_FSIZE (SIGXFSZ ignored); 0 = none
+  // RLIMIT_AS: threads (their stacks) and allocations beyond it fail;
+  // 0 = none. Not usable under AddressSanitizer (its shadow memory).
+  rlim_t max_address_bytes = 0;
+  // RLIMIT_STACK, which is also the stack size of every new thread: with
+  // max_address_bytes, a way to let only so many threads start; 0 = as is.
+  rlim_t stack_bytes = 0;
 };
 
 class ChildProcess {
@@ -241,6 +250,14 @@ class ChildProcess {
         signal(SIGXFSZ, SIG_IGN);  // write() then fails with EFBIG
         struct rlimit rl = {limits.max_file_bytes, limits.max_file_bytes};
         setrlimit(RLIMIT_FSIZE, &rl);
+      }
+      if (limits.stack_bytes > 0) {
+        struct rlimit rl = {limits.stack_bytes, limits.stack_bytes};
+        setrlimit(RLIMIT_STACK, &rl);
+      }
+      if (limits.max_address_bytes > 0) {
+        struct rlimit rl = {limits.max_address_bytes, limits.max_address_bytes};
+        setrlimit(RLIMIT_AS, &rl);
       }
       execv(args[0], args.data());
       _exit(127);
@@ -339,6 +356,34 @@ inline BoundedResult RunBounded(const std::vector<std::string>& argv,
 
 inline std::chrono::milliseconds Seconds(double s) {
   return std::chrono::milliseconds(static_cast<long>(s * 1000));
+}
+
+// Starts `pundit serve --db DB --host 127.0.0.1 --port 0 --quiet` (with
+// `extra` arguments) as `*server`, its output in scratch_dir/serve.out and
+// serve.err. Returns the port it listens on once it says so, or 0 with a
+// test failure recorded when it exits or is not listening within 60 s.
+inline int StartServe(const std::string& binary, const std::string& db,
+                      const std::string& scratch_dir,
+                      std::unique_ptr<ChildProcess>* server) {
+  const std::string err_path = scratch_dir + "/serve.err";
+  server->reset(new ChildProcess({binary, "serve", "--db", db, "--host",
+                                  "127.0.0.1", "--port", "0", "--quiet"},
+                                 scratch_dir + "/serve.out", err_path));
+  const std::regex listening(
+      "pundit: serving .* on http://127\\.0\\.0\\.1:([0-9]+)/");
+  for (auto deadline = std::chrono::steady_clock::now() + Seconds(60);
+       std::chrono::steady_clock::now() < deadline;) {
+    std::smatch m;
+    std::string err = ReadFile(err_path);
+    if (std::regex_search(err, m, listening)) return std::stoi(m[1]);
+    if ((*server)->Poll()) {
+      ADD_FAILURE() << "pundit serve exited: " << err;
+      return 0;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "pundit serve did not listen: " << ReadFile(err_path);
+  return 0;
 }
 
 // PUNDIT_LONG=1 scales the reliability tests up.

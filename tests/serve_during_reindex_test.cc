@@ -142,26 +142,7 @@ class ServeDuringReindexTest : public ::testing::Test {
   // Starts `pundit serve` on Db() and returns its port (0 on failure, with a
   // test failure recorded).
   int StartServer(std::unique_ptr<ChildProcess>* server) {
-    server->reset(
-        new ChildProcess({PunditBinary(), "serve", "--db", Db(), "--host",
-                          "127.0.0.1", "--port", "0", "--quiet"},
-                         tmp_.Sub("serve.out"), tmp_.Sub("serve.err")));
-    const std::regex listening(
-        "pundit: serving .* on http://127\\.0\\.0\\.1:([0-9]+)/");
-    for (auto deadline = std::chrono::steady_clock::now() + Seconds(60);
-         std::chrono::steady_clock::now() < deadline;) {
-      std::smatch m;
-      std::string err = ReadFile(tmp_.Sub("serve.err"));
-      if (std::regex_search(err, m, listening)) return std::stoi(m[1]);
-      if ((*server)->Poll()) {
-        ADD_FAILURE() << "pundit serve exited: " << err;
-        return 0;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ADD_FAILURE() << "pundit serve did not listen: "
-                  << ReadFile(tmp_.Sub("serve.err"));
-    return 0;
+    return testing::StartServe(PunditBinary(), Db(), tmp_.path(), server);
   }
 
   TempDir tmp_;

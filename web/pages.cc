@@ -605,12 +605,36 @@ struct Bucket {
   long count = 0;
 };
 
+// The years a bucket of the searcher's timeline unit spans: 1 for "year",
+// 10 for "decade", 100 for "century" (searcher/timeline.h); 0 for "month"
+// and units this page does not know.
+int UnitYears(const std::string& unit) {
+  if (unit == "year") return 1;
+  if (unit == "decade") return 10;
+  if (unit == "century") return 100;
+  return 0;
+}
+
+// The bucket of `years` years (1, 10 or 100) starting in year `y`.
+Bucket YearsBucket(int y, int years) {
+  Bucket b;
+  b.key = Pad(y, 4);
+  b.from = Pad(std::max(y, 1), 4) + "-01-01";
+  b.to = Pad(std::min(y + years - 1, 9999), 4) + "-12-31";
+  b.label = years == 1    ? b.key
+            : years == 10 ? b.key + "s"
+                          : b.key + "\u2013" + Pad(y + years - 1, 4);
+  return b;
+}
+
 // Buckets from the first to the last key with the empty ones filled in.
 std::vector<Bucket> TimelineBuckets(const SearchResponse& response) {
   std::vector<Bucket> out;
   const auto& tl = response.timeline;
   if (tl.empty()) return out;
   bool month = response.timeline_unit == "month";
+  const int years = UnitYears(response.timeline_unit);
+  if (!month && years == 0) return out;
   std::map<std::string, long> counts;
   for (const auto& b : tl) counts[b.key] += b.count;
   auto parse = [&](const std::string& key, int* y, int* m) {
@@ -626,7 +650,7 @@ std::vector<Bucket> TimelineBuckets(const SearchResponse& response) {
     if (key.size() != 4 || !AllDigits(key)) return false;
     *y = std::stoi(key);
     *m = 1;
-    return true;
+    return *y % years == 0;
   };
   int y0, m0, y1, m1;
   if (!parse(counts.begin()->first, &y0, &m0) ||
@@ -644,10 +668,7 @@ std::vector<Bucket> TimelineBuckets(const SearchResponse& response) {
       b.to = b.key + "-" + Pad(DaysInMonth(y, m), 2);
       b.label = std::string(kMonthLong[m - 1]) + " " + Pad(y, 4);
     } else {
-      b.key = Pad(y, 4);
-      b.from = b.key + "-01-01";
-      b.to = b.key + "-12-31";
-      b.label = b.key;
+      b = YearsBucket(y, years);
     }
     auto it = counts.find(b.key);
     b.count = it == counts.end() ? 0 : it->second;
@@ -658,24 +679,31 @@ std::vector<Bucket> TimelineBuckets(const SearchResponse& response) {
         ++y;
       }
     } else {
-      ++y;
+      y += years;
     }
   }
   // Over many years, months make a comb of thin bars: show years instead.
   constexpr size_t kMaxMonths = 72;
   if (month && out.size() > kMaxMonths) {
-    std::vector<Bucket> years;
+    std::vector<Bucket> years_out;
     for (const Bucket& b : out) {
-      std::string year = b.key.substr(0, 4);
-      if (years.empty() || years.back().key != year) {
-        years.push_back(
-            Bucket{year, year + "-01-01", year + "-12-31", year, 0});
+      const int year = std::stoi(b.key.substr(0, 4));
+      if (years_out.empty() || years_out.back().key != Pad(year, 4)) {
+        years_out.push_back(YearsBucket(year, 1));
       }
-      years.back().count += b.count;
+      years_out.back().count += b.count;
     }
-    out = std::move(years);
+    out = std::move(years_out);
   }
   return out;
+}
+
+// "month", "year", "decade" or "century": the unit of `buckets` (made by
+// TimelineBuckets from `response`, which may turn months into years).
+std::string BucketUnit(const SearchResponse& response,
+                       const std::vector<Bucket>& buckets) {
+  if (!buckets.empty() && buckets.front().key.size() == 7) return "month";
+  return response.timeline_unit == "month" ? "year" : response.timeline_unit;
 }
 
 Data TimelineModel(const SearchResponse& response, const PageState& state) {
@@ -700,8 +728,9 @@ Data TimelineModel(const SearchResponse& response, const PageState& state) {
   d.set("width", std::to_string(n * kBarWidth));
   d.set("height", std::to_string(kHeight));
   d.set("base_y", std::to_string(kHeight - 1));
-  const bool by_month = buckets.front().key.size() == 7;
-  d.set("unit", by_month ? "month" : "year");
+  const std::string unit = BucketUnit(response, buckets);
+  const bool by_month = unit == "month";
+  d.set("unit", unit);
   Data bars(Data::type::list);
   for (int i = 0; i < n; ++i) {
     const Bucket& b = buckets[i];
@@ -732,7 +761,7 @@ Data TimelineModel(const SearchResponse& response, const PageState& state) {
   }
   d.set("bars", bars);
   auto label = [&](const Bucket& b) {
-    if (!by_month) return b.key;
+    if (!by_month) return b.label;
     return std::string(kMonthShort[std::stoi(b.key.substr(5, 2)) - 1]) + " " +
            b.key.substr(0, 4);
   };
@@ -750,10 +779,10 @@ Data TimelineModel(const SearchResponse& response, const PageState& state) {
     rows.push_back(row);
   }
   d.set("rows", rows);
-  d.set("unit_title", by_month ? "Month" : "Year");
-  d.set("summary", std::string("Articles per ") +
-                       (by_month ? "month" : "year") + ", " +
-                       label(buckets.front()) +
+  std::string unit_title = unit;
+  unit_title[0] = static_cast<char>(unit_title[0] - 'a' + 'A');
+  d.set("unit_title", unit_title);
+  d.set("summary", "Articles per " + unit + ", " + label(buckets.front()) +
                        (n == 1 ? "" : " to " + label(buckets.back())));
   return d;
 }
@@ -1243,7 +1272,10 @@ void HandleOpenSearch(Context& ctx, const httplib::Request& req,
   const std::string scheme = proto == "https" ? "https" : "http";
   Data model;
   model.set("base", scheme + "://" + host);
+  // The document differs by these two request headers: a shared cache must
+  // not give one host's (or scheme's) copy to another.
   res.set_header("Cache-Control", "public, max-age=3600");
+  res.set_header("Vary", "Host, X-Forwarded-Proto");
   res.set_content(ctx.templates.Render("opensearch", model),
                   "application/opensearchdescription+xml; charset=utf-8");
 }

@@ -1,50 +1,35 @@
 #include "web/server.h"
 
-#include <arpa/inet.h>
 #include <httplib.h>
-#include <netdb.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <mutex>
 #include <string_view>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "core/schema.h"
 #include "searcher/results_json.h"
 #include "web/api.h"
 #include "web/api_util.h"
+#include "web/http_guard.h"
 #include "web/pages.h"
 #include "web/searcher_pool.h"
 
-// Request-size limits. The packaged cpp-httplib is a compiled library whose
-// request-line (CPPHTTPLIB_REQUEST_URI_MAX_LENGTH, answered with 414) and
-// header-line (CPPHTTPLIB_HEADER_MAX_LENGTH) limits are fixed at 8192 bytes
-// when it is built; defining the macros here would not change them. The
-// limits set at run time are below (payload, timeouts, keep-alive).
+// Connections, request heads and bodies are read by HttpGuard
+// (web/http_guard.h) under its limits; httplib only routes complete requests
+// and writes the responses.
 
 namespace pundit {
 namespace {
 
-constexpr size_t kMaxPayloadBytes = 64 * 1024;
-constexpr time_t kReadTimeoutSeconds = 5;
-constexpr time_t kWriteTimeoutSeconds = 5;
-constexpr time_t kKeepAliveTimeoutSeconds = 5;
-constexpr size_t kKeepAliveMaxRequests = 100;
 constexpr int kMaxThreads = 1024;
-// Connections the kernel queues before pundit accepts them.
-constexpr int kListenBacklog = 1024;
 
 constexpr int kDefaultFacetValues = 20;
 constexpr int kMaxFacetValues = kMaxFacetLimit;
@@ -57,9 +42,67 @@ constexpr char kContentSecurityPolicy[] =
     "form-action 'self'";
 constexpr char kJsonType[] = "application/json; charset=utf-8";
 
-bool IsApiPath(const std::string& path) {
+bool IsApiPath(std::string_view path) {
   return path == "/api" || path.starts_with("/api/") || path == "/healthz";
 }
+
+std::string Printable(std::string_view text);
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+// On every response.
+const HeaderList& SecurityHeaders() {
+  static const HeaderList headers = {
+      {"Content-Security-Policy", kContentSecurityPolicy},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "no-referrer"},
+      {"X-Frame-Options", "DENY"},
+  };
+  return headers;
+}
+
+// Whether httplib may compress a response of this Content-Type when the
+// request's Accept-Encoding allows it (Debian builds it with zlib and
+// brotli): its rule in detail::can_compress_content_type.
+bool MayBeCompressed(const std::string& type) {
+  for (const char* t :
+       {"image/svg+xml", "application/javascript", "application/json",
+        "application/xml", "application/protobuf", "application/xhtml+xml"}) {
+    if (type == t) return true;
+  }
+  return type.starts_with("text/") && type != "text/event-stream";
+}
+
+// Adds `field` to the response's Vary header (one header, values merged).
+void AddVary(httplib::Response& res, const std::string& field) {
+  std::string vary;
+  auto range = res.headers.equal_range("Vary");
+  for (auto it = range.first; it != range.second; ++it) {
+    if (!vary.empty()) vary += ", ";
+    vary += it->second;
+  }
+  if (vary.find(field) != std::string::npos) return;
+  res.headers.erase("Vary");
+  res.set_header("Vary", vary.empty() ? field : vary + ", " + field);
+}
+
+// One access log line: client, method, target, status, milliseconds.
+void LogRequest(const std::string& addr, const std::string& method,
+                const std::string& target, int status,
+                const std::string& duration) {
+  std::string line = (addr.empty() ? "-" : addr) + " " +
+                     (method.empty() ? "-" : Printable(method)) + " " +
+                     (target.empty() ? "-" : Printable(target)) + " " +
+                     std::to_string(status) + " " + duration + " ms\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+// httplib::Server with its request processing opened to HttpGuard, which
+// hands it requests already read (process_request is protected).
+class Router : public httplib::Server {
+ public:
+  using httplib::Server::process_request;
+};
 
 // Replaces bytes that could upset a terminal (controls, DEL) with '?', and
 // cuts very long text, for the access log and error lines.
@@ -87,22 +130,8 @@ const char* ReasonPhrase(int status) {
       return "Bad Request";
     case 404:
       return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 408:
-      return "Request Timeout";
-    case 413:
-      return "Payload Too Large";
-    case 414:
-      return "URI Too Long";
     case 416:
       return "Range Not Satisfiable";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 500:
-      return "Internal Server Error";
-    case 503:
-      return "Service Unavailable";
     default:
       return "Error";
   }
@@ -114,19 +143,30 @@ Status StatusForHttpError(int status, const httplib::Request& req) {
     case 404:
       return Status::NotFound("no route " + Printable(req.path) +
                               ": see docs/API.md for the endpoints");
-    case 413:
-      return Status::InvalidArgument("request body larger than " +
-                                     std::to_string(kMaxPayloadBytes) +
-                                     " bytes; the API only serves GET");
-    case 414:
-      return Status::InvalidArgument(
-          "request line longer than 8192 bytes; shorten the query");
     case 500:
       return Status::Internal("internal error");
     default:
       if (status >= 500) return Status::Internal("internal error");
       return Status::InvalidArgument(std::string("bad request: ") +
                                      ReasonPhrase(status));
+  }
+}
+
+// The JSON "code" of an error the HTTP layer answers itself.
+const char* EarlyErrorCode(int status) {
+  switch (status) {
+    case 405:
+      return "method_not_allowed";
+    case 408:
+      return "request_timeout";
+    case 429:
+    case 503:
+      return "busy";
+    case 501:
+    case 505:
+      return "not_implemented";
+    default:
+      return "invalid_argument";
   }
 }
 
@@ -145,12 +185,50 @@ struct Server::Impl {
         pool(SearcherOptionsOf(options),
              static_cast<size_t>(std::max(0, options.searchers))) {}
 
-  void AddApiHeaders(httplib::Response& res) const {
-    res.set_header("Cache-Control", "no-store");
+  // Cache-Control, and the CORS headers when an origin is configured.
+  HeaderList ApiHeaders() const {
+    HeaderList headers = {{"Cache-Control", "no-store"}};
     if (!options.cors_origin.empty()) {
-      res.set_header("Access-Control-Allow-Origin", options.cors_origin);
-      res.set_header("Vary", "Origin");
+      headers.emplace_back("Access-Control-Allow-Origin", options.cors_origin);
+      headers.emplace_back("Vary", "Origin");
     }
+    return headers;
+  }
+
+  void AddApiHeaders(httplib::Response& res) const {
+    for (const auto& [name, value] : ApiHeaders()) res.set_header(name, value);
+  }
+
+  // The methods served on `target`: GET and HEAD, and OPTIONS (CORS
+  // preflight) on the API when an origin is configured.
+  std::string AllowedMethods(std::string_view target) const {
+    std::string_view path = target.substr(0, target.find('?'));
+    if (!options.cors_origin.empty() && IsApiPath(path)) {
+      return "GET, HEAD, OPTIONS";
+    }
+    return "GET, HEAD";
+  }
+
+  // An error HttpGuard answers before routing, as a JSON error body with the
+  // headers of an API response.
+  EarlyResponse RenderEarlyError(const EarlyError& error) const {
+    EarlyResponse response;
+    response.content_type = kJsonType;
+    response.body = api::DumpJson({{"error",
+                                    {{"code", EarlyErrorCode(error.status)},
+                                     {"message", error.reason}}}});
+    response.headers = SecurityHeaders();
+    for (auto& header : ApiHeaders()) response.headers.push_back(header);
+    if (error.status == 405)
+      response.headers.emplace_back("Allow", error.allow);
+    if (error.status == 429 || error.status == 503) {
+      response.headers.emplace_back("Retry-After", "1");
+    }
+    if (options.access_log) {
+      LogRequest(error.remote_addr, error.method, error.target, error.status,
+                 "-");
+    }
+    return response;
   }
 
   void SendJson(httplib::Response& res, int status,
@@ -162,17 +240,6 @@ struct Server::Impl {
 
   void SendError(httplib::Response& res, const Status& status) const {
     SendJson(res, api::HttpStatusFor(status), api::ErrorToJson(status));
-  }
-
-  void SendMethodNotAllowed(const httplib::Request& req,
-                            httplib::Response& res) const {
-    res.set_header("Allow", "GET, HEAD");
-    SendJson(res, 405,
-             {{"error",
-               {{"code", "method_not_allowed"},
-                {"message", "method " + Printable(req.method) +
-                                " is not allowed on " + Printable(req.path) +
-                                "; the API is read-only: use GET"}}}});
   }
 
   // A Searcher lent for this request, or an empty Lease and a 503 already
@@ -213,14 +280,9 @@ struct Server::Impl {
 
   ServerOptions options;
   SearcherPool pool;
-  httplib::Server http;
+  Router http;
+  std::unique_ptr<HttpGuard> guard;
   int port = -1;
-
-  // Coordinates Stop() with a Listen() that may not have started yet.
-  std::mutex mu;
-  bool stop_requested = false;  // guarded by mu
-  bool listen_started = false;  // guarded by mu
-  std::atomic<bool> listen_done{false};
 };
 
 void Server::Impl::HandleSearch(const httplib::Request& req,
@@ -379,47 +441,25 @@ void Server::Impl::HandleHealth(const httplib::Request&,
 }
 
 void Server::Impl::RegisterRoutes() {
-  http.set_tcp_nodelay(true);
-  // Only SO_REUSEADDR (a restart binds at once over TIME_WAIT connections).
-  // cpp-httplib's default also sets SO_REUSEPORT, with which a second server
-  // binds a port already in use and the kernel splits the connections
-  // between the two.
-  http.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
-  http.set_payload_max_length(kMaxPayloadBytes);
-  http.set_read_timeout(kReadTimeoutSeconds, 0);
-  http.set_write_timeout(kWriteTimeoutSeconds, 0);
-  http.set_keep_alive_timeout(kKeepAliveTimeoutSeconds);
-  http.set_keep_alive_max_count(kKeepAliveMaxRequests);
+  // Only the Keep-Alive header httplib writes reads these: HttpGuard keeps
+  // the connections.
+  http.set_keep_alive_timeout(std::chrono::duration_cast<std::chrono::seconds>(
+                                  options.limits.idle_timeout)
+                                  .count());
+  http.set_keep_alive_max_count(options.limits.max_requests_per_connection);
+  http.set_payload_max_length(options.limits.max_body);
 
-  const size_t threads =
-      options.threads > 0
-          ? static_cast<size_t>(options.threads)
-          // cpp-httplib ties a keep-alive connection to one worker, so the
-          // default must cover many concurrent clients, not just the cores;
-          // a worker's Searcher is created on its first request only.
-          : std::max<size_t>(64, 8 * std::thread::hardware_concurrency());
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  httplib::Headers defaults;
+  for (const auto& header : SecurityHeaders()) defaults.insert(header);
+  http.set_default_headers(std::move(defaults));
 
-  http.set_default_headers({
-      {"Content-Security-Policy", kContentSecurityPolicy},
-      {"X-Content-Type-Options", "nosniff"},
-      {"Referrer-Policy", "no-referrer"},
-      {"X-Frame-Options", "DENY"},
-  });
-
+  // HttpGuard answers every method but GET, HEAD and (with CORS, on the API)
+  // OPTIONS itself, with a 405 or 501.
   http.set_pre_routing_handler(
       [this](const httplib::Request& req, httplib::Response& res) {
         t_request_start = std::chrono::steady_clock::now();
         t_request_timed = true;
-        if (!IsApiPath(req.path))
-          return httplib::Server::HandlerResponse::Unhandled;
-        if (req.method == "GET" || req.method == "HEAD") {
-          return httplib::Server::HandlerResponse::Unhandled;
-        }
-        if (req.method == "OPTIONS" && !options.cors_origin.empty()) {
+        if (req.method == "OPTIONS") {
           res.status = 204;
           AddApiHeaders(res);
           res.set_header("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
@@ -427,14 +467,14 @@ void Server::Impl::RegisterRoutes() {
           res.set_header("Access-Control-Max-Age", "600");
           return httplib::Server::HandlerResponse::Handled;
         }
-        if (req.method == "POST" || req.method == "PUT" ||
-            req.method == "PATCH" || req.method == "DELETE") {
-          // Answered by the routes below, once httplib has read the body
-          // (left unread, it would be taken for the next request).
-          return httplib::Server::HandlerResponse::Unhandled;
+        return httplib::Server::HandlerResponse::Unhandled;
+      });
+  // A response httplib may compress differs by Accept-Encoding.
+  http.set_post_routing_handler(
+      [](const httplib::Request&, httplib::Response& res) {
+        if (MayBeCompressed(res.get_header_value("Content-Type"))) {
+          AddVary(res, "Accept-Encoding");
         }
-        SendMethodNotAllowed(req, res);
-        return httplib::Server::HandlerResponse::Handled;
       });
 
   using httplib::Request;
@@ -454,34 +494,20 @@ void Server::Impl::RegisterRoutes() {
   http.Get(R"(/api/facets/([^/]+))", [this](const Request& req, Response& res) {
     HandleFacet(req, res);
   });
-  const std::string api_paths = R"(/api(/.*)?|/healthz)";
-  auto not_allowed = [this](const Request& req, Response& res) {
-    SendMethodNotAllowed(req, res);
-  };
-  http.Post(api_paths, not_allowed);
-  http.Put(api_paths, not_allowed);
-  http.Patch(api_paths, not_allowed);
-  http.Delete(api_paths, not_allowed);
   // Every other /api path is a JSON 404, whatever the pages register.
   http.Get(R"(/api(/.*)?)", [this](const Request& req, Response& res) {
     SendError(res, StatusForHttpError(404, req));
   });
 
   // httplib calls this for every status >= 400 before writing; a response a
-  // route already filled is left alone.
+  // route already filled (a JSON error, an HTML error page) is left alone.
   http.set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const Request& req, Response& res) {
         if (!res.body.empty())
           return httplib::Server::HandlerResponse::Unhandled;
-        if (IsApiPath(req.path)) {
-          int status = res.status;
-          SendJson(res, status,
-                   api::ErrorToJson(StatusForHttpError(status, req)));
-        } else {
-          res.set_content(std::to_string(res.status) + " " +
-                              ReasonPhrase(res.status) + "\n",
-                          "text/plain; charset=utf-8");
-        }
+        int status = res.status;
+        SendJson(res, status,
+                 api::ErrorToJson(StatusForHttpError(status, req)));
         return httplib::Server::HandlerResponse::Handled;
       }));
 
@@ -513,12 +539,7 @@ void Server::Impl::RegisterRoutes() {
         duration = buf;
         t_request_timed = false;
       }
-      std::string line =
-          (req.remote_addr.empty() ? "-" : req.remote_addr) + " " +
-          (req.method.empty() ? "-" : Printable(req.method)) + " " +
-          (req.target.empty() ? "-" : Printable(req.target)) + " " +
-          std::to_string(res.status) + " " + duration + " ms\n";
-      std::fwrite(line.data(), 1, line.size(), stderr);
+      LogRequest(req.remote_addr, req.method, req.target, res.status, duration);
     });
   }
 }
@@ -574,105 +595,35 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
                                    impl->options.web_dir +
                                    "/templates (see the message above)");
   }
+  HttpLimits limits = impl->options.limits;
+  limits.workers =
+      impl->options.threads > 0
+          ? static_cast<size_t>(impl->options.threads)
+          // Workers answer complete requests only (slow clients wait in
+          // HttpGuard's event loop), but one may wait up to 30 s for a
+          // Searcher while pages and /healthz need none.
+          : std::max<size_t>(64, 8 * std::thread::hardware_concurrency());
+  Impl* raw = impl.get();
+  impl->guard = std::make_unique<HttpGuard>(
+      limits, HttpGuard::Callbacks{
+                  [raw](httplib::Stream& stream, bool close_connection,
+                        bool& connection_closed) {
+                    return raw->http.process_request(
+                        stream, close_connection, connection_closed, nullptr);
+                  },
+                  [raw](const EarlyError& error) {
+                    return raw->RenderEarlyError(error);
+                  },
+                  [raw](std::string_view target) {
+                    return raw->AllowedMethods(target);
+                  }});
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
-namespace {
-
-// cpp-httplib (Debian builds it as a shared library) listens with a backlog
-// of 5: when many keep-alive clients reconnect at once the kernel drops
-// their SYNs, and they retry after 1 s or 3 s (the 10 s load check saw a
-// 2.5 s p99 and timeouts; TcpExtListenOverflows counted thousands). listen()
-// on a listening socket only changes its backlog, so after the bind this
-// finds the socket listening on `port` among the process's descriptors and
-// raises it.
-void RaiseListenBacklog(int port) {
-  std::error_code ec;
-  for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end;
-       !ec && it != end; it.increment(ec)) {
-    int fd = -1;
-    try {
-      fd = std::stoi(it->path().filename().string());
-    } catch (...) {
-      continue;
-    }
-    int listening = 0;
-    socklen_t len = sizeof listening;
-    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 ||
-        !listening) {
-      continue;
-    }
-    sockaddr_storage addr{};
-    socklen_t addr_len = sizeof addr;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_len) != 0) {
-      continue;
-    }
-    int bound = -1;
-    if (addr.ss_family == AF_INET) {
-      bound = ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
-    } else if (addr.ss_family == AF_INET6) {
-      bound = ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
-    }
-    if (bound == port) ::listen(fd, kListenBacklog);
-  }
-}
-
-// Why binding host:port failed, found by trying it again the way httplib
-// does: "address in use", or the system's reason.
-std::string BindFailure(const std::string& host, int port) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_PASSIVE;
-  addrinfo* found = nullptr;
-  std::string service = std::to_string(port);
-  int gai = getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
-  if (gai != 0) return std::string("unknown host: ") + gai_strerror(gai);
-  int error = 0;
-  for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
-    int fd = ::socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-    if (fd < 0) {
-      error = errno;
-      continue;
-    }
-    int yes = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    int bound = ::bind(fd, ai->ai_addr, ai->ai_addrlen);
-    error = bound == 0 ? 0 : errno;
-    ::close(fd);
-    if (error == EADDRINUSE) break;
-  }
-  freeaddrinfo(found);
-  if (error == EADDRINUSE) return "address in use";
-  if (error == 0) return "the address could not be bound";
-  return std::strerror(error);
-}
-
-}  // namespace
-
 Result<int> Server::Bind() {
   Impl& impl = *impl_;
-  const std::string& host = impl.options.host;
-  int port = impl.options.port;
-  if (port == 0) {
-    port = impl.http.bind_to_any_port(host);
-  } else if (!impl.http.bind_to_port(host, port)) {
-    port = -1;
-  }
-  if (port < 0) {
-    std::string reason = BindFailure(host, impl.options.port);
-    std::string shown = host.find(':') == std::string::npos
-                            ? host
-                            : "[" + host + "]";  // an IPv6 address
-    return Status::IoError(
-        "cannot listen on " + shown + ":" + std::to_string(impl.options.port) +
-        ": " + reason +
-        (reason == "address in use"
-             ? "; stop the server using it or choose another --port"
-             : "; choose another --port or --host"));
-  }
-  RaiseListenBacklog(port);
-  impl.port = port;
+  Result<int> port = impl.guard->Bind(impl.options.host, impl.options.port);
+  if (port.ok()) impl.port = *port;
   return port;
 }
 
@@ -681,41 +632,10 @@ Status Server::Listen() {
   if (impl.port < 0) {
     return Status::Internal("Server::Listen called before a successful Bind");
   }
-  {
-    std::lock_guard<std::mutex> lock(impl.mu);
-    if (impl.stop_requested) return Status::Ok();
-    impl.listen_started = true;
-  }
-  bool ok = impl.http.listen_after_bind();
-  impl.listen_done = true;
-  {
-    std::lock_guard<std::mutex> lock(impl.mu);
-    if (impl.stop_requested) return Status::Ok();
-  }
-  if (!ok) {
-    return Status::IoError("the server on " + impl.options.host + ":" +
-                           std::to_string(impl.port) + " stopped accepting");
-  }
-  return Status::Ok();
+  return impl.guard->Run();
 }
 
-void Server::Stop() {
-  Impl& impl = *impl_;
-  bool started;
-  {
-    std::lock_guard<std::mutex> lock(impl.mu);
-    impl.stop_requested = true;
-    started = impl.listen_started;
-  }
-  if (started) {
-    // Listen() is entering httplib's accept loop: wait until it runs so that
-    // stop() reaches it.
-    while (!impl.http.is_running() && !impl.listen_done) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-  }
-  impl.http.stop();
-}
+void Server::Stop() { impl_->guard->Stop(); }
 
 Status Serve(const ServerOptions& options) {
   // Block SIGINT and SIGTERM in this thread before any other thread exists,

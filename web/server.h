@@ -3,8 +3,10 @@
 // (web/static). Never includes <xapian.h>; talks to the index only through
 // searcher/searcher.h.
 //
-// Threads: cpp-httplib's thread pool runs the handlers, one worker per open
-// connection; a handler borrows a Searcher from a bounded pool
+// Threads: HttpGuard (web/http_guard.h) keeps the connections on one
+// event-loop thread and reads every request under its limits; complete
+// requests go to `threads` workers, which route them with cpp-httplib and
+// write the responses. A handler borrows a Searcher from a bounded pool
 // (web/searcher_pool.h), so at most `searchers` searches run at once and the
 // others wait their turn. Nothing served here writes to the index.
 #ifndef PUNDIT_WEB_SERVER_H_
@@ -14,6 +16,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "web/http_guard.h"
 
 namespace pundit {
 
@@ -21,7 +24,8 @@ struct ServerOptions {
   std::string db_dir;              // pundit database folder
   std::string host = "127.0.0.1";  // loopback unless told otherwise
   int port = 8080;                 // 0 = any free port (tests)
-  int threads = 0;                 // worker threads; 0 = 8 x cores, at least 64
+  int threads = 0;                 // worker threads answering complete
+                                   // requests; 0 = 8 x cores, at least 64
   int searchers = 0;               // searches run at once; 0 = 2 x cores
   int shard_timeout_ms = 4000;     // SearcherOptions::shard_timeout_ms
   int match_threads = 0;           // threads one search may use (see
@@ -30,6 +34,8 @@ struct ServerOptions {
                                    // "" = the source tree's web/ folder
   std::string cors_origin;         // "" = no CORS headers (the default)
   bool access_log = true;          // one line per request on stderr
+  HttpLimits limits;               // request and connection limits; its
+                                   // `workers` is set from `threads`
 };
 
 class Server {
@@ -49,9 +55,11 @@ class Server {
   // address cannot be bound. Returns the bound port.
   Result<int> Bind();
   // Serves until Stop() is called (from any thread or a signal handler
-  // thread). Bind() first.
+  // thread), then returns once the requests being answered are finished.
+  // Bind() first; kInternal otherwise.
   Status Listen();
-  // Thread-safe; makes Listen() return after in-flight requests finish.
+  // Thread-safe, also before Listen() (which then returns at once); makes
+  // Listen() return after in-flight requests finish.
   void Stop();
 
  private:

@@ -152,7 +152,8 @@ Result<OpenedInput> OpenInput(const std::string& path, const Format* format,
   OpenedInput opened;
   opened.stream = in.get();
   opened.format = format;
-  opened.reader = format->open(std::move(in), options);
+  opened.reader =
+      CheckDates(format->open(std::move(in), options), LatestArticleYear());
   return opened;
 }
 

@@ -63,7 +63,9 @@ struct OpenedInput {
 };
 
 // Opens `path` ("-" = standard input) as `format` (nullptr: by its name;
-// standard input: JSON Lines). Errors: those of ByteStream::OpenFile, and
+// standard input: JSON Lines). The reader's articles pass through
+// CheckDates (reader.h): one dated outside the plausible range is a kError.
+// Errors: those of ByteStream::OpenFile, and
 // kInvalidArgument for a text format whose first 4 KiB hold a NUL byte
 // ("binary file ..."). A file whose first bytes are not of a sniffing
 // format (an .xml that is not a feed) is no error: see `passed_over`.

@@ -8,6 +8,7 @@
 
 #include <simdjson.h>
 
+#include <new>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -138,6 +139,9 @@ std::string ParseLine(simdjson::dom::parser& parser, std::string_view line,
                       Article* article) {
   simdjson::dom::element doc;
   simdjson::error_code code = parser.parse(line.data(), line.size()).get(doc);
+  // Memory running out is no fault of the line: not a bad record, but a
+  // failed run (ArticleReader::Next).
+  if (code == simdjson::MEMALLOC) throw std::bad_alloc();
   if (code == simdjson::DEPTH_ERROR) {
     return "JSON nested more than " + std::to_string(kMaxJsonDepth) +
            " levels deep: each line must be one flat article object";

@@ -6,10 +6,43 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <utility>
 
 #include "core/parse_text.h"
 
 namespace pundit::readers {
+namespace {
+
+// CheckDates: the stage every format's articles pass through.
+class DateCheckingReader : public ArticleReader {
+ public:
+  DateCheckingReader(std::unique_ptr<ArticleReader> inner, int latest_year)
+      : inner_(std::move(inner)), latest_year_(latest_year) {}
+
+  bool Next(ReadItem* item) override {
+    if (!inner_->Next(item)) return false;
+    if (item->kind != ReadItem::Kind::kArticle) return true;
+    std::string error = DateOutsideRangeError(item->article.date, latest_year_);
+    if (error.empty()) return true;
+    item->kind = ReadItem::Kind::kError;
+    item->error =
+        ParseError{item->article.path, item->article.line, std::move(error)};
+    item->article = Article();
+    return true;
+  }
+
+ private:
+  std::unique_ptr<ArticleReader> inner_;
+  const int latest_year_;
+};
+
+}  // namespace
+
+std::unique_ptr<ArticleReader> CheckDates(std::unique_ptr<ArticleReader> reader,
+                                          int latest_year) {
+  return std::make_unique<DateCheckingReader>(std::move(reader), latest_year);
+}
 
 std::string RecordId(std::string_view own_id, std::string_view url,
                      std::string_view path_id) {

@@ -76,9 +76,20 @@ class ArticleReader {
   // Fills *item with the next item and returns true; returns false at the
   // end of the input, and keeps returning false. Damage to the stream
   // itself (a truncated gzip member) is reported as one last kError at the
-  // line it was found on, after the records read before it.
+  // line it was found on, after the records read before it. Throws
+  // std::bad_alloc when memory runs out: that is no fault of the record,
+  // and is never reported as a bad one.
   virtual bool Next(ReadItem* item) = 0;
 };
+
+// Wraps `reader` so that an article whose date lies outside the plausible
+// range (kEarliestArticleYear..`latest_year`, DateOutsideRangeError in
+// core/parsers.h) comes out as a kError at the article's path and line
+// instead, and everything else passes unchanged. OpenInput wraps every
+// format's reader with it, so the range is checked in this one place for
+// all formats.
+std::unique_ptr<ArticleReader> CheckDates(std::unique_ptr<ArticleReader> reader,
+                                          int latest_year);
 
 // Article::id for a record: `own_id` (white space replaced by '_') when
 // not empty, else `url` when not empty, else `path_id`.

@@ -9,7 +9,7 @@ seconds=${1:-${FUZZ_SECONDS:-60}}
 out=build-fuzz
 CXX=clang++-14 CC=clang-14 cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPUNDIT_FUZZ=ON -DPUNDIT_BUILD_TESTS=OFF -DPUNDIT_BUILD_BENCH=OFF >/dev/null
-targets=(parsers params query positions csv html feed warc)
+targets=(parsers params query positions csv html feed warc http)
 cmake --build "$out" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
 
 seeds=$out/seeds
@@ -40,6 +40,9 @@ printf 'q=a&region=Asia&region=Europe&op=or&facet_limit=5&to=2020-01-01' >"$seed
 printf '"as soon as possible" -russia' >"$seeds/query/a"
 printf '(venezuela OR syria) AND author:"Andrew Korybko" date:2019-01-01..2019-03-31' >"$seeds/query/b"
 printf 'title:astana NEAR conference prefix* year:2019 ((' >"$seeds/query/c"
+printf '\x07GET /api/search?q=a HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.0\r\n\r\n' >"$seeds/http/a"
+printf '\x01GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;e=1\r\nabc\r\n0\r\nT: v\r\n\r\n' >"$seeds/http/b"
+printf '\x20POST /x HTTP/1.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello' >"$seeds/http/c"
 printf 'the\0\001\000talks\0\002\000the\0\014\000Speace\0\001\001' >"$seeds/positions/a"
 
 status=0
