@@ -19,6 +19,7 @@
 
 #include "core/store.h"
 #include "remote/xapian_remote_server.h"
+#include "searcher/match_list_spy.h"
 #include "searcher/position_match.h"
 
 namespace pundit {
@@ -59,7 +60,13 @@ struct ShardServer::Impl {
       if (live.ok()) {
         RemoteServer server({*live}, fd, fd, options.active_timeout_s,
                             options.idle_timeout_s);
-        server.set_registry(query::PositionMatch::Registry());
+        // This connection's classes: the phrase and NEAR source, and the
+        // match list spy naming this generation's database.
+        Xapian::Registry registry;
+        query::PositionMatch::RegisterIn(registry);
+        registry.register_match_spy(
+            MatchListSpy(Xapian::Database(*live).get_uuid()));
+        server.set_registry(registry);
         server.run();
       }
     } catch (...) {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <sstream>
 
 #include "core/schema.h"
@@ -108,6 +109,7 @@ std::string StubFileFor(const std::string& db_path) {
 
 Status IndexHandle::Open(const std::string& db_path, int timeout_ms) {
   path_ = db_path;
+  remote_keys_.clear();
   timeout_ms_ = timeout_ms > 0 ? timeout_ms : kDefaultShardTimeoutMs;
   std::string stub = StubFileFor(db_path);
   return stub.empty() ? OpenFolder(db_path) : OpenStub(stub);
@@ -167,6 +169,9 @@ Status IndexHandle::OpenStub(const std::string& stub) {
   shards_ = std::move(shards);
   shard_currents_ = std::move(currents);
   sharded_ = true;
+  all_remote_ = std::all_of(
+      lines->begin(), lines->end(),
+      [](const StubLine& l) { return l.kind == StubLine::Kind::kRemote; });
   generation_path_.clear();
   have_stat_ = ::stat(stub.c_str(), &current_stat_) == 0;
   return Status::Ok();
@@ -186,7 +191,12 @@ Status IndexHandle::Refresh() {
           changed || ::stat(current.c_str(), &now) != 0 || !SameStat(now, seen);
     }
     if (changed) return Open(path_, timeout_ms_);
-    db_.reopen();
+    if (all_remote_) {
+      remote_keys_.clear();
+      ReopenRemoteShards();
+    } else {
+      db_.reopen();
+    }
     return Status::Ok();
   }
   struct stat st {};
@@ -198,23 +208,51 @@ Status IndexHandle::Refresh() {
   return Status::Ok();
 }
 
+std::string IndexHandle::ShardKey(Xapian::Database& shard) {
+  std::string key = shard.get_uuid() + "@";
+  try {
+    key += std::to_string(shard.get_revision());
+  } catch (const Xapian::UnimplementedError&) {
+    // A remote shard tells no revision: its size and the time of its last
+    // indexing run change with every run that changes it.
+    key += std::to_string(shard.get_doccount()) + "/" +
+           std::to_string(shard.get_lastdocid()) + "/" +
+           std::to_string(shard.get_total_length()) + "/" +
+           shard.get_metadata(std::string(schema::kLastIndexedKey));
+  }
+  return key;
+}
+
 std::string IndexHandle::Key() {
+  if (!remote_keys_.empty()) return remote_keys_;
   std::string key;
   for (Xapian::Database& shard : shards_) {
     if (!key.empty()) key += ',';
-    key += shard.get_uuid() + "@";
-    try {
-      key += std::to_string(shard.get_revision());
-    } catch (const Xapian::UnimplementedError&) {
-      // A remote shard tells no revision: its size and the time of its
-      // last indexing run change with every run that changes it.
-      key += std::to_string(shard.get_doccount()) + "/" +
-             std::to_string(shard.get_lastdocid()) + "/" +
-             std::to_string(shard.get_total_length()) + "/" +
-             shard.get_metadata(std::string(schema::kLastIndexedKey));
-    }
+    key += ShardKey(shard);
   }
   return key;
+}
+
+void IndexHandle::ReopenRemoteShards() {
+  // One thread per shard, each using only its shard's handle: the round
+  // trips to the shards overlap instead of adding up.
+  std::vector<std::string> keys(shards_.size());
+  std::vector<std::future<void>> done;
+  for (size_t i = 0; i < shards_.size(); ++i) {
+    done.push_back(std::async(std::launch::async, [this, &keys, i] {
+      Xapian::Database shard = shards_[i];
+      shard.reopen();
+      keys[i] = ShardKey(shard);
+    }));
+  }
+  for (auto& d : done) d.wait();
+  for (auto& d : done) d.get();  // rethrows a shard's failure
+  std::string key;
+  for (const std::string& k : keys) {
+    if (!key.empty()) key += ',';
+    key += k;
+  }
+  remote_keys_ = key;
 }
 
 long long IndexHandle::Bytes() const {

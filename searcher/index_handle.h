@@ -71,6 +71,10 @@ class IndexHandle {
   Status Refresh();
 
   Xapian::Database& db() { return db_; }
+  // The sub-databases of db(), in order (one when local).
+  const std::vector<Xapian::Database>& shards() const { return shards_; }
+  // Every sub-database is a shard server's.
+  bool all_remote() const { return sharded_ && all_remote_; }
   // One local generation, read through its own files: a match pass may be
   // split across further handles on generation_path().
   bool local() const { return !sharded_; }
@@ -88,10 +92,15 @@ class IndexHandle {
  private:
   Status OpenFolder(const std::string& dir);
   Status OpenStub(const std::string& stub);
+  // Reopens every shard server's database at once and keeps their keys.
+  void ReopenRemoteShards();
+  static std::string ShardKey(Xapian::Database& shard);
 
   std::string path_;
   int timeout_ms_ = kDefaultShardTimeoutMs;
   bool sharded_ = false;
+  bool all_remote_ = false;
+  std::string remote_keys_;  // Key() as of the last ReopenRemoteShards()
   Xapian::Database db_;
   std::vector<Xapian::Database> shards_;  // the sub-databases of db_
   std::string generation_path_;           // local only

@@ -62,11 +62,15 @@ Xapian::Query PositionMatch::Query(
 const Xapian::Registry& PositionMatch::Registry() {
   static const Xapian::Registry* registry = [] {
     auto* r = new Xapian::Registry;
-    PositionMatch prototype(Kind::kPhrase, {}, 0);
-    r->register_posting_source(prototype);
+    RegisterIn(*r);
     return r;
   }();
   return *registry;
+}
+
+void PositionMatch::RegisterIn(Xapian::Registry& registry) {
+  PositionMatch prototype(Kind::kPhrase, {}, 0);
+  registry.register_posting_source(prototype);
 }
 
 void PositionMatch::init(const Xapian::Database& db) {

@@ -46,6 +46,8 @@ class PositionMatch : public Xapian::PostingSource {
 
   // A registry that unserialises queries holding PositionMatch sources.
   static const Xapian::Registry& Registry();
+  // Adds PositionMatch to `registry` (a shard server's, with more classes).
+  static void RegisterIn(Xapian::Registry& registry);
 
   void init(const Xapian::Database& db) override;
   Xapian::doccount get_termfreq_min() const override { return 0; }

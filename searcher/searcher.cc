@@ -11,6 +11,7 @@
 #include <future>
 #include <set>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 #include "core/analyzer.h"
@@ -19,6 +20,7 @@
 #include "core/store.h"
 #include "searcher/highlight.h"
 #include "searcher/index_handle.h"
+#include "searcher/match_list_spy.h"
 #include "searcher/position_match.h"
 #include "searcher/query.h"
 #include "searcher/snapshot.h"
@@ -58,6 +60,8 @@ constexpr int kMaxAttempts = 20;
 // term must be in another article too. 20 terms ranked related articles on
 // corpus/ better than 40, which let general words ("left", "seen") in.
 constexpr Xapian::termcount kRelatedTerms = 20;
+// Term frequencies kept per Searcher over shards (Impl::TermFreq).
+constexpr size_t kMaxCachedTermFreqs = 100000;
 constexpr double kRelatedMaxTermShare = 0.1;
 constexpr Xapian::doccount kRelatedMinDocs = 2;
 
@@ -308,6 +312,10 @@ struct Searcher::Impl {
   // A shard server closed its connection or failed: open afresh.
   bool broken = false;
   std::shared_ptr<const Snapshot> snap;
+  // Term frequencies of snap's revision (key), kept over shards, where each
+  // costs a round trip to every shard; filled from each match's statistics.
+  std::string termfreq_key;
+  std::unordered_map<std::string, Xapian::doccount> termfreqs;
   // Further handles on generation `helpers_path` for split passes, opened
   // when first needed (SplitHandles).
   std::vector<Xapian::Database> helpers;
@@ -434,13 +442,70 @@ struct Searcher::Impl {
     return query::ParseAndCompile(q, op, analyzer, Resolver(), Expander());
   }
 
+  // The stored data of documents `dids`, in order. Over shards, each
+  // shard's documents are asked for on a thread of their own (a round trip
+  // each): a thread uses only its shard's handle, which nothing else uses
+  // meanwhile.
+  std::vector<std::string> DocumentData(
+      const std::vector<Xapian::docid>& dids) {
+    std::vector<std::string> data(dids.size());
+    const std::vector<Xapian::Database>& shards = handle.shards();
+    const Xapian::docid n = static_cast<Xapian::docid>(shards.size());
+    if (!handle.all_remote() || n < 2 || dids.size() < 2) {
+      for (size_t i = 0; i < dids.size(); ++i) {
+        data[i] = db.get_document(dids[i]).get_data();
+      }
+      return data;
+    }
+    std::vector<std::future<void>> fetches;
+    for (Xapian::docid shard = 0; shard < n; ++shard) {
+      fetches.push_back(std::async(std::launch::async, [&, shard] {
+        Xapian::Database d = shards[shard];
+        for (size_t i = 0; i < dids.size(); ++i) {
+          if ((dids[i] - 1) % n != shard) continue;
+          data[i] = d.get_document((dids[i] - 1) / n + 1).get_data();
+        }
+      }));
+    }
+    // Every fetch ends before this returns, a failed one rethrowing here.
+    for (auto& f : fetches) f.wait();
+    for (auto& f : fetches) f.get();
+    return data;
+  }
+
+  // The number of documents holding `term`.
+  Xapian::doccount TermFreq(const std::string& term) {
+    if (handle.local()) return db.get_termfreq(term);
+    if (termfreq_key != snap->key()) {
+      termfreqs.clear();
+      termfreq_key = snap->key();
+    }
+    if (auto it = termfreqs.find(term); it != termfreqs.end()) {
+      return it->second;
+    }
+    if (termfreqs.size() >= kMaxCachedTermFreqs) termfreqs.clear();
+    return termfreqs[term] = db.get_termfreq(term);
+  }
+
+  // Keeps the frequencies of `q`'s terms, which a match over shards has
+  // gathered from every shard already.
+  void KeepTermFreqs(const Xapian::Query& q, const Xapian::MSet& mset) {
+    if (termfreq_key != snap->key()) {
+      termfreqs.clear();
+      termfreq_key = snap->key();
+    }
+    for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end();
+         ++t) {
+      termfreqs[*t] = mset.get_termfreq(*t);
+    }
+  }
+
   // Units weighted by idf, so that rare words choose the snippet.
   Highlighter MakeHighlighter(const query::Compiled& c) {
     std::vector<query::HighlightUnit> units = c.units;
     double n = std::max<double>(1, db.get_doccount());
     for (auto& u : units) {
-      double tf =
-          u.weight_term.empty() ? n / 10 : db.get_termfreq(u.weight_term);
+      double tf = u.weight_term.empty() ? n / 10 : TermFreq(u.weight_term);
       u.weight = std::max(0.05, std::log((n + 1) / (tf + 0.5)));
     }
     return Highlighter(analyzer, breaker, std::move(units));
@@ -450,9 +515,23 @@ struct Searcher::Impl {
   Bitmap MatchSet(const Xapian::Query& q) {
     if (q.empty()) return snap->all();
     if (!handle.local()) {
+      Xapian::Enquire enquire(db);
+      enquire.set_query(q);
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      const Xapian::doccount n =
+          std::max<Xapian::doccount>(1, db.get_doccount());
+      if (handle.all_remote()) {
+        // Each shard server sends its matches as one bitmap.
+        MatchListSpy spy;
+        enquire.add_matchspy(&spy);
+        KeepTermFreqs(q, enquire.get_mset(0, 0, n));
+        return spy.Merged(handle.shards());
+      }
+      // Local shards (`auto` lines) are merged by Xapian itself: list them.
+      Xapian::MSet all = enquire.get_mset(0, n, n);
       std::vector<uint32_t> ids;
-      for (const RankSpy::Ranked& r : ShardsPass(q, false))
-        ids.push_back(r.did);
+      ids.reserve(all.size());
+      for (auto it = all.begin(); it != all.end(); ++it) ids.push_back(*it);
       return Bitmap(ids);
     }
     std::vector<PassPart> parts =
@@ -476,17 +555,6 @@ struct Searcher::Impl {
   // of those in `filter` (all when null), best first.
   Bitmap RankPass(const Xapian::Query& q, const Bitmap* filter, size_t keep,
                   std::vector<RankSpy::Ranked>& best) {
-    if (!handle.local()) {
-      best.clear();
-      std::vector<uint32_t> ids;
-      for (const RankSpy::Ranked& r : ShardsPass(q, true)) {
-        ids.push_back(r.did);
-        if (best.size() < keep && (!filter || filter->Contains(r.did))) {
-          best.push_back(r);
-        }
-      }
-      return Bitmap(ids);
-    }
     std::vector<PassPart> parts = SplitPass(
         q, [filter, keep](Xapian::Database& d, const Xapian::Query& part_q,
                           Xapian::docid lo, Xapian::docid hi) {
@@ -511,27 +579,22 @@ struct Searcher::Impl {
     return Bitmap(Concatenated(parts));
   }
 
-  // Over shards, the stock remote protocol runs none of our spies,
-  // deciders or key makers: Xapian merges every shard's matches, weighed
-  // with the statistics of all shards (BM25, or none), best first and by
-  // docid on equal weights, which is the order RankSpy keeps.
-  std::vector<RankSpy::Ranked> ShardsPass(const Xapian::Query& q,
-                                          bool weighted) {
+  // Page [offset, offset + count) of `q` (the text query under every
+  // filter) by relevance, over shards: each shard sends its best
+  // offset + count, weighed with the statistics of all shards.
+  std::vector<RankSpy::Ranked> ShardsRankedPage(const Xapian::Query& q,
+                                                Xapian::doccount offset,
+                                                Xapian::doccount count,
+                                                Xapian::doccount matches) {
     Xapian::Enquire enquire(db);
     enquire.set_query(q);
-    if (weighted) {
-      enquire.set_weighting_scheme(MakeBm25());
-    } else {
-      enquire.set_weighting_scheme(Xapian::BoolWeight());
-    }
-    const Xapian::doccount n = std::max<Xapian::doccount>(1, db.get_doccount());
-    Xapian::MSet mset = enquire.get_mset(0, n, n);
-    std::vector<RankSpy::Ranked> all;
-    all.reserve(mset.size());
+    enquire.set_weighting_scheme(MakeBm25());
+    Xapian::MSet mset = RankedPage(enquire, offset, count, matches);
+    std::vector<RankSpy::Ranked> page;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      all.push_back({it.get_weight(), *it});
+      page.push_back({it.get_weight(), *it});
     }
-    return all;
+    return page;
   }
 
   // DatePage over shards, oldest first: the dated matches by date, then the
@@ -896,9 +959,14 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
       filter.emplace(sel.docs);
     }
   }
+  // On one index, one BM25 pass gives both (RankPass). Over shards, the
+  // match set comes as one bitmap per shard (MatchSet) and the page from a
+  // match under the filters (ShardsRankedPage), so that shards send a page,
+  // not every match with its weight.
+  const bool one_pass = sort == SortOrder::kRelevance && handle.local();
   Bitmap match;
   std::vector<RankSpy::Ranked> ranked;
-  if (sort == SortOrder::kRelevance) {
+  if (one_pass) {
     match = RankPass(
         c.query, filter ? &*filter : nullptr,
         static_cast<size_t>(std::min<uint64_t>(
@@ -976,9 +1044,9 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
     BuildTimeline(by_month, &resp.timeline_unit, &resp.timeline);
   }
 
-  // The ranked page: from the BM25 pass, or by date.
+  // The ranked page: from the BM25 pass, or by a match under the filters.
   std::vector<RankSpy::Ranked> page;
-  if (sort == SortOrder::kRelevance) {
+  if (one_pass) {
     for (size_t r = offset; r < ranked.size(); ++r) page.push_back(ranked[r]);
   } else if (offset < static_cast<uint64_t>(resp.total)) {
     Xapian::Query q = c.query.empty() ? Xapian::Query(std::string()) : c.query;
@@ -987,16 +1055,26 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
     }
     if (!date_query.empty())
       q = Xapian::Query(Xapian::Query::OP_FILTER, q, date_query);
-    page = DatePage(q, sort == SortOrder::kNewest,
-                    static_cast<Xapian::doccount>(offset),
-                    static_cast<Xapian::doccount>(request.per_page),
-                    static_cast<Xapian::doccount>(resp.total));
+    if (sort == SortOrder::kRelevance) {
+      page = ShardsRankedPage(q, static_cast<Xapian::doccount>(offset),
+                              static_cast<Xapian::doccount>(request.per_page),
+                              static_cast<Xapian::doccount>(resp.total));
+    } else {
+      page = DatePage(q, sort == SortOrder::kNewest,
+                      static_cast<Xapian::doccount>(offset),
+                      static_cast<Xapian::doccount>(request.per_page),
+                      static_cast<Xapian::doccount>(resp.total));
+    }
   }
   if (!page.empty()) {
     std::optional<Highlighter> highlighter;
     if (request.want_snippets) highlighter.emplace(MakeHighlighter(c));
-    for (const RankSpy::Ranked& r : page) {
-      Result<Article> a = ArticleFromData(db.get_document(r.did).get_data());
+    std::vector<Xapian::docid> dids;
+    for (const RankSpy::Ranked& r : page) dids.push_back(r.did);
+    const std::vector<std::string> data = DocumentData(dids);
+    for (size_t i = 0; i < page.size(); ++i) {
+      const RankSpy::Ranked& r = page[i];
+      Result<Article> a = ArticleFromData(data[i]);
       if (!a.ok()) return a.status();
       Hit h = HitFromArticle(*a);
       h.score = r.weight;
@@ -1030,7 +1108,7 @@ std::optional<std::string> Searcher::Impl::DidYouMean(
   std::string corrected = request.q;
   bool any = false;
   for (const query::WordRef& w : words) {
-    Xapian::doccount tf = db.get_termfreq(w.term);
+    Xapian::doccount tf = TermFreq(w.term);
     // Unknown words always; a word in a single article only when the
     // results are thin and a far more common spelling exists.
     if (tf > 1 || (tf == 1 && total >= request.per_page)) continue;
@@ -1040,7 +1118,7 @@ std::optional<std::string> Searcher::Impl::DidYouMean(
     const std::string stem = analyzer.Stem(w.term);
     std::string stem_term(schema::kStemPrefix);
     stem_term += stem;
-    if (!stem.empty() && db.get_termfreq(stem_term) > 1) continue;
+    if (!stem.empty() && TermFreq(stem_term) > 1) continue;
     std::optional<std::string> better = SuggestSpelling(w.term, tf, *snap, db);
     if (!better) continue;
     // A suggestion of the same stem would find the same articles.

@@ -52,6 +52,22 @@ class Bitmap {
   }
 
   const roaring_bitmap_t* get() const { return r_; }
+  // Roaring's portable format, and back (an empty bitmap for bytes that
+  // are not one).
+  std::string Serialize() const {
+    std::string out(roaring_bitmap_portable_size_in_bytes(r_), '\0');
+    roaring_bitmap_portable_serialize(r_, out.data());
+    return out;
+  }
+  static Bitmap Deserialize(std::string_view bytes) {
+    Bitmap b;
+    if (roaring_bitmap_t* r = roaring_bitmap_portable_deserialize_safe(
+            bytes.data(), bytes.size())) {
+      roaring_bitmap_free(b.r_);
+      b.r_ = r;
+    }
+    return b;
+  }
   uint64_t Cardinality() const { return roaring_bitmap_get_cardinality(r_); }
   bool Contains(uint32_t id) const { return roaring_bitmap_contains(r_, id); }
   void And(const Bitmap& o) { roaring_bitmap_and_inplace(r_, o.r_); }
