@@ -63,7 +63,7 @@ std::string SyntheticArticles(int n) {
     }
     std::string date;
     if (i % 17 != 0) {
-      char buf[16];
+      char buf[48];
       std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", 2016 + next(4),
                     1 + next(12), 1 + next(28));
       date = buf;
