@@ -75,17 +75,30 @@ def wait_port(port, seconds=60):
 
 
 def same_hits(a, b, key=lambda h: h["score"]):
-    """Scores equal in order; the same articles per score but the last."""
+    """Scores equal in order; the same articles per score but the last.
+
+    Articles are compared by id and title: among copies of one article
+    (same title and text, other ids, as Reuters holds many), lists keep the
+    first by document number, which differs between one index and shards.
+    """
     if len(a) != len(b):
         return False
     groups_a, groups_b = {}, {}
     for x, y in zip(a, b):
         if abs(x["score"] - y["score"]) > 1e-9 * max(1.0, x["score"]):
             return False
-        groups_a.setdefault(round(key(x), 9), set()).add(x["id"])
-        groups_b.setdefault(round(key(y), 9), set()).add(y["id"])
+        groups_a.setdefault(round(key(x), 9), []).append(x)
+        groups_b.setdefault(round(key(y), 9), []).append(y)
     last = round(key(a[-1]), 9) if a else None
-    return all(v == groups_b.get(k) for k, v in groups_a.items() if k != last)
+
+    def same_group(ga, gb):
+        ids_a, ids_b = {h["id"] for h in ga}, {h["id"] for h in gb or []}
+        titles_a = sorted(h.get("title") or "" for h in ga)
+        titles_b = sorted(h.get("title") or "" for h in gb or [])
+        return ids_a == ids_b or titles_a == titles_b
+
+    return all(same_group(v, groups_b.get(k))
+               for k, v in groups_a.items() if k != last)
 
 
 def comparable(body):
