@@ -1,30 +1,162 @@
 #include "searcher/match_list_spy.h"
 
-namespace pundit {
+#include <algorithm>
+#include <cstring>
+#include <memory>
 
-void MatchListSpy::operator()(const Xapian::Document& doc, double) {
-  ids_.push_back(doc.get_docid());
+namespace pundit {
+namespace {
+
+// Length-prefixed fields: a decimal length, ':', the bytes.
+void PutField(std::string& out, std::string_view field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out += field;
 }
 
-MatchListSpy* MatchListSpy::unserialise(const std::string&,
+// Reads one field written by PutField at `pos`; false on malformed bytes.
+bool GetField(std::string_view in, size_t& pos, std::string_view& field) {
+  const size_t colon = in.find(':', pos);
+  if (colon == std::string_view::npos || colon == pos || colon - pos > 19) {
+    return false;
+  }
+  size_t n = 0;
+  for (size_t i = pos; i < colon; ++i) {
+    if (in[i] < '0' || in[i] > '9') return false;
+    n = n * 10 + static_cast<size_t>(in[i] - '0');
+  }
+  if (n > in.size() - colon - 1) return false;
+  field = in.substr(colon + 1, n);
+  pos = colon + 1 + n;
+  return true;
+}
+
+size_t ToSize(std::string_view digits) {
+  size_t n = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + static_cast<size_t>(c - '0');
+  }
+  return n;
+}
+
+[[noreturn]] void Unreadable() {
+  throw Xapian::NetworkError("a shard sent a match list pundit cannot read");
+}
+
+}  // namespace
+
+MatchListSpy::MatchListSpy(const std::vector<Xapian::Database>& shards,
+                           const Bitmap* filter, size_t keep)
+    : keep_(keep) {
+  if (!filter) return;
+  const uint32_t n = static_cast<uint32_t>(shards.size());
+  std::vector<std::vector<uint32_t>> local(n);
+  filter->ForEach([&](uint32_t merged) {
+    // Xapian interleaves shards: merged = (local - 1) * n + index + 1.
+    local[(merged - 1) % n].push_back((merged - 1) / n + 1);
+  });
+  filters_.emplace();
+  for (uint32_t i = 0; i < n; ++i) {
+    (*filters_)[shards[i].get_uuid()] = Bitmap(local[i]).Serialize();
+  }
+}
+
+MatchListSpy* MatchListSpy::clone() const {
+  auto spy = std::make_unique<MatchListSpy>(uuid_);
+  spy->keep_ = keep_;
+  spy->filters_ = filters_;
+  spy->filter_ = filter_;
+  return spy.release();
+}
+
+void MatchListSpy::operator()(const Xapian::Document& doc, double wt) {
+  const Xapian::docid did = doc.get_docid();
+  ids_.push_back(did);
+  if (keep_ == 0 || (filter_ && !filter_->Contains(did))) return;
+  if (heap_.size() == keep_) {
+    // Documents come in increasing order: on equal weights the earlier
+    // one ranks first.
+    if (wt <= heap_.front().weight) return;
+    std::pop_heap(heap_.begin(), heap_.end(), Better);
+    heap_.pop_back();
+  }
+  heap_.push_back({wt, did});
+  std::push_heap(heap_.begin(), heap_.end(), Better);
+}
+
+std::string MatchListSpy::serialise() const {
+  // keep, then "-" for no filter or "+" and uuid/bitmap field pairs.
+  std::string out;
+  PutField(out, std::to_string(keep_));
+  if (!filters_) return out + "-";
+  out += '+';
+  for (const auto& [uuid, bitmap] : *filters_) {
+    PutField(out, uuid);
+    PutField(out, bitmap);
+  }
+  return out;
+}
+
+MatchListSpy* MatchListSpy::unserialise(const std::string& bytes,
                                         const Xapian::Registry&) const {
-  return new MatchListSpy(uuid_);
+  auto spy = std::make_unique<MatchListSpy>(uuid_);
+  if (bytes.empty()) return spy.release();  // only the match list
+  std::string_view in = bytes;
+  size_t pos = 0;
+  std::string_view keep;
+  if (!GetField(in, pos, keep) || pos >= in.size()) {
+    throw Xapian::NetworkError("pundit's match list spy came malformed");
+  }
+  spy->keep_ = ToSize(keep);
+  if (in[pos++] == '+') {
+    spy->filter_.emplace();  // a shard not named has no document in it
+    while (pos < in.size()) {
+      std::string_view uuid, bitmap;
+      if (!GetField(in, pos, uuid) || !GetField(in, pos, bitmap)) {
+        throw Xapian::NetworkError("pundit's match list spy came malformed");
+      }
+      if (uuid == uuid_) spy->filter_ = Bitmap::Deserialize(bitmap);
+    }
+  }
+  return spy.release();
 }
 
 std::string MatchListSpy::serialise_results() const {
-  // uuid, a NUL, then the bitmap.
+  // uuid, a NUL, the bitmap as a field, then weight (8 bytes) and document
+  // number (4 bytes) of each best match, best first.
   std::string out = uuid_;
   out += '\0';
-  out += Bitmap(ids_).Serialize();
+  PutField(out, Bitmap(ids_).Serialize());
+  std::vector<Ranked> best = heap_;
+  std::sort(best.begin(), best.end(), Better);
+  for (const Ranked& r : best) {
+    char buf[12];
+    std::memcpy(buf, &r.weight, 8);
+    const uint32_t did = r.did;
+    std::memcpy(buf + 8, &did, 4);
+    out.append(buf, sizeof buf);
+  }
   return out;
 }
 
 void MatchListSpy::merge_results(const std::string& bytes) {
   const size_t nul = bytes.find('\0');
-  if (nul == std::string::npos) {
-    throw Xapian::NetworkError("a shard sent a match list pundit cannot read");
+  if (nul == std::string::npos) Unreadable();
+  std::string_view in = bytes;
+  size_t pos = nul + 1;
+  std::string_view bitmap;
+  if (!GetField(in, pos, bitmap) || (in.size() - pos) % 12 != 0) Unreadable();
+  ShardResult& result = merged_[bytes.substr(0, nul)];
+  result.bitmap = bitmap;
+  for (; pos < in.size(); pos += 12) {
+    Ranked r{};
+    std::memcpy(&r.weight, in.data() + pos, 8);
+    uint32_t did = 0;
+    std::memcpy(&did, in.data() + pos + 8, 4);
+    r.did = did;
+    result.best.push_back(r);
   }
-  merged_[bytes.substr(0, nul)] = bytes.substr(nul + 1);
 }
 
 Bitmap MatchListSpy::Merged(const std::vector<Xapian::Database>& shards) const {
@@ -33,11 +165,27 @@ Bitmap MatchListSpy::Merged(const std::vector<Xapian::Database>& shards) const {
   for (uint32_t i = 0; i < n; ++i) {
     auto it = merged_.find(shards[i].get_uuid());
     if (it == merged_.end()) continue;
-    Bitmap::Deserialize(it->second).ForEach([&](uint32_t local) {
+    Bitmap::Deserialize(it->second.bitmap).ForEach([&](uint32_t local) {
       ids.push_back((local - 1) * n + i + 1);
     });
   }
   return Bitmap(ids);
+}
+
+std::vector<MatchListSpy::Ranked> MatchListSpy::Best(
+    const std::vector<Xapian::Database>& shards) const {
+  const uint32_t n = static_cast<uint32_t>(shards.size());
+  std::vector<Ranked> best;
+  for (uint32_t i = 0; i < n; ++i) {
+    auto it = merged_.find(shards[i].get_uuid());
+    if (it == merged_.end()) continue;
+    for (const Ranked& r : it->second.best) {
+      best.push_back({r.weight, (r.did - 1) * n + i + 1});
+    }
+  }
+  std::sort(best.begin(), best.end(), Better);
+  if (best.size() > keep_) best.resize(keep_);
+  return best;
 }
 
 }  // namespace pundit

@@ -8,6 +8,13 @@
 // `pundit serve` maps each shard's numbers to the merged database's
 // (Xapian interleaves shards: merged = (local - 1) * shards + index + 1).
 //
+// Ranked searches take one match, not two: the spy also keeps each shard's
+// best `keep` matches under the search's filters (facets, dates), which the
+// front sends along as one bitmap per shard, in that shard's own document
+// numbers. Weights are the shard's BM25 weights, which the remote protocol
+// computes with the statistics of all shards, so the best of every shard's
+// best are the best of one index.
+//
 // Threads: one spy per match, as any Xapian::MatchSpy.
 #ifndef PUNDIT_SEARCHER_MATCH_LIST_SPY_H_
 #define PUNDIT_SEARCHER_MATCH_LIST_SPY_H_
@@ -15,6 +22,7 @@
 #include <xapian.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,16 +32,28 @@ namespace pundit {
 
 class MatchListSpy : public Xapian::MatchSpy {
  public:
+  // A match, with its weight and document number.
+  struct Ranked {
+    double weight;
+    Xapian::docid did;
+  };
+
   // On a shard server: the prototype for its registry, naming its database.
   explicit MatchListSpy(std::string shard_uuid = "")
       : uuid_(std::move(shard_uuid)) {}
 
+  // In the front: a spy that also asks each of `shards` for its best `keep`
+  // matches (by weight, then document number) among the documents of
+  // `filter` (merged document numbers; null: every match).
+  MatchListSpy(const std::vector<Xapian::Database>& shards,
+               const Bitmap* filter, size_t keep);
+
   void operator()(const Xapian::Document& doc, double wt) override;
   std::string name() const override { return "pundit::MatchList"; }
-  std::string serialise() const override { return ""; }
+  std::string serialise() const override;
   MatchListSpy* unserialise(const std::string& bytes,
                             const Xapian::Registry& registry) const override;
-  MatchListSpy* clone() const override { return new MatchListSpy(uuid_); }
+  MatchListSpy* clone() const override;
   std::string serialise_results() const override;
   void merge_results(const std::string& bytes) override;
 
@@ -41,10 +61,32 @@ class MatchListSpy : public Xapian::MatchSpy {
   // server's), the matches as document numbers of the merged database.
   Bitmap Merged(const std::vector<Xapian::Database>& shards) const;
 
+  // After a match with `keep` > 0, the best `keep` of all shards' best
+  // matches, best first, as merged document numbers.
+  std::vector<Ranked> Best(const std::vector<Xapian::Database>& shards) const;
+
+  // Best first: higher weight, then lower document number (Xapian's order).
+  static bool Better(const Ranked& a, const Ranked& b) {
+    return a.weight != b.weight ? a.weight > b.weight : a.did < b.did;
+  }
+
  private:
+  struct ShardResult {
+    std::string bitmap;        // serialised
+    std::vector<Ranked> best;  // shard document numbers, best first
+  };
+
   std::string uuid_;
-  std::vector<uint32_t> ids_;                  // on a shard
-  std::map<std::string, std::string> merged_;  // uuid -> serialised bitmap
+  // What the front asks for: the number of best matches, and per shard
+  // uuid the filter in that shard's document numbers (none: no filter).
+  size_t keep_ = 0;
+  std::optional<std::map<std::string, std::string>> filters_;
+  // On a shard: its matches, its filter, its best matches as a heap with
+  // the worst on top.
+  std::vector<uint32_t> ids_;
+  std::optional<Bitmap> filter_;
+  std::vector<Ranked> heap_;
+  std::map<std::string, ShardResult> merged_;  // uuid -> what it sent
 };
 
 }  // namespace pundit

@@ -521,11 +521,8 @@ struct Searcher::Impl {
       const Xapian::doccount n =
           std::max<Xapian::doccount>(1, db.get_doccount());
       if (handle.all_remote()) {
-        // Each shard server sends its matches as one bitmap.
-        MatchListSpy spy;
-        enquire.add_matchspy(&spy);
-        KeepTermFreqs(q, enquire.get_mset(0, 0, n));
-        return spy.Merged(handle.shards());
+        std::vector<RankSpy::Ranked> none;
+        return ShardsRankPass(q, nullptr, 0, none);
       }
       // Local shards (`auto` lines) are merged by Xapian itself: list them.
       Xapian::MSet all = enquire.get_mset(0, n, n);
@@ -577,6 +574,30 @@ struct Searcher::Impl {
     std::sort(best.begin(), best.end(), RankSpy::Worse);
     if (best.size() > keep) best.resize(keep);
     return Bitmap(Concatenated(parts));
+  }
+
+  // RankPass over shard servers: each sends its matches as one bitmap
+  // and its best `keep` of those in `filter` (all when null), weighed with
+  // the statistics of all shards (MatchListSpy). With `keep` 0 the match
+  // is unweighted.
+  Bitmap ShardsRankPass(const Xapian::Query& q, const Bitmap* filter,
+                        size_t keep, std::vector<RankSpy::Ranked>& best) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q);
+    if (keep == 0) {
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+    } else {
+      enquire.set_weighting_scheme(MakeBm25());
+    }
+    const Xapian::doccount n = std::max<Xapian::doccount>(1, db.get_doccount());
+    MatchListSpy spy(handle.shards(), filter, keep);
+    enquire.add_matchspy(&spy);
+    KeepTermFreqs(q, enquire.get_mset(0, 0, n));
+    best.clear();
+    for (const MatchListSpy::Ranked& r : spy.Best(handle.shards())) {
+      best.push_back({r.weight, r.did});
+    }
+    return spy.Merged(handle.shards());
   }
 
   // Page [offset, offset + count) of `q` (the text query under every
@@ -959,19 +980,21 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
       filter.emplace(sel.docs);
     }
   }
-  // On one index, one BM25 pass gives both (RankPass). Over shards, the
-  // match set comes as one bitmap per shard (MatchSet) and the page from a
-  // match under the filters (ShardsRankedPage), so that shards send a page,
-  // not every match with its weight.
-  const bool one_pass = sort == SortOrder::kRelevance && handle.local();
+  // By relevance, one BM25 pass gives both: on one index (RankPass), and
+  // over shard servers, each sending its matches as one bitmap and its best
+  // under the filters (ShardsRankPass). Sorted by date, or over local shards
+  // (`auto` lines), the match set comes first (MatchSet) and the page from a
+  // match under the filters (ShardsRankedPage, DatePage).
+  const bool one_pass =
+      sort == SortOrder::kRelevance && (handle.local() || handle.all_remote());
   Bitmap match;
   std::vector<RankSpy::Ranked> ranked;
   if (one_pass) {
-    match = RankPass(
-        c.query, filter ? &*filter : nullptr,
-        static_cast<size_t>(std::min<uint64_t>(
-            offset + request.per_page, std::max(1u, db.get_doccount()))),
-        ranked);
+    const size_t keep = static_cast<size_t>(std::min<uint64_t>(
+        offset + request.per_page, std::max(1u, db.get_doccount())));
+    const Bitmap* f = filter ? &*filter : nullptr;
+    match = handle.local() ? RankPass(c.query, f, keep, ranked)
+                           : ShardsRankPass(c.query, f, keep, ranked);
   } else {
     match = MatchSet(c.query);
   }
