@@ -10,10 +10,17 @@ namespace {
 struct ServeArgs {
   ServerOptions options;
   bool quiet = false;
+  bool no_metrics = false;
+  std::string access_log_format = "combined";
 };
 
-int RunServeCommand(ServerOptions options, bool quiet) {
-  options.access_log = !quiet;
+int RunServeCommand(const ServeArgs& args) {
+  ServerOptions options = args.options;
+  options.access_log = !args.quiet;
+  options.metrics = !args.no_metrics;
+  Result<AccessLogFormat> format = ParseAccessLogFormat(args.access_log_format);
+  if (!format.ok()) return PrintError(format.status());
+  options.access_log_format = *format;
   Status status = Serve(options);
   if (!status.ok()) return PrintError(status);
   return kExitOk;
@@ -50,12 +57,27 @@ CommandRun DefineServe(CLI::App& command, const CommandContext& context) {
       ->check(CLI::Range(0, 4));
   command.add_option(
       "--web-dir", options.web_dir,
-      "folder with templates/ and static/ (default: the built-in web/ folder)");
+      "folder with templates/ and static/ (default: share/pundit beside the "
+      "binary's folder when installed, else the source tree's web/)");
   command.add_option(
       "--cors-origin", options.cors_origin,
       "allow this origin to call the API from a browser (default: CORS off)");
   command.add_flag("--quiet", args->quiet, "no access log");
-  return [args] { return RunServeCommand(args->options, args->quiet); };
+  command.add_option("--access-log", options.access_log_file,
+                     "write the access log to FILE (appended; reopened on "
+                     "SIGHUP) instead of stderr");
+  command
+      .add_option("--access-log-format", args->access_log_format,
+                  "format of the --access-log file: combined (default, as "
+                  "Apache and nginx) or json (one object a line)")
+      ->check(CLI::IsMember({"combined", "json"}));
+  command.add_option(
+      "--metrics-addr", options.metrics_addr,
+      "serve Prometheus /metrics on HOST:PORT, to any client that reaches it "
+      "(default: on the main port, to this machine only)");
+  command.add_flag("--no-metrics", args->no_metrics,
+                   "neither count requests nor serve /metrics");
+  return [args] { return RunServeCommand(*args); };
 }
 
 }  // namespace pundit::cli

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -19,6 +20,7 @@
 #include "web/api.h"
 #include "web/api_util.h"
 #include "web/http_guard.h"
+#include "web/metrics.h"
 #include "web/pages.h"
 #include "web/searcher_pool.h"
 
@@ -45,8 +47,6 @@ constexpr char kJsonType[] = "application/json; charset=utf-8";
 bool IsApiPath(std::string_view path) {
   return path == "/api" || path.starts_with("/api/") || path == "/healthz";
 }
-
-std::string Printable(std::string_view text);
 
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
@@ -86,17 +86,6 @@ void AddVary(httplib::Response& res, const std::string& field) {
   res.set_header("Vary", vary.empty() ? field : vary + ", " + field);
 }
 
-// One access log line: client, method, target, status, milliseconds.
-void LogRequest(const std::string& addr, const std::string& method,
-                const std::string& target, int status,
-                const std::string& duration) {
-  std::string line = (addr.empty() ? "-" : addr) + " " +
-                     (method.empty() ? "-" : Printable(method)) + " " +
-                     (target.empty() ? "-" : Printable(target)) + " " +
-                     std::to_string(status) + " " + duration + " ms\n";
-  std::fwrite(line.data(), 1, line.size(), stderr);
-}
-
 // httplib::Server with its request processing opened to HttpGuard, which
 // hands it requests already read (process_request is protected).
 class Router : public httplib::Server {
@@ -104,25 +93,19 @@ class Router : public httplib::Server {
   using httplib::Server::process_request;
 };
 
-// Replaces bytes that could upset a terminal (controls, DEL) with '?', and
-// cuts very long text, for the access log and error lines.
-std::string Printable(std::string_view text) {
-  constexpr size_t kMax = 2048;
-  std::string out;
-  out.reserve(std::min(text.size(), kMax));
-  for (char c : text.substr(0, kMax)) {
-    unsigned char u = static_cast<unsigned char>(c);
-    out += (u < 0x20 || u == 0x7F) ? '?' : c;
-  }
-  if (text.size() > kMax) out += "...";
-  return out;
-}
-
 // Start of the request being handled by this worker thread (httplib runs the
 // pre-routing handler, the route and the logger of one request on one
 // thread).
 thread_local std::chrono::steady_clock::time_point t_request_start;
 thread_local bool t_request_timed = false;
+
+// Milliseconds since this worker's request was routed; -1 when not timed.
+double ElapsedMs() {
+  if (!t_request_timed) return -1;
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now() - t_request_start)
+      .count();
+}
 
 const char* ReasonPhrase(int status) {
   switch (status) {
@@ -170,6 +153,53 @@ const char* EarlyErrorCode(int status) {
   }
 }
 
+// Whether a client address is this machine: 127.0.0.0/8, ::1, or either
+// mapped into IPv6.
+bool IsLoopback(std::string_view addr) {
+  if (addr.starts_with("::ffff:")) addr.remove_prefix(7);
+  return addr.starts_with("127.") || addr == "::1";
+}
+
+// HOST:PORT or [V6]:PORT of --metrics-addr; kInvalidArgument otherwise.
+Status SplitHostPort(const std::string& text, std::string* host, int* port) {
+  size_t colon = text.rfind(':');
+  Status bad = Status::InvalidArgument(
+      "--metrics-addr \"" + Printable(text) +
+      "\" is not HOST:PORT: give an address such as 127.0.0.1:9108");
+  if (colon == std::string::npos || colon == 0) return bad;
+  std::string h = text.substr(0, colon);
+  if (h.size() > 2 && h.front() == '[' && h.back() == ']') {
+    h = h.substr(1, h.size() - 2);
+  }
+  const std::string p = text.substr(colon + 1);
+  if (p.empty() || p.size() > 5 ||
+      p.find_first_not_of("0123456789") != std::string::npos) {
+    return bad;
+  }
+  int value = std::stoi(p);
+  if (value > 65535) return bad;
+  *host = h;
+  *port = value;
+  return Status::Ok();
+}
+
+// The folder holding templates/ and static/ when --web-dir is not given:
+// share/pundit next to the executable's bin/ folder when installed
+// (`cmake --install`, the .deb), else the source tree's web/ folder.
+std::string DefaultWebDir() {
+  std::error_code ec;
+  std::filesystem::path exe =
+      std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    std::filesystem::path installed =
+        exe.parent_path().parent_path() / "share" / "pundit";
+    if (std::filesystem::is_directory(installed / "templates", ec)) {
+      return installed.string();
+    }
+  }
+  return PUNDIT_WEB_DIR;
+}
+
 SearcherOptions SearcherOptionsOf(const ServerOptions& options) {
   SearcherOptions o{options.db_dir};
   o.shard_timeout_ms = options.shard_timeout_ms;
@@ -184,6 +214,35 @@ struct Server::Impl {
       : options(std::move(o)),
         pool(SearcherOptionsOf(options),
              static_cast<size_t>(std::max(0, options.searchers))) {}
+
+  // Counts a request of route `label` answered with `status` for /metrics.
+  void Count(std::string_view label, int status, double ms) {
+    if (options.metrics) {
+      http_metrics.Observe(label, status, ms < 0 ? -1 : ms / 1e3);
+    }
+  }
+
+  // The index gauges, read through a Searcher of the metrics' own, so a
+  // scrape never waits for the pool when the server is busy.
+  IndexGauges ReadIndexGauges() {
+    IndexGauges gauges;
+    gauges.searchers_open = pool.created();
+    gauges.searchers_capacity = pool.capacity();
+    std::lock_guard<std::mutex> lock(metrics_mu);
+    if (!metrics_searcher) {
+      Result<std::unique_ptr<Searcher>> opened =
+          Searcher::Open(SearcherOptionsOf(options));
+      if (!opened.ok()) return gauges;
+      metrics_searcher = std::move(opened).value();
+    }
+    Result<IndexStats> stats = Retry([&] { return metrics_searcher->Stats(); });
+    if (!stats.ok()) return gauges;
+    gauges.ok = true;
+    gauges.articles = stats->articles;
+    gauges.bytes = stats->index_bytes;
+    gauges.generation_age_seconds = SecondsSince(stats->last_indexed);
+    return gauges;
+  }
 
   // Cache-Control, and the CORS headers when an origin is configured.
   HeaderList ApiHeaders() const {
@@ -211,7 +270,7 @@ struct Server::Impl {
 
   // An error HttpGuard answers before routing, as a JSON error body with the
   // headers of an API response.
-  EarlyResponse RenderEarlyError(const EarlyError& error) const {
+  EarlyResponse RenderEarlyError(const EarlyError& error) {
     EarlyResponse response;
     response.content_type = kJsonType;
     response.body = api::DumpJson({{"error",
@@ -224,10 +283,15 @@ struct Server::Impl {
     if (error.status == 429 || error.status == 503) {
       response.headers.emplace_back("Retry-After", "1");
     }
-    if (options.access_log) {
-      LogRequest(error.remote_addr, error.method, error.target, error.status,
-                 "-");
-    }
+    AccessEntry entry;
+    entry.remote_addr = error.remote_addr;
+    entry.method = error.method;
+    entry.target = error.target;
+    entry.status = error.status;
+    entry.bytes = static_cast<long long>(response.body.size());
+    // Refused before routing: its target may be anything, so no route.
+    Count("other", error.status, -1);
+    if (options.access_log) log.Write(entry);
     return response;
   }
 
@@ -276,13 +340,31 @@ struct Server::Impl {
   void HandleFacet(const httplib::Request& req, httplib::Response& res);
   void HandleStats(const httplib::Request& req, httplib::Response& res);
   void HandleHealth(const httplib::Request& req, httplib::Response& res);
+  void HandleMetrics(const httplib::Request& req, httplib::Response& res,
+                     bool dedicated);
   void RegisterRoutes();
+  void RegisterMetricsRoutes();
+  // The post-routing handler of both routers: counts the response about to
+  // be written (so a client that got it finds it counted).
+  void CountRouted(const httplib::Request& req, const httplib::Response& res);
+  // The logger of both routers, after the response was written.
+  void Log(const httplib::Request& req, const httplib::Response& res);
 
   ServerOptions options;
   SearcherPool pool;
   Router http;
   std::unique_ptr<HttpGuard> guard;
   int port = -1;
+
+  HttpMetrics http_metrics;
+  AccessLog log;
+  std::mutex metrics_mu;
+  std::unique_ptr<Searcher> metrics_searcher;  // guarded by metrics_mu
+  // --metrics-addr: a listener of its own serving /metrics only.
+  std::string metrics_host;
+  int metrics_port = -1;
+  Router metrics_http;
+  std::unique_ptr<HttpGuard> metrics_guard;
 };
 
 void Server::Impl::HandleSearch(const httplib::Request& req,
@@ -440,6 +522,74 @@ void Server::Impl::HandleHealth(const httplib::Request&,
   SendJson(res, 503, body);
 }
 
+void Server::Impl::HandleMetrics(const httplib::Request& req,
+                                 httplib::Response& res, bool dedicated) {
+  if (!options.metrics || (!dedicated && !options.metrics_addr.empty())) {
+    return SendError(res, StatusForHttpError(404, req));
+  }
+  if (!dedicated && !IsLoopback(req.remote_addr)) {
+    return SendJson(
+        res, 403,
+        {{"error",
+          {{"code", "forbidden"},
+           {"message",
+            "/metrics is served to this machine only; start the server "
+            "with --metrics-addr HOST:PORT to scrape it from elsewhere"}}}});
+  }
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(
+      RenderMetrics(http_metrics, ReadIndexGauges(), ReadProcessStats()),
+      kMetricsContentType);
+}
+
+void Server::Impl::CountRouted(const httplib::Request& req,
+                               const httplib::Response& res) {
+  // A CORS preflight is answered for any /api path, before routing.
+  Count(req.method == "OPTIONS" ? "other" : RouteLabel(req.path, res.status),
+        res.status, ElapsedMs());
+}
+
+void Server::Impl::Log(const httplib::Request& req,
+                       const httplib::Response& res) {
+  double ms = ElapsedMs();
+  t_request_timed = false;
+  if (!options.access_log) return;
+  AccessEntry entry;
+  entry.remote_addr = req.remote_addr;
+  entry.method = req.method;
+  entry.target = req.target;
+  entry.version = req.version;
+  entry.status = res.status;
+  entry.bytes = static_cast<long long>(res.body.size());
+  const std::string& referer = req.get_header_value("Referer");
+  const std::string& agent = req.get_header_value("User-Agent");
+  entry.referer = referer;
+  entry.user_agent = agent;
+  entry.duration_ms = ms;
+  log.Write(entry);
+}
+
+void Server::Impl::RegisterMetricsRoutes() {
+  metrics_http.set_pre_routing_handler(
+      [](const httplib::Request&, httplib::Response&) {
+        t_request_start = std::chrono::steady_clock::now();
+        t_request_timed = true;
+        return httplib::Server::HandlerResponse::Unhandled;
+      });
+  metrics_http.Get("/metrics",
+                   [this](const httplib::Request& req, httplib::Response& res) {
+                     HandleMetrics(req, res, true);
+                   });
+  metrics_http.set_post_routing_handler(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        CountRouted(req, res);
+      });
+  metrics_http.set_logger(
+      [this](const httplib::Request& req, const httplib::Response& res) {
+        Log(req, res);
+      });
+}
+
 void Server::Impl::RegisterRoutes() {
   // Only the Keep-Alive header httplib writes reads these: HttpGuard keeps
   // the connections.
@@ -471,10 +621,11 @@ void Server::Impl::RegisterRoutes() {
       });
   // A response httplib may compress differs by Accept-Encoding.
   http.set_post_routing_handler(
-      [](const httplib::Request&, httplib::Response& res) {
+      [this](const httplib::Request& req, httplib::Response& res) {
         if (MayBeCompressed(res.get_header_value("Content-Type"))) {
           AddVary(res, "Accept-Encoding");
         }
+        CountRouted(req, res);
       });
 
   using httplib::Request;
@@ -484,6 +635,9 @@ void Server::Impl::RegisterRoutes() {
   });
   http.Get("/api/search", [this](const Request& req, Response& res) {
     HandleSearch(req, res);
+  });
+  http.Get("/metrics", [this](const Request& req, Response& res) {
+    HandleMetrics(req, res, false);
   });
   http.Get("/api/stats", [this](const Request& req, Response& res) {
     HandleStats(req, res);
@@ -527,20 +681,9 @@ void Server::Impl::RegisterRoutes() {
     SendJson(res, 500, api::ErrorToJson(Status::Internal("internal error")));
   });
 
-  if (options.access_log) {
-    http.set_logger([](const Request& req, const Response& res) {
-      std::string duration = "-";
-      if (t_request_timed) {
-        double ms = std::chrono::duration<double, std::milli>(
-                        std::chrono::steady_clock::now() - t_request_start)
-                        .count();
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.1f", ms);
-        duration = buf;
-        t_request_timed = false;
-      }
-      LogRequest(req.remote_addr, req.method, req.target, res.status, duration);
-    });
+  if (options.access_log || options.metrics) {
+    http.set_logger(
+        [this](const Request& req, const Response& res) { Log(req, res); });
   }
 }
 
@@ -573,7 +716,7 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
                                    std::to_string(options.searchers));
   }
   ServerOptions resolved = options;
-  if (resolved.web_dir.empty()) resolved.web_dir = PUNDIT_WEB_DIR;
+  if (resolved.web_dir.empty()) resolved.web_dir = DefaultWebDir();
   std::error_code ec;
   if (!std::filesystem::is_directory(resolved.web_dir, ec)) {
     return Status::InvalidArgument(
@@ -588,7 +731,20 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
       Searcher::Open(SearcherOptionsOf(resolved));
   if (!probe.ok()) return probe.status();
 
+  std::string metrics_host;
+  int metrics_port = -1;
+  if (!resolved.metrics_addr.empty()) {
+    Status s =
+        SplitHostPort(resolved.metrics_addr, &metrics_host, &metrics_port);
+    if (!s.ok()) return s;
+  }
+
   auto impl = std::make_unique<Impl>(std::move(resolved));
+  if (impl->options.access_log && !impl->options.access_log_file.empty()) {
+    Status s = impl->log.Open(impl->options.access_log_file,
+                              impl->options.access_log_format);
+    if (!s.ok()) return s;
+  }
   impl->RegisterRoutes();
   if (!RegisterPageRoutes(impl->http, impl->pool, impl->options.web_dir)) {
     return Status::InvalidArgument("cannot load the page templates from " +
@@ -617,14 +773,51 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
                   [raw](std::string_view target) {
                     return raw->AllowedMethods(target);
                   }});
+  if (metrics_port >= 0 && impl->options.metrics) {
+    impl->metrics_host = metrics_host;
+    impl->metrics_port = metrics_port;
+    impl->RegisterMetricsRoutes();
+    HttpLimits metrics_limits = impl->options.limits;
+    metrics_limits.workers = 2;
+    metrics_limits.max_connections = 64;
+    impl->metrics_guard = std::make_unique<HttpGuard>(
+        metrics_limits,
+        HttpGuard::Callbacks{
+            [raw](httplib::Stream& stream, bool close_connection,
+                  bool& connection_closed) {
+              return raw->metrics_http.process_request(
+                  stream, close_connection, connection_closed, nullptr);
+            },
+            [raw](const EarlyError& error) {
+              return raw->RenderEarlyError(error);
+            },
+            [](std::string_view) { return std::string("GET, HEAD"); }});
+  }
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
 Result<int> Server::Bind() {
   Impl& impl = *impl_;
+  if (impl.metrics_guard) {
+    Result<int> metrics_port =
+        impl.metrics_guard->Bind(impl.metrics_host, impl.metrics_port);
+    if (!metrics_port.ok()) {
+      return Status::IoError("--metrics-addr: " +
+                             metrics_port.status().message());
+    }
+    impl.metrics_port = *metrics_port;
+  }
   Result<int> port = impl.guard->Bind(impl.options.host, impl.options.port);
   if (port.ok()) impl.port = *port;
   return port;
+}
+
+std::string Server::MetricsUrl() const {
+  if (!impl_->metrics_guard) return "";
+  std::string host = impl_->metrics_host;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(impl_->metrics_port) +
+         "/metrics";
 }
 
 Status Server::Listen() {
@@ -632,10 +825,30 @@ Status Server::Listen() {
   if (impl.port < 0) {
     return Status::Internal("Server::Listen called before a successful Bind");
   }
-  return impl.guard->Run();
+  std::thread metrics;
+  if (impl.metrics_guard) {
+    metrics = std::thread([&impl] {
+      Status s = impl.metrics_guard->Run();
+      if (!s.ok()) {
+        std::fprintf(stderr, "pundit: error: metrics listener: %s\n",
+                     s.message().c_str());
+      }
+    });
+  }
+  Status status = impl.guard->Run();
+  if (impl.metrics_guard) {
+    impl.metrics_guard->Stop();
+    metrics.join();
+  }
+  return status;
 }
 
-void Server::Stop() { impl_->guard->Stop(); }
+void Server::Stop() {
+  impl_->guard->Stop();
+  if (impl_->metrics_guard) impl_->metrics_guard->Stop();
+}
+
+Status Server::ReopenLog() { return impl_->log.Reopen(); }
 
 Status Serve(const ServerOptions& options) {
   // Block SIGINT and SIGTERM in this thread before any other thread exists,
@@ -644,6 +857,7 @@ Status Serve(const ServerOptions& options) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   sigset_t previous;
   pthread_sigmask(SIG_BLOCK, &signals, &previous);
   auto restore = [&] { pthread_sigmask(SIG_SETMASK, &previous, nullptr); };
@@ -662,9 +876,17 @@ Status Serve(const ServerOptions& options) {
   std::atomic<bool> listening_ended{false};
   std::thread waiter([&] {
     int signal_number = 0;
-    sigwait(&signals, &signal_number);
+    while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
+      if (listening_ended) return;
+      Status reopened = (*server)->ReopenLog();
+      if (!reopened.ok()) {
+        std::fprintf(stderr, "pundit: error: %s\n", reopened.message().c_str());
+      }
+    }
     if (!listening_ended) {
-      std::fprintf(stderr, "pundit: %s received, stopping\n",
+      std::fprintf(stderr,
+                   "pundit: %s received, finishing the requests being "
+                   "answered\n",
                    signal_number == SIGINT ? "SIGINT" : "SIGTERM");
       (*server)->Stop();
     }
@@ -672,6 +894,10 @@ Status Serve(const ServerOptions& options) {
 
   std::string host = options.host;
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  const std::string metrics_url = (*server)->MetricsUrl();
+  if (!metrics_url.empty()) {
+    std::fprintf(stderr, "pundit: metrics on %s\n", metrics_url.c_str());
+  }
   std::fprintf(stderr, "pundit: serving %s on http://%s:%d/\n",
                options.db_dir.c_str(), host.c_str(), *port);
   Status status = (*server)->Listen();

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "web/access_log.h"
 #include "web/http_guard.h"
 
 namespace pundit {
@@ -31,9 +32,19 @@ struct ServerOptions {
   int match_threads = 0;           // threads one search may use (see
                                    // SearcherOptions); 0 = one per core
   std::string web_dir;             // folder holding templates/ and static/;
-                                   // "" = the source tree's web/ folder
+                                   // "" = BIN/../share/pundit when there,
+                                   // else the source tree's web/ folder
   std::string cors_origin;         // "" = no CORS headers (the default)
-  bool access_log = true;          // one line per request on stderr
+  bool access_log = true;          // one line per request on stderr, or
+                                   // in access_log_file when it is set
+  std::string access_log_file;     // "" = stderr; reopened by ReopenLog()
+  AccessLogFormat access_log_format =
+      AccessLogFormat::kCombined;  // of
+                                   // the file (stderr: the short format)
+  bool metrics = true;             // count requests, serve /metrics
+  std::string metrics_addr;        // "" = /metrics on the main port, to
+                                   // loopback clients only; "HOST:PORT" =
+                                   // only there, to any client
   HttpLimits limits;               // request and connection limits; its
                                    // `workers` is set from `threads`
 };
@@ -41,13 +52,17 @@ struct ServerOptions {
 class Server {
  public:
   // kNotFound when there is no index at options.db_dir (with the command that
-  // makes one), kInvalidArgument for bad options or a missing web_dir.
+  // makes one), kInvalidArgument for bad options (a metrics_addr that is not
+  // HOST:PORT) or a missing web_dir, kIoError when access_log_file cannot be
+  // opened. An empty web_dir means share/pundit beside the executable's
+  // folder (an installed pundit), else the source tree's web/.
   static Result<std::unique_ptr<Server>> Create(const ServerOptions& options);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds host:port (port 0 picks a free one) with SO_REUSEADDR only, never
+  // Binds metrics_addr when set (errors prefixed "--metrics-addr: "), then
+  // host:port (port 0 picks a free one) with SO_REUSEADDR only, never
   // SO_REUSEPORT: a port another server listens on is refused rather than
   // shared. kIoError "cannot listen on HOST:PORT: address in use; stop the
   // server using it or choose another --port" then, or "cannot listen on
@@ -61,6 +76,13 @@ class Server {
   // Thread-safe, also before Listen() (which then returns at once); makes
   // Listen() return after in-flight requests finish.
   void Stop();
+  // After Bind(): "http://HOST:PORT/metrics" of the --metrics-addr
+  // listener, or "" when /metrics is served on the main port (or not at all).
+  std::string MetricsUrl() const;
+  // Reopens access_log_file (after logrotate moved it). Thread-safe. The
+  // AccessLog::Reopen error when it cannot be opened; the old file stays in
+  // use then.
+  Status ReopenLog();
 
  private:
   struct Impl;
@@ -68,8 +90,11 @@ class Server {
   std::unique_ptr<Impl> impl_;
 };
 
-// Create + Bind + Listen, stopping cleanly on SIGINT or SIGTERM. Prints
-// "pundit: serving DIR on http://HOST:PORT/" on stderr once listening.
+// Create + Bind + Listen, stopping cleanly on SIGINT or SIGTERM (requests
+// being answered are finished first) and reopening the access log file on
+// SIGHUP. Prints "pundit: serving DIR on http://HOST:PORT/" on stderr once
+// listening, and "pundit: metrics on http://HOST:PORT/metrics" when
+// metrics_addr is set.
 Status Serve(const ServerOptions& options);
 
 }  // namespace pundit
