@@ -2,7 +2,8 @@
 #
 #   cmake --install build --prefix P   P/bin/pundit, P/share/pundit/{templates,static}
 #                                      (found by the binary beside its bin/),
-#                                      P/share/doc/pundit, P/lib/systemd/system
+#                                      P/share/doc/pundit, P/lib/systemd/system,
+#                                      P/share/man/man1 (with help2man)
 #   cd build && cpack -G DEB           pundit_VERSION_ARCH.deb: /usr/bin/pundit,
 #                                      the units, the `pundit` user (postinst)
 include(GNUInstallDirs)
@@ -20,6 +21,21 @@ install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PUNDIT_DOCS}
 file(GLOB PUNDIT_UNITS ${PROJECT_SOURCE_DIR}/packaging/systemd/*.service
      ${PROJECT_SOURCE_DIR}/packaging/systemd/*.timer)
 install(FILES ${PUNDIT_UNITS} DESTINATION lib/systemd/system)
+
+# Manual pages from the binary's own --help (scripts/gen_man.sh), where
+# help2man is installed (scripts/setup.sh installs it).
+find_program(HELP2MAN help2man)
+if(HELP2MAN)
+  add_custom_command(
+    OUTPUT ${PROJECT_BINARY_DIR}/man/pundit.1
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/gen_man.sh $<TARGET_FILE:pundit>
+            ${PROJECT_BINARY_DIR}/man ${PROJECT_VERSION}
+    DEPENDS pundit ${PROJECT_SOURCE_DIR}/scripts/gen_man.sh
+    COMMENT "Writing the manual pages")
+  add_custom_target(man ALL DEPENDS ${PROJECT_BINARY_DIR}/man/pundit.1)
+  install(DIRECTORY ${PROJECT_BINARY_DIR}/man/
+          DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 FILES_MATCHING PATTERN "*.1")
+endif()
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME pundit)

@@ -13,7 +13,7 @@ packages=(
   libcli11-dev libfmt-dev libkainjow-mustache-dev libroaring-dev
   libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev sqlite3 python3 time wrk hyperfine zstd bc clang-14 libclang-rt-14-dev clang-format
-  dpkg-dev file
+  dpkg-dev file help2man
 )
 if [[ "${1:-}" == "--browser" ]]; then
   packages+=(chromium)

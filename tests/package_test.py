@@ -116,6 +116,11 @@ def test_install(build, source, tmp):
     check(os.path.isfile(os.path.join(prefix, "share", "pundit", "templates",
                                       "layout.mustache")),
           "no share/pundit/templates")
+    if shutil.which("help2man"):
+        for page in ("pundit.1", "pundit-serve.1", "pundit-index.1"):
+            check(os.path.isfile(os.path.join(prefix, "share", "man", "man1",
+                                              page)),
+                  "no share/man/man1/" + page)
     marker = "/* installed copy " + str(os.getpid()) + " */"
     with open(css, "a") as f:
         f.write("\n" + marker + "\n")
