@@ -39,6 +39,9 @@ using CommandDefine = CommandRun (*)(CLI::App& command,
 
 CommandRun DefineIndex(CLI::App& command, const CommandContext& context);
 CommandRun DefineSearch(CLI::App& command, const CommandContext& context);
+// `export` and `attention` (cli/commands_research.cc).
+CommandRun DefineExport(CLI::App& command, const CommandContext& context);
+CommandRun DefineAttention(CLI::App& command, const CommandContext& context);
 CommandRun DefineServe(CLI::App& command, const CommandContext& context);
 CommandRun DefineCompact(CLI::App& command, const CommandContext& context);
 CommandRun DefineStats(CLI::App& command, const CommandContext& context);

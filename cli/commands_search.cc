@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/search_options.h"
 #include "searcher/index_handle.h"
 #include "searcher/results_json.h"
 #include "searcher/searcher.h"
@@ -25,7 +26,7 @@ struct SearchArgs {
   std::vector<std::string> query_words;
   bool json = false, show_facets = false, show_snippets = false;
   std::string op = "and", sort = "relevance";
-  std::vector<std::string> authors, regions, themes, sources, years;
+  FacetFilterArgs facets;
 };
 
 std::string Join(const std::vector<std::string>& words) {
@@ -127,11 +128,7 @@ int RunSearchCommand(const SearchArgs& args) {
   request.sort = args.sort == "newest"   ? SortOrder::kNewest
                  : args.sort == "oldest" ? SortOrder::kOldest
                                          : SortOrder::kRelevance;
-  if (!args.authors.empty()) request.filters["author"] = args.authors;
-  if (!args.regions.empty()) request.filters["region"] = args.regions;
-  if (!args.themes.empty()) request.filters["theme"] = args.themes;
-  if (!args.sources.empty()) request.filters["source"] = args.sources;
-  if (!args.years.empty()) request.filters["year"] = args.years;
+  ApplyFacetFilters(args.facets, &request);
   // The API's rule (facet_limit, docs/API.md), named as typed here.
   if (request.facet_limit < 0 || request.facet_limit > kMaxFacetLimit) {
     std::fprintf(stderr,
@@ -191,30 +188,7 @@ CommandRun DefineSearch(CLI::App& command, const CommandContext& context) {
   command
       .add_option("--sort", args->sort, "relevance (default), newest or oldest")
       ->check(CLI::IsMember({"relevance", "newest", "oldest"}));
-  // One value per use (`--theme A --theme B`): a vector option would
-  // otherwise swallow the query words that follow it.
-  struct FilterOption {
-    const char* name;
-    const char* value;
-    std::vector<std::string>* values;
-  };
-  for (const FilterOption& f :
-       {FilterOption{"author", "NAME", &args->authors},
-        FilterOption{"region", "REGION", &args->regions},
-        FilterOption{"theme", "THEME", &args->themes},
-        FilterOption{"source", "SOURCE", &args->sources},
-        FilterOption{"year", "YYYY", &args->years}}) {
-    const std::string flag = std::string("--") + f.name;
-    command
-        .add_option(flag, *f.values,
-                    std::string("only articles with this ") + f.name +
-                        "; repeat to allow several (" + flag + " A " + flag +
-                        " B)")
-        ->expected(1)
-        ->allow_extra_args(false)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-        ->type_name(f.value);
-  }
+  AddFacetFilterOptions(command, &args->facets);
   command.add_option("--from", request.from, "earliest date, YYYY-MM-DD");
   command.add_option("--to", request.to, "latest date, YYYY-MM-DD");
   command.add_option("--facet-limit", request.facet_limit,

@@ -52,6 +52,16 @@ constexpr Command kCommands[] = {
      "-word, NOT, OR, ( ), a NEAR b, prefix*, title:, author:\"Name\",\n"
      "region:, theme:, source:, date:2019-01-01..2019-03-31, year:2019.",
      cli::DefineSearch},
+    {"export",
+     "Write every match of a search (the options of search) to stdout as\n"
+     "CSV (id,title,authors,date,regions,themes,source,url,score) or JSON\n"
+     "Lines, in the order of the search.",
+     cli::DefineExport},
+    {"attention",
+     "Count the matches of up to 10 queries per day, week, month or year,\n"
+     "against all articles under the same filters (share), from the first\n"
+     "to the last dated article; empty periods included.",
+     cli::DefineAttention},
     {"serve", "Serve the search page and the JSON API (docs/API.md) over HTTP.",
      cli::DefineServe},
     {"compact",

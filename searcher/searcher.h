@@ -17,6 +17,7 @@
 #define PUNDIT_SEARCHER_SEARCHER_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -129,6 +130,9 @@ struct IndexStats {
   std::string generation;
 };
 
+struct AttentionRequest;   // searcher/research.h
+struct AttentionResponse;  // searcher/research.h
+
 class Searcher {
  public:
   // kNotFound when there is no index at options.db_dir, kVersionMismatch for
@@ -144,6 +148,30 @@ class Searcher {
   // query with a syntax error is not an error: it is searched as plain words
   // and `notice` says so.
   Result<SearchResponse> Search(const SearchRequest& request);
+
+  // What Search() checks of `request`, without an index: OK, or the
+  // kInvalidArgument Search() would return.
+  static Status Validate(const SearchRequest& request);
+
+  // Every match of `request` (its q, op, filters, from, to and sort; page,
+  // per_page, facets and snippets are ignored), handed to `sink` in
+  // batches of kExportBatch hits (searcher/research.h) in the order of the
+  // search: by relevance, best first; newest or oldest first (undated
+  // last, then by docid), with score 0. Hits have no snippets and an
+  // unmarked title_html. Memory is that of one batch plus 8 bytes per
+  // match. Stops early, OK, when `sink` returns false. Errors: as Search();
+  // kUnavailable when the index changed after hits were handed over (the
+  // export would not be one revision's).
+  Status Export(const SearchRequest& request,
+                const std::function<bool(const std::vector<Hit>&)>& sink);
+
+  // Attention over time (searcher/research.h): for each query, its matches
+  // per period under request.scope's filters, and all articles per period
+  // under them. Exact counts. kInvalidArgument for no query or more than
+  // kMaxAttentionQueries, a query longer than kMaxQueryLength, what
+  // Validate() refuses in the scope, or more than kMaxAttentionBuckets
+  // periods (the message names the limit and what to change).
+  Result<AttentionResponse> Attention(const AttentionRequest& request);
 
   // kNotFound for an unknown id. `q` (may be empty) marks the matches.
   Result<ArticleView> GetArticle(const std::string& id, const std::string& q);

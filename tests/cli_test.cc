@@ -259,13 +259,18 @@ TEST_F(CliTest, UsageErrorsExitOneWithAHint) {
       {{"search", "--sort", "sideways"},
        "pundit: error: --sort: sideways not in {relevance,newest,oldest}\n"
        "Run `pundit search --help` for usage.\n"},
+      {{"attention", "--interval", "hour", "oil"},
+       "pundit: error: --interval: hour not in {day,week,month,year}\n"
+       "Run `pundit attention --help` for usage.\n"},
       {{"frobnicate"},
        "pundit: error: unknown command \"frobnicate\": use index, search, "
-       "serve, compact, stats, shard-serve, replicate-serve or follow\n"
+       "export, attention, serve, compact, stats, shard-serve, "
+       "replicate-serve or follow\n"
        "Run `pundit --help` for usage.\n"},
       {{},
-       "pundit: error: a command is required: index, search, serve, compact, "
-       "stats, shard-serve, replicate-serve or follow\n"
+       "pundit: error: a command is required: index, search, export, "
+       "attention, serve, compact, stats, shard-serve, replicate-serve or "
+       "follow\n"
        "Run `pundit --help` for usage.\n"},
   };
   for (const Case& c : cases) {

@@ -113,12 +113,17 @@ bool SendAll(int fd, const char* data, size_t size,
 // is the head the guard read (in memory); writes go to the socket.
 class GuardStream final : public httplib::Stream {
  public:
-  GuardStream(int fd, const std::string& request, Clock::time_point deadline,
+  // Each write must go out within `write_timeout` of the previous one (of
+  // the start, for the first), so a streamed response may take longer in
+  // all while its client keeps reading.
+  GuardStream(int fd, const std::string& request,
+              std::chrono::milliseconds write_timeout,
               const std::string& remote_addr, int remote_port,
               const std::string& local_addr, int local_port)
       : fd_(fd),
         request_(request),
-        deadline_(deadline),
+        write_timeout_(write_timeout),
+        deadline_(Clock::now() + write_timeout),
         remote_addr_(remote_addr),
         remote_port_(remote_port),
         local_addr_(local_addr),
@@ -133,7 +138,9 @@ class GuardStream final : public httplib::Stream {
     return static_cast<ssize_t>(n);
   }
   ssize_t write(const char* ptr, size_t size) override {
-    return SendAll(fd_, ptr, size, deadline_) ? static_cast<ssize_t>(size) : -1;
+    if (!SendAll(fd_, ptr, size, deadline_)) return -1;
+    deadline_ = Clock::now() + write_timeout_;
+    return static_cast<ssize_t>(size);
   }
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
     ip = remote_addr_;
@@ -151,6 +158,7 @@ class GuardStream final : public httplib::Stream {
   int fd_;
   const std::string& request_;
   size_t pos_ = 0;
+  std::chrono::milliseconds write_timeout_;
   Clock::time_point deadline_;
   const std::string& remote_addr_;
   int remote_port_;
@@ -375,9 +383,8 @@ void HttpGuard::Impl::Dispatch(Conn& c) {
 }
 
 void HttpGuard::Impl::Answer(Conn* c, bool close_connection) {
-  GuardStream stream(c->fd, c->reader.forward(),
-                     Clock::now() + limits.write_timeout, c->addr, c->port,
-                     c->local_addr, c->local_port);
+  GuardStream stream(c->fd, c->reader.forward(), limits.write_timeout, c->addr,
+                     c->port, c->local_addr, c->local_port);
   bool closed = false;
   bool ok = false;
   try {

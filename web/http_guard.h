@@ -65,8 +65,8 @@ struct HttpLimits {
                                                       // 408
   std::chrono::milliseconds idle_timeout{5000};       // waiting for a request:
                                                       // closed without answer
-  std::chrono::milliseconds write_timeout{10000};     // writing one response:
-                                                      // closed
+  std::chrono::milliseconds write_timeout{10000};     // a response's next
+                                                      // write: closed
   size_t max_requests_per_connection = 100;           // then Connection: close
   size_t max_connections = 1024;             // open at once; 503 (capped by the
                                              // process's file limit)

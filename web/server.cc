@@ -22,6 +22,7 @@
 #include "web/http_guard.h"
 #include "web/metrics.h"
 #include "web/pages.h"
+#include "web/research_api.h"
 #include "web/searcher_pool.h"
 
 // Connections, request heads and bodies are read by HttpGuard
@@ -91,6 +92,12 @@ void AddVary(httplib::Response& res, const std::string& field) {
 class Router : public httplib::Server {
  public:
   using httplib::Server::process_request;
+
+  // httplib runs a response's content provider (a streamed export) only
+  // while it believes it is listening (svr_sock_ valid); HttpGuard does the
+  // listening, so the server marks the router as serving while the guard
+  // runs, and not serving once it stops (a stream then ends early).
+  void MarkServing(bool serving) { svr_sock_ = serving ? 0 : INVALID_SOCKET; }
 };
 
 // Start of the request being handled by this worker thread (httplib runs the
@@ -336,6 +343,8 @@ struct Server::Impl {
   }
 
   void HandleSearch(const httplib::Request& req, httplib::Response& res);
+  void HandleExport(const httplib::Request& req, httplib::Response& res);
+  void HandleAttention(const httplib::Request& req, httplib::Response& res);
   void HandleArticle(const httplib::Request& req, httplib::Response& res);
   void HandleFacet(const httplib::Request& req, httplib::Response& res);
   void HandleStats(const httplib::Request& req, httplib::Response& res);
@@ -377,6 +386,65 @@ void Server::Impl::HandleSearch(const httplib::Request& req,
       Retry([&] { return searcher->Search(*request); });
   if (!response.ok()) return SendError(res, response.status());
   SendJson(res, 200, api::SearchResponseToJson(*response));
+}
+
+void Server::Impl::HandleExport(const httplib::Request& req,
+                                httplib::Response& res) {
+  Result<api::ExportParams> params = api::ParseExportParams(req.params);
+  if (!params.ok()) return SendError(res, params.status());
+  if (Status s = Searcher::Validate(params->search); !s.ok()) {
+    return SendError(res, s);
+  }
+  SearcherPool::Lease lease = GetSearcher(res);
+  if (!lease) return;
+  // The Searcher stays lent while the rows stream, batch by batch; a
+  // failure after the headers went out cuts the response short (no final
+  // chunk), which a client sees as an incomplete transfer.
+  auto searcher = std::make_shared<SearcherPool::Lease>(std::move(lease));
+  res.status = 200;
+  AddApiHeaders(res);
+  res.set_header("Content-Disposition", api::ExportDisposition(params->format));
+  res.set_chunked_content_provider(
+      api::ExportContentType(params->format),
+      [searcher, params = std::move(*params)](size_t, httplib::DataSink& sink) {
+        const bool csv = params.format == api::ExportFormat::kCsv;
+        std::string out;
+        if (csv) out = api::ExportCsvHeader();
+        Status s = (*searcher)->Export(
+            params.search, [&](const std::vector<Hit>& batch) {
+              for (const Hit& hit : batch) {
+                if (csv) {
+                  api::AppendExportCsv(hit, &out);
+                } else {
+                  api::AppendExportJsonl(hit, &out);
+                }
+              }
+              bool written = sink.write(out.data(), out.size());
+              out.clear();
+              return written;
+            });
+        if (!s.ok()) return false;
+        if (!out.empty() && !sink.write(out.data(), out.size())) return false;
+        sink.done();
+        return true;
+      });
+}
+
+void Server::Impl::HandleAttention(const httplib::Request& req,
+                                   httplib::Response& res) {
+  Result<api::AttentionParams> params = api::ParseAttentionParams(req.params);
+  if (!params.ok()) return SendError(res, params.status());
+  SearcherPool::Lease searcher = GetSearcher(res);
+  if (!searcher) return;
+  Result<AttentionResponse> response =
+      Retry([&] { return searcher->Attention(params->request); });
+  if (!response.ok()) return SendError(res, response.status());
+  if (!params->csv) return SendJson(res, 200, api::AttentionToJson(*response));
+  res.status = 200;
+  AddApiHeaders(res);
+  res.set_header("Content-Disposition",
+                 "attachment; filename=\"pundit-attention.csv\"");
+  res.set_content(api::AttentionToCsv(*response), "text/csv; charset=utf-8");
 }
 
 void Server::Impl::HandleArticle(const httplib::Request& req,
@@ -639,6 +707,12 @@ void Server::Impl::RegisterRoutes() {
   http.Get("/metrics", [this](const Request& req, Response& res) {
     HandleMetrics(req, res, false);
   });
+  http.Get("/api/export", [this](const Request& req, Response& res) {
+    HandleExport(req, res);
+  });
+  http.Get("/api/attention", [this](const Request& req, Response& res) {
+    HandleAttention(req, res);
+  });
   http.Get("/api/stats", [this](const Request& req, Response& res) {
     HandleStats(req, res);
   });
@@ -835,7 +909,9 @@ Status Server::Listen() {
       }
     });
   }
+  impl.http.MarkServing(true);
   Status status = impl.guard->Run();
+  impl.http.MarkServing(false);
   if (impl.metrics_guard) {
     impl.metrics_guard->Stop();
     metrics.join();
@@ -844,6 +920,7 @@ Status Server::Listen() {
 }
 
 void Server::Stop() {
+  impl_->http.MarkServing(false);
   impl_->guard->Stop();
   if (impl_->metrics_guard) impl_->metrics_guard->Stop();
 }

@@ -1,0 +1,47 @@
+// The export and attention answers as text: CSV (RFC 4180), JSON Lines and
+// JSON, in the shapes docs/API.md documents. GET /api/export and
+// /api/attention (web/server.cc) send them, and `pundit export` and
+// `pundit attention` print them, so the command line and the HTTP API
+// always agree.
+//
+// Export CSV columns: id,title,authors,date,regions,themes,source,url,score;
+// several authors, regions or themes are joined with "; ". A field holding
+// a comma, a double quote, CR or LF is quoted, its quotes doubled. Rows end
+// with CRLF (RFC 4180). Scores are rounded to 4 decimals.
+//
+// All functions are pure and thread-safe.
+#ifndef PUNDIT_SEARCHER_RESEARCH_FORMAT_H_
+#define PUNDIT_SEARCHER_RESEARCH_FORMAT_H_
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "searcher/research.h"
+#include "searcher/searcher.h"
+
+namespace pundit::api {
+
+enum class ExportFormat { kCsv, kJsonl };
+
+// "csv" or "jsonl"; nullopt for anything else.
+std::optional<ExportFormat> ParseExportFormat(std::string_view name);
+
+// The CSV header line, CRLF included.
+std::string ExportCsvHeader();
+// Appends `hit` to *out as one CSV row (CRLF included).
+void AppendExportCsv(const Hit& hit, std::string* out);
+// Appends `hit` to *out as one JSON object and "\n": id, title, authors,
+// date, regions, themes, source, url, score (absent strings null).
+void AppendExportJsonl(const Hit& hit, std::string* out);
+
+// {"interval": "month", "series": [{"q", "total", "buckets": [{"key",
+// "count", "all", "share"}]}]}; share rounded to 6 decimals.
+nlohmann::json AttentionToJson(const AttentionResponse& response);
+// CSV with header `q,key,count,all,share`: one row per query and period,
+// the periods of the first query first.
+std::string AttentionToCsv(const AttentionResponse& response);
+
+}  // namespace pundit::api
+
+#endif  // PUNDIT_SEARCHER_RESEARCH_FORMAT_H_

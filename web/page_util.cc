@@ -1,0 +1,201 @@
+#include "web/page_util.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "core/html.h"
+
+namespace pundit::pages {
+
+std::string UrlEncode(std::string_view s, std::string_view keep) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
+        keep.find(static_cast<char>(c)) != std::string_view::npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string ArticleUrl(const std::string& id, const std::string& q,
+                       const std::string& back) {
+  std::string url = "/article/" + UrlEncode(id, "/:");
+  char sep = '?';
+  if (!q.empty()) {
+    url += sep + ("q=" + UrlEncode(q));
+    sep = '&';
+  }
+  if (!back.empty()) url += sep + ("back=" + UrlEncode(back));
+  return url;
+}
+
+std::string WithCommas(long n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  int count = 0;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    if (count > 0 && count % 3 == 0) out += ',';
+    out += *it;
+    ++count;
+  }
+  if (n < 0) out += '-';
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+std::string Plural(long n, const char* one, const char* many) {
+  return WithCommas(n) + " " + (n == 1 ? one : many);
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return std::isdigit(c);
+  });
+}
+
+std::string HumanDate(const std::string& iso) {
+  if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return iso;
+  int month = std::atoi(iso.substr(5, 2).c_str());
+  int day = std::atoi(iso.substr(8, 2).c_str());
+  if (month < 1 || month > 12 || day < 1) return iso;
+  return std::to_string(day) + " " + kMonthShort[month - 1] + " " +
+         iso.substr(0, 4);
+}
+
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+std::string Pad(int n, int width) {
+  std::string s = std::to_string(n);
+  while (static_cast<int>(s.size()) < width) s = "0" + s;
+  return s;
+}
+
+std::string NumberMarks(const std::string& html, int* counter) {
+  static constexpr std::string_view kMark = "<mark>";
+  std::string out;
+  out.reserve(html.size() + 32);
+  size_t pos = 0;
+  while (true) {
+    size_t hit = html.find(kMark, pos);
+    if (hit == std::string::npos) break;
+    out.append(html, pos, hit - pos);
+    out += "<mark id=\"m" + std::to_string(++*counter) + "\">";
+    pos = hit + kMark.size();
+  }
+  out.append(html, pos, std::string::npos);
+  return out;
+}
+
+std::string ReadWholeFile(const fs::path& path, bool* ok) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *ok = false;
+    return "";
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *ok = static_cast<bool>(in) || in.eof();
+  return ss.str();
+}
+
+std::string HexHash(const std::string& s) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016zx", std::hash<std::string>{}(s));
+  return std::string(buf, 10);
+}
+
+void SetIf(Data& d, const std::string& key, const std::string& value) {
+  if (value.empty()) {
+    d.set(key, false);
+  } else {
+    d.set(key, value);
+  }
+}
+
+Data Link(const std::string& text, const std::string& url) {
+  Data d;
+  d.set("text", text);
+  d.set("url", url);
+  return d;
+}
+
+std::vector<std::string> Words(const std::string& q) {
+  std::vector<std::string> words;
+  std::istringstream in(q);
+  std::string w;
+  while (in >> w) words.push_back(w);
+  return words;
+}
+
+Data BaseModel(const Context& ctx, const std::string& title) {
+  Data d;
+  d.set("title", title);
+  d.set("asset_version", ctx.asset_version);
+  return d;
+}
+
+std::string ErrorTitle(int status) {
+  switch (status) {
+    case 400:
+      return "That search could not be read";
+    case 404:
+      return "Not found";
+    case 503:
+      return "The index is not available";
+    default:
+      return "Something went wrong";
+  }
+}
+
+std::string PublicMessage(const Status& status, int http_status) {
+  if (http_status == 400 || http_status == 404) return status.message();
+  if (status.code() == Status::Code::kUnavailable) {
+    // Names the shard server (HOST:PORT) for whoever runs the cluster; the
+    // page escapes it like any other text.
+    return "Part of the index cannot be reached right now, so no answer "
+           "would be complete: " +
+           status.message() + ". Please try again in a moment.";
+  }
+  if (http_status == 503) {
+    return "The search index cannot be opened right now. Please try again in "
+           "a moment.";
+  }
+  return "The server could not answer this request.";
+}
+
+void SendHtml(httplib::Response& res, int status, const std::string& html) {
+  res.status = status;
+  res.set_header("Cache-Control", "no-cache");
+  res.set_content(html, "text/html; charset=utf-8");
+}
+
+void SendErrorPage(Context& ctx, httplib::Response& res, int status,
+                   const std::string& message, const std::string& q) {
+  Data page = BaseModel(ctx, ErrorTitle(status) + " – pundit");
+  page.set("status", std::to_string(status));
+  page.set("heading", ErrorTitle(status));
+  page.set("message", message);
+  page.set("is_404", status == 404);
+  page.set("q", q);
+  page.set("content", ctx.templates.Render("error", page));
+  page.set("page_kind", "error");
+  SendHtml(res, status, ctx.templates.Render("layout", page));
+}
+
+}  // namespace pundit::pages

@@ -1,0 +1,125 @@
+// What the server-rendered pages (web/pages.h) share: text helpers (URLs,
+// dates, numbers), the handler context with its templates, the base view
+// model and the error page. Internal to the web library.
+//
+// Functions are pure and thread-safe unless they take a Response; Context is
+// immutable once built but for its Templates, which are thread-safe.
+#ifndef PUNDIT_WEB_PAGE_UTIL_H_
+#define PUNDIT_WEB_PAGE_UTIL_H_
+
+#include <httplib.h>
+
+#include <filesystem>
+#include <kainjow/mustache.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "web/searcher_pool.h"
+#include "web/templates.h"
+
+namespace pundit::pages {
+
+namespace fs = std::filesystem;
+using Data = kainjow::mustache::data;
+
+// ---------------------------------------------------------------------------
+// Text helpers
+
+// Percent-encodes everything but RFC 3986 unreserved characters and those in
+// `keep` (e.g. "/:" for article ids in a path).
+std::string UrlEncode(std::string_view s, std::string_view keep = "");
+
+// The article page's URL: `q` marks the matches; `back` (the query string of
+// the search the article was found by, without "?") lets its back link
+// restore that search, filters, sort and page included.
+std::string ArticleUrl(const std::string& id, const std::string& q,
+                       const std::string& back = "");
+
+// 1234567 -> "1,234,567".
+std::string WithCommas(long n);
+
+// "1 article", "1,234 articles".
+std::string Plural(long n, const char* one, const char* many);
+
+// Month names by month - 1.
+inline constexpr const char* kMonthShort[] = {"Jan", "Feb", "Mar", "Apr",
+                                              "May", "Jun", "Jul", "Aug",
+                                              "Sep", "Oct", "Nov", "Dec"};
+
+inline constexpr const char* kMonthLong[] = {
+    "January", "February", "March",     "April",   "May",      "June",
+    "July",    "August",   "September", "October", "November", "December"};
+
+// True when `s` is non-empty and all ASCII digits.
+bool AllDigits(std::string_view s);
+
+// "2019-01-31" -> "31 Jan 2019"; anything else is returned as it is.
+std::string HumanDate(const std::string& iso);
+
+// Days in `month` (1-12) of `year`, leap years counted.
+int DaysInMonth(int year, int month);
+
+// `n` zero-padded to `width` digits.
+std::string Pad(int n, int width);
+
+// Numbers the <mark> elements of searcher-made HTML: <mark id="m1">, ...
+std::string NumberMarks(const std::string& html, int* counter);
+
+// A short hex hash of `s` (10 digits), for asset URLs.
+std::string HexHash(const std::string& s);
+
+// Sets `key` only when `value` is not empty: kainjow renders a section over
+// an empty string, so an empty optional string is stored as false instead
+// (false, not absent: an absent key is looked up in the enclosing contexts).
+void SetIf(Data& d, const std::string& key, const std::string& value);
+
+// {"text", "url"}, a link of a template.
+Data Link(const std::string& text, const std::string& url);
+
+// Words of `q` split on spaces (quotes and operators are kept as they are).
+std::vector<std::string> Words(const std::string& q);
+
+// What every page handler shares, built once by RegisterPageRoutes.
+struct Context {
+  SearcherPool* pool = nullptr;
+  fs::path web_dir, static_dir;  // static_dir is canonical
+  Templates templates;
+  std::string asset_version;
+};
+
+// The model every page starts from: title and asset version.
+Data BaseModel(const Context& ctx, const std::string& title);
+
+// The heading of an error page for HTTP `status`.
+std::string ErrorTitle(int status);
+
+// What the user may see of a failure: the message for their own mistakes,
+// a fixed sentence for the server's.
+std::string PublicMessage(const Status& status, int http_status);
+
+// Sends `html` with `status`, not cached without revalidation.
+void SendHtml(httplib::Response& res, int status, const std::string& html);
+
+// Sends the error page for `status` saying `message`; `q` refills the
+// search box.
+void SendErrorPage(Context& ctx, httplib::Response& res, int status,
+                   const std::string& message, const std::string& q = "");
+
+// ---------------------------------------------------------------------------
+// The pages, one file each: each renders its page into `res`.
+
+// GET / and /search (web/page_search.cc).
+void HandleSearch(Context& ctx, const httplib::Request& req,
+                  httplib::Response& res);
+// GET /article/{id} (web/page_article.cc).
+void HandleArticle(Context& ctx, const httplib::Request& req,
+                   httplib::Response& res);
+// GET /compare (web/page_compare.cc).
+void HandleCompare(Context& ctx, const httplib::Request& req,
+                   httplib::Response& res);
+
+}  // namespace pundit::pages
+
+#endif  // PUNDIT_WEB_PAGE_UTIL_H_
