@@ -62,6 +62,10 @@ CommandRun DefineServe(CLI::App& command, const CommandContext& context) {
   command.add_option(
       "--cors-origin", options.cors_origin,
       "allow this origin to call the API from a browser (default: CORS off)");
+  command.add_option(
+      "--public-url", options.public_url,
+      "absolute http(s) URL the server is reached at, for the links of "
+      "/feed.atom and /opensearch.xml (default: relative links)");
   command.add_flag("--quiet", args->quiet, "no access log");
   command.add_option("--access-log", options.access_log_file,
                      "write the access log to FILE (appended; reopened on "

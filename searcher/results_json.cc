@@ -133,4 +133,13 @@ nlohmann::json StatsToJson(const IndexStats& stats) {
       {"generation", StringOrNull(stats.generation)},
   };
 }
+
+nlohmann::json TermsToJson(const std::vector<SignificantTerm>& terms) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const SignificantTerm& t : terms) {
+    list.push_back(
+        {{"term", t.term}, {"count", t.count}, {"score", Round(t.score, 4)}});
+  }
+  return {{"terms", std::move(list)}};
+}
 }  // namespace pundit::api

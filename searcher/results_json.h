@@ -13,6 +13,7 @@
 #define PUNDIT_SEARCHER_RESULTS_JSON_H_
 
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "searcher/searcher.h"
 
@@ -22,6 +23,8 @@ nlohmann::json SearchResponseToJson(const SearchResponse& response);
 nlohmann::json HitToJson(const Hit& hit);
 nlohmann::json ArticleViewToJson(const ArticleView& view);
 nlohmann::json StatsToJson(const IndexStats& stats);
+// {"terms": [{"term": ..., "count": ..., "score": ...}]} (GET /api/terms).
+nlohmann::json TermsToJson(const std::vector<SignificantTerm>& terms);
 
 }  // namespace pundit::api
 

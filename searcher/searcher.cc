@@ -31,6 +31,7 @@
 #include "searcher/research.h"
 #include "searcher/snapshot.h"
 #include "searcher/spelling.h"
+#include "searcher/terms.h"
 #include "searcher/timeline.h"
 
 namespace pundit {
@@ -899,6 +900,45 @@ Result<std::vector<FacetValue>> Searcher::FacetValues(
                   });
         if (out.size() > static_cast<size_t>(limit)) out.resize(limit);
         return out;
+      });
+}
+
+Result<std::vector<SignificantTerm>> Searcher::SignificantTerms(
+    const SearchRequest& request, int limit) {
+  if (limit < 1 || limit > kMaxTermsLimit) {
+    return Status::InvalidArgument("limit must be between 1 and " +
+                                   std::to_string(kMaxTermsLimit) + ", got " +
+                                   std::to_string(limit));
+  }
+  // The text phrases come from: the search's best kTermsPhraseDocs by
+  // relevance (the newest without words).
+  if (Status s = Validate(request); !s.ok()) return s;
+  return impl_->Run<std::vector<SignificantTerm>>(
+      "finding significant terms",
+      [&]() -> Result<std::vector<SignificantTerm>> {
+        Impl& impl = *impl_;
+        const Snapshot& snap = *impl.snap;
+        const query::Compiled c = impl.Compile(request.q, request.op);
+        const RequestFilters filters =
+            ResolveFilters(request, snap, impl.analyzer);
+        const SortOrder sort = Impl::EffectiveSort(SortOrder::kRelevance, c);
+        const MatchSet m =
+            impl.matcher.Match(c.query, filters, sort, kTermsPhraseDocs, snap);
+        const std::vector<RankedDoc> top = impl.matcher.RankPage(
+            c.query, filters, m, sort, 0, kTermsPhraseDocs);
+        std::vector<Xapian::docid> dids;
+        for (const RankedDoc& r : top) dids.push_back(r.did);
+        TermsInput in;
+        in.db = impl.db;
+        in.query = c.query;
+        in.matches = &m.filtered;
+        in.top_data = impl.DocumentData(dids);
+        in.phrase_docs = [&impl, &snap](const std::string& phrase) {
+          return impl.matcher.MatchAll(
+              impl.Compile("\"" + phrase + "\"", DefaultOp::kAnd).query, snap);
+        };
+        return FindSignificantTerms(in, impl.analyzer,
+                                    static_cast<size_t>(limit));
       });
 }
 

@@ -113,6 +113,17 @@ struct SearchResponse {
   std::vector<TimelineBucket> timeline;
 };
 
+// A word or two-word phrase over-represented in a search's matches
+// (Searcher::SignificantTerms; the method is in searcher/terms.h).
+struct SignificantTerm {
+  std::string term;  // a folded word, or two joined by one space
+  long count = 0;    // matching articles holding it
+  double score = 0;  // log-likelihood ratio G^2 (matches vs the rest)
+};
+
+// The most terms SignificantTerms() lists.
+inline constexpr int kMaxTermsLimit = 100;
+
 // A whole article for the article page; with a query, matches are marked.
 struct ArticleView {
   Article article;
@@ -202,6 +213,14 @@ class Searcher {
                                               const SearchRequest& scope);
 
   Result<IndexStats> Stats();
+
+  // The words and two-word phrases most over-represented in the matches of
+  // `request` (its q, op, filters, from and to; the other fields are
+  // ignored) against the rest of the index, best first, at most `limit`
+  // (searcher/terms.h says how). Empty when nothing or everything matches.
+  // kInvalidArgument as Search(), and for limit outside 1..kMaxTermsLimit.
+  Result<std::vector<SignificantTerm>> SignificantTerms(
+      const SearchRequest& request, int limit);
 
  private:
   struct Impl;

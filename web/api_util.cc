@@ -1,5 +1,6 @@
 #include "web/api_util.h"
 
+#include <cctype>
 #include <charconv>
 #include <iterator>
 
@@ -126,6 +127,35 @@ Status ParseIntParam(std::string_view name, const std::string& text, int low,
 
 std::string DumpJson(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string UrlEncode(std::string_view s, std::string_view keep) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
+        keep.find(static_cast<char>(c)) != std::string_view::npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string ArticleUrl(const std::string& id, const std::string& q,
+                       const std::string& back) {
+  std::string url = "/article/" + UrlEncode(id, "/:");
+  char sep = '?';
+  if (!q.empty()) {
+    url += sep + ("q=" + UrlEncode(q));
+    sep = '&';
+  }
+  if (!back.empty()) url += sep + ("back=" + UrlEncode(back));
+  return url;
 }
 
 }  // namespace pundit::api

@@ -1,6 +1,6 @@
 // Small text helpers of the JSON API and the HTTP server: UTF-8 and date
-// validation, HTML escaping, quoting user input inside error messages, and
-// the one way JSON is serialised for HTTP responses.
+// validation, HTML escaping, URL encoding, quoting user input inside error
+// messages, and the one way JSON is serialised for HTTP responses.
 //
 // All functions are pure and thread-safe.
 #ifndef PUNDIT_WEB_API_UTIL_H_
@@ -48,6 +48,16 @@ std::string SingleParam(const std::multimap<std::string, std::string>& params,
 // \"abc\"", "per_page must be between 1 and 100, got 1000".
 Status ParseIntParam(std::string_view name, const std::string& text, int low,
                      int high, int* out);
+
+// Percent-encodes everything but RFC 3986 unreserved characters and those in
+// `keep` (e.g. "/:" for article ids in a path).
+std::string UrlEncode(std::string_view s, std::string_view keep = "");
+
+// The article page's path: "/article/" and the id, then `q` (marks the
+// matches) and `back` (the query string of the search the article was found
+// by, without "?", for the page's back link), each when not empty.
+std::string ArticleUrl(const std::string& id, const std::string& q,
+                       const std::string& back = "");
 
 // Serialises `value` compactly; invalid UTF-8 in strings is replaced with
 // U+FFFD instead of throwing.

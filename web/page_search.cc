@@ -7,6 +7,7 @@
 
 #include "core/html.h"
 #include "web/api.h"
+#include "web/feed.h"
 #include "web/page_state.h"
 #include "web/page_util.h"
 #include "web/searcher_pool.h"
@@ -456,6 +457,27 @@ Data EmptyStateModel(Searcher* searcher, const SearchResponse& response,
 
 }  // namespace
 
+// "Words that stand out" (Searcher::SignificantTerms): each links to the
+// search with the word, or the phrase in quotes, added to its query.
+Data TermsModel(Searcher& searcher, const SearchRequest& request,
+                const PageState& state) {
+  constexpr int kPageTerms = 8;
+  Data list(Data::type::list);
+  Result<std::vector<SignificantTerm>> terms =
+      searcher.SignificantTerms(request, kPageTerms);
+  if (!terms.ok()) return list;
+  for (const SignificantTerm& t : *terms) {
+    const std::string word =
+        t.term.find(' ') == std::string::npos ? t.term : "\"" + t.term + "\"";
+    Data link = Link(
+        t.term,
+        state.WithQuery(state.q.empty() ? word : state.q + " " + word).Url());
+    link.set("count", WithCommas(t.count));
+    list.push_back(link);
+  }
+  return list;
+}
+
 void HandleSearch(Context& ctx, const httplib::Request& req,
                   httplib::Response& res) {
   const api::Params raw = QueryParams(req);
@@ -575,6 +597,23 @@ void HandleSearch(Context& ctx, const httplib::Request& req,
     Data active = ActiveFiltersModel(state);
     model.set("has_active_filters", !active.list_value().empty());
     model.set("active_filters", active);
+    // Words that stand out cost a pass over the matches' term lists: on
+    // request (&terms=1), not on every page.
+    if (!home && r.total > 0) {
+      if (raw.find("terms") != raw.end()) {
+        Data terms = TermsModel(*searcher, *request, state);
+        model.set("has_terms", !terms.list_value().empty());
+        model.set("terms", terms);
+      } else {
+        const std::string url = state.Url();
+        model.set(
+            "terms_url",
+            url + (url.find('?') == std::string::npos ? "?" : "&") + "terms=1");
+      }
+    }
+  }
+  if (request.ok()) {
+    model.set("feed_url", "/feed.atom?" + FeedQueryString(*request));
   }
 
   model.set("facets_html", ctx.templates.Render("facets", model));

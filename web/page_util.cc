@@ -11,35 +11,6 @@
 
 namespace pundit::pages {
 
-std::string UrlEncode(std::string_view s, std::string_view keep) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() + 8);
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
-        keep.find(static_cast<char>(c)) != std::string_view::npos) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string ArticleUrl(const std::string& id, const std::string& q,
-                       const std::string& back) {
-  std::string url = "/article/" + UrlEncode(id, "/:");
-  char sep = '?';
-  if (!q.empty()) {
-    url += sep + ("q=" + UrlEncode(q));
-    sep = '&';
-  }
-  if (!back.empty()) url += sep + ("back=" + UrlEncode(back));
-  return url;
-}
-
 std::string WithCommas(long n) {
   std::string digits = std::to_string(n < 0 ? -n : n);
   std::string out;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "web/api_util.h"
 #include "web/searcher_pool.h"
 #include "web/templates.h"
 
@@ -27,15 +28,9 @@ using Data = kainjow::mustache::data;
 // ---------------------------------------------------------------------------
 // Text helpers
 
-// Percent-encodes everything but RFC 3986 unreserved characters and those in
-// `keep` (e.g. "/:" for article ids in a path).
-std::string UrlEncode(std::string_view s, std::string_view keep = "");
-
-// The article page's URL: `q` marks the matches; `back` (the query string of
-// the search the article was found by, without "?") lets its back link
-// restore that search, filters, sort and page included.
-std::string ArticleUrl(const std::string& id, const std::string& q,
-                       const std::string& back = "");
+// Percent-encoding and the article page's URL (web/api_util.h).
+using api::ArticleUrl;
+using api::UrlEncode;
 
 // 1234567 -> "1,234,567".
 std::string WithCommas(long n);
@@ -87,6 +82,7 @@ struct Context {
   fs::path web_dir, static_dir;  // static_dir is canonical
   Templates templates;
   std::string asset_version;
+  std::string public_url;  // "" = relative links (web/feed.h)
 };
 
 // The model every page starts from: title and asset version.

@@ -34,34 +34,14 @@ namespace {
 
 using namespace pages;  // NOLINT: this file is the pages' own
 
-// A Host header we are willing to echo into a document: host[:port].
-bool SafeHost(const std::string& host) {
-  if (host.empty() || host.size() > 255) return false;
-  return std::all_of(host.begin(), host.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' ||
-           c == ']';
-  });
-}
-
-void HandleOpenSearch(Context& ctx, const httplib::Request& req,
+// Links start with the configured public URL, or are relative: never the
+// request's Host header, which the client chooses, so the document is the
+// same for every request.
+void HandleOpenSearch(Context& ctx, const httplib::Request&,
                       httplib::Response& res) {
-  std::string host = req.get_header_value("Host");
-  if (!SafeHost(host)) host = "localhost";
-  // Behind a TLS proxy the page is https: the proxy says so in
-  // X-Forwarded-Proto (its first value when proxies are chained).
-  std::string proto = req.get_header_value("X-Forwarded-Proto");
-  proto = proto.substr(0, proto.find(','));
-  proto.erase(0, proto.find_first_not_of(" \t"));
-  proto.erase(proto.find_last_not_of(" \t") + 1);
-  std::transform(proto.begin(), proto.end(), proto.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  const std::string scheme = proto == "https" ? "https" : "http";
   Data model;
-  model.set("base", scheme + "://" + host);
-  // The document differs by these two request headers: a shared cache must
-  // not give one host's (or scheme's) copy to another.
+  model.set("base", ctx.public_url);
   res.set_header("Cache-Control", "public, max-age=3600");
-  res.set_header("Vary", "Host, X-Forwarded-Proto");
   res.set_content(ctx.templates.Render("opensearch", model),
                   "application/opensearchdescription+xml; charset=utf-8");
 }
@@ -153,10 +133,12 @@ void HandleStatic(Context& ctx, const httplib::Request& req,
 }  // namespace
 
 bool RegisterPageRoutes(httplib::Server& server, SearcherPool& pool,
-                        const std::string& web_dir) {
+                        const std::string& web_dir,
+                        const std::string& public_url) {
   auto ctx = std::make_shared<Context>();
   ctx->pool = &pool;
   ctx->web_dir = web_dir;
+  ctx->public_url = public_url;
   std::string error;
   if (!ctx->templates.Load(ctx->web_dir / "templates", &error)) {
     std::cerr << "pundit: " << error << "\n";

@@ -19,6 +19,7 @@
 #include "searcher/results_json.h"
 #include "web/api.h"
 #include "web/api_util.h"
+#include "web/feed.h"
 #include "web/http_guard.h"
 #include "web/metrics.h"
 #include "web/pages.h"
@@ -38,6 +39,7 @@ constexpr int kDefaultFacetValues = 20;
 constexpr int kMaxFacetValues = kMaxFacetLimit;
 constexpr int kDefaultRelated = 5;
 constexpr int kMaxRelated = 50;
+constexpr int kDefaultTerms = 20;
 
 constexpr char kContentSecurityPolicy[] =
     "default-src 'self'; img-src 'self' data:; style-src 'self'; "
@@ -348,6 +350,8 @@ struct Server::Impl {
   void HandleArticle(const httplib::Request& req, httplib::Response& res);
   void HandleFacet(const httplib::Request& req, httplib::Response& res);
   void HandleStats(const httplib::Request& req, httplib::Response& res);
+  void HandleTerms(const httplib::Request& req, httplib::Response& res);
+  void HandleFeed(const httplib::Request& req, httplib::Response& res);
   void HandleHealth(const httplib::Request& req, httplib::Response& res);
   void HandleMetrics(const httplib::Request& req, httplib::Response& res,
                      bool dedicated);
@@ -571,6 +575,44 @@ void Server::Impl::HandleStats(const httplib::Request&,
   SendJson(res, 200, api::StatsToJson(*stats));
 }
 
+void Server::Impl::HandleTerms(const httplib::Request& req,
+                               httplib::Response& res) {
+  Result<SearchRequest> request = api::ParseSearchParams(req.params);
+  if (!request.ok()) return SendError(res, request.status());
+  Status error;
+  const std::string limit_text = api::SingleParam(req.params, "limit", &error);
+  if (!error.ok()) return SendError(res, error);
+  int limit = kDefaultTerms;
+  Status s = api::ParseIntParam("limit", limit_text, 1, kMaxTermsLimit, &limit);
+  if (!s.ok()) return SendError(res, s);
+  SearcherPool::Lease searcher = GetSearcher(res);
+  if (!searcher) return;
+  Result<std::vector<SignificantTerm>> terms =
+      Retry([&] { return searcher->SignificantTerms(*request, limit); });
+  if (!terms.ok()) return SendError(res, terms.status());
+  SendJson(res, 200, api::TermsToJson(*terms));
+}
+
+// Errors are JSON, as the API's: a feed reader shows the status.
+void Server::Impl::HandleFeed(const httplib::Request& req,
+                              httplib::Response& res) {
+  Result<SearchRequest> request = api::ParseSearchParams(req.params);
+  if (!request.ok()) return SendError(res, request.status());
+  SearcherPool::Lease searcher = GetSearcher(res);
+  if (!searcher) return;
+  const SearchRequest feed = FeedRequest(*request);
+  Result<SearchResponse> response =
+      Retry([&] { return searcher->Search(feed); });
+  if (!response.ok()) return SendError(res, response.status());
+  Result<IndexStats> stats = Retry([&] { return searcher->Stats(); });
+  std::string indexed = stats.ok() ? stats->last_indexed : "";
+  if (indexed.empty()) indexed = "1970-01-01T00:00:00Z";
+  res.status = 200;
+  res.set_header("Cache-Control", "no-cache");
+  res.set_content(RenderAtomFeed(feed, *response, options.public_url, indexed),
+                  "application/atom+xml; charset=utf-8");
+}
+
 void Server::Impl::HandleHealth(const httplib::Request&,
                                 httplib::Response& res) {
   Result<SearcherPool::Lease> searcher = pool.Acquire();
@@ -722,6 +764,11 @@ void Server::Impl::RegisterRoutes() {
   http.Get(R"(/api/facets/([^/]+))", [this](const Request& req, Response& res) {
     HandleFacet(req, res);
   });
+  http.Get("/api/terms", [this](const Request& req, Response& res) {
+    HandleTerms(req, res);
+  });
+  http.Get("/feed.atom",
+           [this](const Request& req, Response& res) { HandleFeed(req, res); });
   // Every other /api path is a JSON 404, whatever the pages register.
   http.Get(R"(/api(/.*)?)", [this](const Request& req, Response& res) {
     SendError(res, StatusForHttpError(404, req));
@@ -790,6 +837,9 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
                                    std::to_string(options.searchers));
   }
   ServerOptions resolved = options;
+  Result<std::string> public_url = NormalizePublicUrl(options.public_url);
+  if (!public_url.ok()) return public_url.status();
+  resolved.public_url = *public_url;
   if (resolved.web_dir.empty()) resolved.web_dir = DefaultWebDir();
   std::error_code ec;
   if (!std::filesystem::is_directory(resolved.web_dir, ec)) {
@@ -820,7 +870,8 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
     if (!s.ok()) return s;
   }
   impl->RegisterRoutes();
-  if (!RegisterPageRoutes(impl->http, impl->pool, impl->options.web_dir)) {
+  if (!RegisterPageRoutes(impl->http, impl->pool, impl->options.web_dir,
+                          impl->options.public_url)) {
     return Status::InvalidArgument("cannot load the page templates from " +
                                    impl->options.web_dir +
                                    "/templates (see the message above)");

@@ -35,6 +35,10 @@ struct ServerOptions {
                                    // "" = BIN/../share/pundit when there,
                                    // else the source tree's web/ folder
   std::string cors_origin;         // "" = no CORS headers (the default)
+  std::string public_url;          // absolute http(s) URL the server is
+                                   // reached at, for the links of the feed
+                                   // and OpenSearch (web/feed.h); "" =
+                                   // relative links
   bool access_log = true;          // one line per request on stderr, or
                                    // in access_log_file when it is set
   std::string access_log_file;     // "" = stderr; reopened by ReopenLog()
@@ -53,7 +57,8 @@ class Server {
  public:
   // kNotFound when there is no index at options.db_dir (with the command that
   // makes one), kInvalidArgument for bad options (a metrics_addr that is not
-  // HOST:PORT) or a missing web_dir, kIoError when access_log_file cannot be
+  // HOST:PORT, a public_url that NormalizePublicUrl refuses) or a missing
+  // web_dir, kIoError when access_log_file cannot be
   // opened. An empty web_dir means share/pundit beside the executable's
   // folder (an installed pundit), else the source tree's web/.
   static Result<std::unique_ptr<Server>> Create(const ServerOptions& options);
