@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -86,7 +87,12 @@ void PrintHitsReadable(const SearchResponse& r, bool facets, bool snippets,
   std::printf("%ld articles for %s", r.total, r.interpreted.c_str());
   if (r.notice) std::printf("  (%s)", r.notice->c_str());
   std::printf("\n");
-  if (r.corrected) std::printf("did you mean: %s\n", r.corrected->c_str());
+  if (r.showing) {
+    std::printf("no results for %s: showing results for %s\n", r.q.c_str(),
+                r.showing->c_str());
+  } else if (r.corrected) {
+    std::printf("did you mean: %s\n", r.corrected->c_str());
+  }
   int rank = (r.page - 1) * r.per_page;
   for (const Hit& hit : r.hits) {
     std::printf("\n%3d. %s%s%s\n     %s", ++rank, style.bold, hit.title.c_str(),
@@ -121,6 +127,21 @@ void PrintHitsReadable(const SearchResponse& r, bool facets, bool snippets,
   }
 }
 
+// True when min <= value <= max; otherwise prints `pundit: error: FLAG must
+// be ...` naming the command-line option and returns false.
+bool InRange(const char* flag, int value, int min, int max) {
+  if (value >= min && value <= max) return true;
+  if (max == std::numeric_limits<int>::max()) {
+    std::fprintf(stderr, "pundit: error: %s must be %d or more, got %d\n", flag,
+                 min, value);
+  } else {
+    std::fprintf(stderr,
+                 "pundit: error: %s must be between %d and %d, got %d\n", flag,
+                 min, max, value);
+  }
+  return false;
+}
+
 int RunSearchCommand(const SearchArgs& args) {
   SearchRequest request = args.request;
   request.q = Join(args.query_words);
@@ -129,12 +150,10 @@ int RunSearchCommand(const SearchArgs& args) {
                  : args.sort == "oldest" ? SortOrder::kOldest
                                          : SortOrder::kRelevance;
   ApplyFacetFilters(args.facets, &request);
-  // The API's rule (facet_limit, docs/API.md), named as typed here.
-  if (request.facet_limit < 0 || request.facet_limit > kMaxFacetLimit) {
-    std::fprintf(stderr,
-                 "pundit: error: --facet-limit must be between 0 and %d, "
-                 "got %d\n",
-                 kMaxFacetLimit, request.facet_limit);
+  // The searcher's rules, named by the options as typed here.
+  if (!InRange("--page", request.page, 1, std::numeric_limits<int>::max()) ||
+      !InRange("--limit", request.per_page, 1, kMaxSearchPerPage) ||
+      !InRange("--facet-limit", request.facet_limit, 0, kMaxFacetLimit)) {
     return kExitFailure;
   }
   request.want_facets = args.json || args.show_facets;
@@ -179,7 +198,7 @@ CommandRun DefineSearch(CLI::App& command, const CommandContext& context) {
   command.add_flag("--json", args->json,
                    "print exactly the JSON of GET /api/search");
   command.add_option("--limit,-n", request.per_page,
-                     "hits per page (1-100, default 10)");
+                     "hits per page (1-1000, default 10)");
   command.add_option("--page", request.page, "page number (default 1)");
   command
       .add_option("--op", args->op,

@@ -3,6 +3,7 @@
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
 #include <unicode/normalizer2.h>
+#include <unicode/translit.h>
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -12,6 +13,7 @@
 #include <xapian.h>
 
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 
 namespace pundit {
@@ -21,6 +23,8 @@ namespace {
 constexpr size_t kMaxChunkBytes = size_t{1} << 26;
 // Stems remembered by Stem() before the cache is emptied.
 constexpr size_t kMaxCachedStems = 50000;
+// Characters whose compatibility form Compatibility() remembers.
+constexpr size_t kMaxCachedForms = 50000;
 
 // Typographic apostrophes and quotes, folded to their ASCII forms.
 // Returns `c` itself for any other character.
@@ -168,7 +172,28 @@ struct Analyzer::Impl {
     ec = U_ZERO_ERROR;
     nfc = icu::Normalizer2::getNFCInstance(ec);
     if (U_FAILURE(ec)) nfc = nullptr;
+    ec = U_ZERO_ERROR;
+    nfkc = icu::Normalizer2::getNFKCInstance(ec);
+    if (U_FAILURE(ec)) nfkc = nullptr;
+    ec = U_ZERO_ERROR;
+    simplified.reset(icu::Transliterator::createInstance(
+        "Traditional-Simplified", UTRANS_FORWARD, ec));
+    if (U_FAILURE(ec)) simplified.reset();
   }
+
+  // Rewrites text16 (and `offsets`, when `with_offsets`) with every
+  // character in its compatibility form (NFKC: "CO₂" -> "CO2", "ﬁ" -> "fi",
+  // full-width letters and digits -> ASCII) before words are found, so
+  // that both spellings give the same words. Each character's replacement
+  // keeps the character's byte offset.
+  void Compatibility(bool with_offsets);
+  // The replacement of `c` for Compatibility(), or nullptr when it stays.
+  const icu::UnicodeString* CompatibilityForm(UChar32 c);
+  // The simplified form of traditional Chinese character `c` (ICU's
+  // Traditional-Simplified transform), or nullptr when it has none.
+  const icu::UnicodeString* SimplifiedForm(UChar32 c);
+  // FoldUnicode without the simplified forms.
+  const icu::UnicodeString& FoldCaseAndMarks(const icu::UnicodeString& src);
 
   void TokenizeChunk(std::string_view text, size_t base, unsigned& position,
                      std::vector<Token>& out);
@@ -178,15 +203,20 @@ struct Analyzer::Impl {
   void SplitAtFullStops(int32_t begin, int32_t end);
   // Folds text16[begin, end) into `out`.
   void FoldRange(int32_t begin, int32_t end, std::string& out);
-  // Full Unicode fold of `src` (NFKC_Casefold, quotes, diacritics). The
-  // result is scratch_a or scratch_b, valid until the next call; `src` must
-  // be neither.
+  // Full Unicode fold of `src` (NFKC_Casefold, quotes, diacritics,
+  // simplified Chinese). The result is scratch_a, scratch_b or scratch_c,
+  // valid until the next call; `src` must be none of them.
   const icu::UnicodeString& FoldUnicode(const icu::UnicodeString& src);
 
   std::unique_ptr<icu::BreakIterator> words;  // null if ICU data is missing
   const icu::Normalizer2* nfkc_cf = nullptr;  // owned by ICU
   const icu::Normalizer2* nfd = nullptr;
   const icu::Normalizer2* nfc = nullptr;
+  const icu::Normalizer2* nfkc = nullptr;
+  std::unique_ptr<icu::Transliterator> simplified;  // null if ICU lacks it
+  std::unordered_map<UChar32, std::optional<icu::UnicodeString>> forms;
+  std::unordered_map<UChar32, std::optional<icu::UnicodeString>>
+      simplified_forms;
   Xapian::Stem stemmer{"english"};
   std::unordered_map<std::string, std::string> stems;  // folded -> stem
 
@@ -196,8 +226,71 @@ struct Analyzer::Impl {
   std::vector<Word> found;
   icu::UnicodeString scratch_a;
   icu::UnicodeString scratch_b;
+  icu::UnicodeString scratch_c;
+  icu::UnicodeString rewritten;
+  std::vector<uint32_t> rewritten_offsets;
   std::string joined;
 };
+
+const icu::UnicodeString* Analyzer::Impl::CompatibilityForm(UChar32 c) {
+  if (c < 0x80) return nullptr;
+  auto it = forms.find(c);
+  if (it == forms.end()) {
+    if (forms.size() >= kMaxCachedForms) forms.clear();
+    icu::UnicodeString form(c);
+    UErrorCode ec = U_ZERO_ERROR;
+    if (nfkc != nullptr && !nfkc->isInert(c)) {
+      icu::UnicodeString normal;
+      nfkc->normalize(form, normal, ec);
+      if (U_SUCCESS(ec)) form = normal;
+    }
+    std::optional<icu::UnicodeString> kept;
+    if (form != icu::UnicodeString(c)) kept = std::move(form);
+    it = forms.emplace(c, std::move(kept)).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+void Analyzer::Impl::Compatibility(bool with_offsets) {
+  const int32_t length = text16.length();
+  const char16_t* buf = text16.getBuffer();
+  int32_t first = 0;  // the first character that changes
+  while (first < length) {
+    const UChar32 c = text16.char32At(first);
+    if (c >= 0x80 && CompatibilityForm(c) != nullptr) break;
+    first += U16_LENGTH(c);
+  }
+  if (first == length) return;
+  rewritten.setTo(buf, first);
+  if (with_offsets) {
+    rewritten_offsets.assign(offsets.begin(), offsets.begin() + first);
+  }
+  for (int32_t i = first; i < length;) {
+    const UChar32 c = text16.char32At(i);
+    const int32_t n = U16_LENGTH(c);
+    const icu::UnicodeString* form = CompatibilityForm(c);
+    if (form == nullptr) {
+      rewritten.append(buf + i, n);
+      if (with_offsets) {
+        for (int32_t k = 0; k < n; ++k) {
+          rewritten_offsets.push_back(offsets[i + k]);
+        }
+      }
+    } else {
+      rewritten.append(*form);
+      if (with_offsets) {
+        rewritten_offsets.insert(rewritten_offsets.end(), form->length(),
+                                 offsets[i]);
+      }
+    }
+    i += n;
+  }
+  text16 = rewritten;
+  if (with_offsets) {
+    rewritten_offsets.push_back(offsets[length]);
+    offsets.swap(rewritten_offsets);
+  }
+}
 
 // UAX #29 keeps "Kong.Three" together (a full stop between letters, as in
 // "U.S"), but in text it is mostly a missing space after a sentence: split a
@@ -271,6 +364,48 @@ void Analyzer::Impl::FindWords() {
 
 const icu::UnicodeString& Analyzer::Impl::FoldUnicode(
     const icu::UnicodeString& src) {
+  const icu::UnicodeString& folded = FoldCaseAndMarks(src);
+  if (simplified == nullptr) return folded;
+  // Traditional Chinese characters as simplified ones, word by word (after
+  // segmentation, which knows words in both scripts).
+  const int32_t length = folded.length();
+  int32_t i = 0;
+  while (i < length && SimplifiedForm(folded.char32At(i)) == nullptr) {
+    i += U16_LENGTH(folded.char32At(i));
+  }
+  if (i == length) return folded;
+  scratch_c.setTo(folded, 0, i);
+  while (i < length) {
+    const UChar32 c = folded.char32At(i);
+    const icu::UnicodeString* form = SimplifiedForm(c);
+    if (form != nullptr) {
+      scratch_c.append(*form);
+    } else {
+      scratch_c.append(c);
+    }
+    i += U16_LENGTH(c);
+  }
+  return scratch_c;
+}
+
+const icu::UnicodeString* Analyzer::Impl::SimplifiedForm(UChar32 c) {
+  if (c < 0x2E80) return nullptr;  // below the CJK blocks
+  UErrorCode ec = U_ZERO_ERROR;
+  if (uscript_getScript(c, &ec) != USCRIPT_HAN) return nullptr;
+  auto it = simplified_forms.find(c);
+  if (it == simplified_forms.end()) {
+    if (simplified_forms.size() >= kMaxCachedForms) simplified_forms.clear();
+    icu::UnicodeString form(c);
+    simplified->transliterate(form);
+    std::optional<icu::UnicodeString> kept;
+    if (form != icu::UnicodeString(c)) kept = std::move(form);
+    it = simplified_forms.emplace(c, std::move(kept)).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+const icu::UnicodeString& Analyzer::Impl::FoldCaseAndMarks(
+    const icu::UnicodeString& src) {
   UErrorCode ec = U_ZERO_ERROR;
   if (nfkc_cf != nullptr) {
     nfkc_cf->normalize(src, scratch_a, ec);
@@ -338,6 +473,7 @@ void Analyzer::Impl::TokenizeChunk(std::string_view text, size_t base,
                                    unsigned& position,
                                    std::vector<Token>& out) {
   DecodeUtf8(text, text16, &offsets);
+  Compatibility(/*with_offsets=*/true);
   FindWords();
   const char16_t* buf = text16.getBuffer();
   const size_t count = found.size();
@@ -411,6 +547,7 @@ std::vector<Token> Analyzer::Tokenize(std::string_view text,
 std::string Analyzer::Fold(std::string_view word) {
   if (word.size() > kMaxChunkBytes) word = word.substr(0, kMaxChunkBytes);
   DecodeUtf8(word, impl_->text16, nullptr);
+  impl_->Compatibility(/*with_offsets=*/false);
   std::string out;
   impl_->FoldRange(0, impl_->text16.length(), out);
   if (!HasLetterOrDigit(out)) out.clear();

@@ -2,6 +2,9 @@
 // queries, so that what a query produces is exactly what the index holds.
 //
 // Steps (ICU 72 + Xapian's Snowball English stemmer):
+//   0. before words are found, each character takes its compatibility form
+//      (NFKC: "CO₂" -> "CO2", ligatures, full-width forms), keeping the
+//      byte offsets of the original text;
 //   1. ICU word boundaries (BreakIterator word instance, root locale), which
 //      also segment Chinese and Japanese text into dictionary words;
 //      punctuation and spaces are dropped, numbers such as "21st", "3,5" and
@@ -10,7 +13,10 @@
 //      three: a missing space), and kept whole otherwise ("U.S", "e.g");
 //   2. each word is folded: NFKC, full case folding, diacritics removed
 //      ("Guaidó" -> "guaido"), typographic apostrophes and quotes folded to
-//      ASCII ("Russia’s" -> "russia's");
+//      ASCII ("Russia’s" -> "russia's"), traditional Chinese characters
+//      as simplified ones (ICU's Traditional-Simplified transform,
+//      character by character: 經濟 -> 经济; Japanese kanji that have a
+//      simplified form fold too: 東京 -> 东京);
 //   3. hyphenated compounds give their parts at consecutive positions plus the
 //      whole, joined without hyphen, at the first part's position
 //      ("Afro-Eurasia" -> afro@p, eurasia@p+1, afroeurasia@p);
@@ -50,8 +56,8 @@ class Analyzer {
   std::vector<Token> Tokenize(std::string_view text,
                               unsigned first_position = 1);
 
-  // Folds one word as step 2 above. Returns "" for text with no letters or
-  // digits.
+  // Folds one word as steps 0 and 2 above. Returns "" for text with no
+  // letters or digits.
   std::string Fold(std::string_view word);
 
   // Snowball English stem of a folded word (step 4).

@@ -83,15 +83,18 @@ class TextTerms {
     AddPairs(tokens);
   }
 
-  // Lede and body words: unprefixed with positions, Z<stem> without.
-  void AddBlock(const std::string& text) {
+  // Lede and body words (and author names, with kAuthorWdfBoost):
+  // unprefixed with positions, Z<stem> without, each with `wdf_inc`.
+  void AddBlock(const std::string& text, Xapian::termcount wdf_inc = 1) {
     const std::vector<Token> tokens = analyzer_.Tokenize(text, next_position_);
     for (const Token& token : tokens) {
       Advance(token);
       if (token.term.size() > kMaxWordBytes) continue;
-      AddPosting(token.term, token.position);
+      AddPosting(token.term, token.position, wdf_inc);
       const std::string stem = analyzer_.Stem(token.term);
-      if (!stem.empty()) doc_.add_term(Prefixed(schema::kStemPrefix, stem));
+      if (!stem.empty()) {
+        doc_.add_term(Prefixed(schema::kStemPrefix, stem), wdf_inc);
+      }
     }
     AddPairs(tokens);
   }
@@ -238,6 +241,10 @@ Xapian::Document BuildDocument(const Article& article,
   text.AddTitle(article.title);
   text.AddBlock(article.lede);
   for (const Block& block : article.body) text.AddBlock(block.text);
+  // Authors as free text too ("vaughan"); A: stays the exact facet.
+  for (const std::string& author : article.authors) {
+    text.AddBlock(author, schema::kAuthorWdfBoost);
+  }
   text.Finish();
 
   doc.add_value(schema::kContentHash, ContentHash(article));

@@ -21,7 +21,8 @@
 //                 checking where the common word occurs in every article
 //                 holding both (Lucene's "common grams").
 // Title words are also indexed unprefixed with wdf x kTitleWdfBoost, which is
-// how BM25 ranks title matches above body matches.
+// how BM25 ranks title matches above body matches; author names likewise with
+// kAuthorWdfBoost.
 #ifndef PUNDIT_CORE_SCHEMA_H_
 #define PUNDIT_CORE_SCHEMA_H_
 
@@ -34,7 +35,8 @@ namespace pundit::schema {
 // with another version is refused with Status::kVersionMismatch and a message
 // telling the user to run `pundit index --full`.
 inline constexpr int kSchemaVersion =
-    4;  // 2: XP pair terms; 3: position records; 4: ids of records
+    5;  // 2: XP pair terms; 3: position records; 4: ids of records;
+        // 5: author names as text, NFKC and Chinese folding
 
 // ---- term prefixes ----
 inline constexpr std::string_view kIdPrefix = "Q";  // Q<article id>
@@ -62,6 +64,9 @@ inline constexpr std::string_view kPairWords[] = {"the"};
 
 inline constexpr unsigned kTitleWdfBoost =
     3;  // title words count 3x in body terms
+// Author names are also text words (after the body, with positions), with
+// wdf x kAuthorWdfBoost: "vaughan" finds Lisa Vaughan's articles.
+inline constexpr unsigned kAuthorWdfBoost = 2;
 inline constexpr unsigned kParagraphGap =
     10;  // positions skipped between blocks
 

@@ -1,9 +1,5 @@
 #include "searcher/highlight.h"
 
-#include <unicode/brkiter.h>
-#include <unicode/locid.h>
-#include <unicode/utext.h>
-
 #include <algorithm>
 #include <utility>
 
@@ -66,49 +62,6 @@ std::string EscapedPrefix(std::string_view text, size_t max_chars) {
   return EscapeHtml(text.substr(0, end)) + std::string(kEllipsis);
 }
 
-// ---- SentenceBreaker ----
-
-struct SentenceBreaker::Impl {
-  std::unique_ptr<icu::BreakIterator> iterator;
-};
-
-SentenceBreaker::SentenceBreaker() : impl_(std::make_unique<Impl>()) {
-  UErrorCode status = U_ZERO_ERROR;
-  // "ss=standard" keeps "Mr. Putin" and "U.S. officials" in one sentence.
-  impl_->iterator.reset(icu::BreakIterator::createSentenceInstance(
-      icu::Locale("en@ss=standard"), status));
-  if (U_FAILURE(status)) {
-    status = U_ZERO_ERROR;
-    impl_->iterator.reset(icu::BreakIterator::createSentenceInstance(
-        icu::Locale::getRoot(), status));
-    if (U_FAILURE(status)) impl_->iterator.reset();
-  }
-}
-
-SentenceBreaker::~SentenceBreaker() = default;
-
-std::vector<size_t> SentenceBreaker::Split(std::string_view text) {
-  std::vector<size_t> bounds;
-  if (impl_->iterator && !text.empty()) {
-    UErrorCode status = U_ZERO_ERROR;
-    UText* ut = utext_openUTF8(nullptr, text.data(),
-                               static_cast<int64_t>(text.size()), &status);
-    if (U_SUCCESS(status)) {
-      impl_->iterator->setText(ut, status);
-      if (U_SUCCESS(status)) {
-        for (int32_t p = impl_->iterator->first();
-             p != icu::BreakIterator::DONE; p = impl_->iterator->next()) {
-          bounds.push_back(static_cast<size_t>(p));
-        }
-      }
-    }
-    utext_close(ut);
-  }
-  if (bounds.empty() || bounds.front() != 0) bounds.insert(bounds.begin(), 0);
-  if (bounds.back() != text.size()) bounds.push_back(text.size());
-  return bounds;
-}
-
 // ---- Highlighter ----
 
 Highlighter::Highlighter(Analyzer& analyzer, SentenceBreaker& breaker,
@@ -130,6 +83,14 @@ Highlighter::Highlighter(Analyzer& analyzer, SentenceBreaker& breaker,
   for (auto& u : units_) {
     if (u.weight <= 0) u.weight = 1e-3;
     if (u.words.empty()) continue;
+    if (u.kind == query::HighlightUnit::Kind::kPattern) {
+      // Its letters before the first wildcard; none: any text may match.
+      std::string literal =
+          u.words[0].substr(0, u.words[0].find_first_of("*?"));
+      if (literal.empty()) always_tokenize_ = true;
+      add_needle(literal);
+      continue;
+    }
     add_needle(u.words[0]);
     if (u.kind != query::HighlightUnit::Kind::kWord || u.stem.empty()) continue;
     const std::string& stem = u.stem;
@@ -181,6 +142,8 @@ std::vector<Highlighter::Match> Highlighter::FindMatches(
         hit = WordMatches(unit, tok.term);
       } else if (unit.kind == query::HighlightUnit::Kind::kPrefix) {
         hit = tok.term.compare(0, unit.words[0].size(), unit.words[0]) == 0;
+      } else if (unit.kind == query::HighlightUnit::Kind::kPattern) {
+        hit = query::WildcardMatches(unit.words[0], tok.term);
       }
       if (hit) raw.push_back({tok.begin, tok.end, {static_cast<int>(u)}});
     }

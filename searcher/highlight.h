@@ -18,6 +18,7 @@
 
 #include "core/analyzer.h"
 #include "core/html.h"
+#include "core/sentences.h"
 #include "searcher/query.h"
 
 namespace pundit {
@@ -28,24 +29,6 @@ size_t CharCount(std::string_view text);
 // `text` escaped and, when longer than `max_chars` characters, cut at the
 // last word boundary that fits and ended with "…".
 std::string EscapedPrefix(std::string_view text, size_t max_chars);
-
-// Sentence boundaries (ICU sentence BreakIterator, English rules with the
-// usual abbreviation suppressions) as byte offsets into UTF-8 text.
-class SentenceBreaker {
- public:
-  SentenceBreaker();
-  ~SentenceBreaker();
-  SentenceBreaker(const SentenceBreaker&) = delete;
-  SentenceBreaker& operator=(const SentenceBreaker&) = delete;
-
-  // Offsets 0 = b0 < b1 < ... < bn = text.size(): sentence i is [bi, bi+1).
-  // Falls back to the whole text as one sentence if ICU fails.
-  std::vector<size_t> Split(std::string_view text);
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
 
 class Highlighter {
  public:

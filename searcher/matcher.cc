@@ -470,7 +470,7 @@ MatchSet Matcher::Match(const Xapian::Query& text,
   // (`auto` lines), the match set comes first (MatchAll) and RankPage ranks
   // a match under the filters (ShardsRankedPage, DatePage).
   MatchSet m;
-  m.ranked = sort == SortOrder::kRelevance && !text.empty() &&
+  m.ranked = sort == SortOrder::kRelevance &&
              (handle_.local() || handle_.all_remote());
   if (m.ranked) {
     const Bitmap* f = filters.docs ? &*filters.docs : nullptr;

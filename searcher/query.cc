@@ -13,9 +13,6 @@
 namespace pundit::query {
 namespace {
 
-// OP_WILDCARD expands a prefix to at most this many terms, keeping the most
-// frequent ones, so `a*` stays cheap.
-constexpr Xapian::termcount kWildcardLimit = 200;
 // OP_NEAR window: the words must all lie within this many positions.
 constexpr Xapian::termcount kNearWindow = 10;
 // `interpreted` lists at most this many of the values a field names.
@@ -185,6 +182,7 @@ struct Tok {
   size_t begin = 0, end = 0;  // byte span (a phrase's text, without quotes)
   size_t at = 0;              // byte offset where the token starts
   bool glued = false;         // no space before it
+  long near_words = 0;        // kNear: n of NEAR/n, else 0
 };
 
 struct SyntaxError {
@@ -194,6 +192,20 @@ struct SyntaxError {
 class Lexer {
  public:
   explicit Lexer(std::string_view q) : q_(q) {}
+
+  // n of "NEAR/n" (digits after the slash), 1..kMaxNearWords.
+  long NearWords(std::string_view digits, size_t at) const {
+    bool ok = !digits.empty() && digits.size() <= 3 &&
+              std::all_of(digits.begin(), digits.end(),
+                          [](char c) { return c >= '0' && c <= '9'; });
+    long n = ok ? std::stol(std::string(digits)) : 0;
+    if (n < 1 || n > kMaxNearWords) {
+      throw SyntaxError{"NEAR/ needs a number of words from 1 to " +
+                        std::to_string(kMaxNearWords) + " at " +
+                        std::to_string(CharPos(q_, at))};
+    }
+    return n;
+  }
 
   std::vector<Tok> Run() {
     std::vector<Tok> toks;
@@ -266,6 +278,9 @@ class Lexer {
         t.type = TokType::kNot;
       } else if (word == "NEAR") {
         t.type = TokType::kNear;
+      } else if (word.starts_with("NEAR/")) {
+        t.type = TokType::kNear;
+        t.near_words = NearWords(word.substr(5), i);
       } else {
         size_t colon = word.find(':');
         if (colon != std::string_view::npos && colon > 0 &&
@@ -461,8 +476,13 @@ class Parser {
     std::vector<Node> operands;
     operands.push_back(std::move(first));
     size_t at = Peek().at;
+    long near_words = 0;
     while (Peek().type == TokType::kNear) {
       at = Peek().at;
+      // a NEAR/2 b NEAR/5 c: all within the widest window asked for.
+      if (Peek().near_words > 0) {
+        near_words = std::max(near_words, Peek().near_words);
+      }
       Next();
       const Tok& t = Peek();
       if (t.type != TokType::kWord && t.type != TokType::kPhrase &&
@@ -473,12 +493,13 @@ class Parser {
     }
     for (const Node& n : operands) {
       if (n.kind != Node::Kind::kWord && n.kind != Node::Kind::kPhrase &&
-          n.kind != Node::Kind::kPrefix) {
+          n.kind != Node::Kind::kPrefix && n.kind != Node::Kind::kWildcard) {
         Fail("NEAR needs words or phrases on both sides", at);
       }
     }
     Node n;
     n.kind = Node::Kind::kNear;
+    n.near_words = near_words;
     n.children = std::move(operands);
     return n;
   }
@@ -520,7 +541,19 @@ class Parser {
                n.text[n.text.size() - 1 - stars] == '*') {
           ++stars;
         }
-        if (stars > 0 && stars < n.text.size()) {
+        // A '?' ending a word is a question mark ("why oil?").
+        size_t marks = 0;
+        while (stars == 0 && marks < n.text.size() &&
+               n.text[n.text.size() - 1 - marks] == '?') {
+          ++marks;
+        }
+        std::string_view inner(n.text.data(), n.text.size() - stars - marks);
+        bool has_letter = inner.find_first_not_of("*?") != std::string::npos;
+        if (has_letter && inner.find_first_of("*?") != std::string::npos) {
+          n.kind = Node::Kind::kWildcard;  // wom?n, colo*r, *stan
+          n.text.resize(n.text.size() - marks);
+          n.end -= marks;
+        } else if (stars > 0 && stars < n.text.size()) {
           n.kind = Node::Kind::kPrefix;
           n.text.resize(n.text.size() - stars);
           n.end -= stars;
@@ -762,7 +795,8 @@ class Compiler {
       case Node::Kind::kPhrase:
         return CompilePhrase(n);
       case Node::Kind::kPrefix:
-        return CompilePrefix(n);
+      case Node::Kind::kWildcard:
+        return CompileWildcard(n);
       case Node::Kind::kFacet:
         return CompileFacet(n);
       case Node::Kind::kDate:
@@ -874,34 +908,86 @@ class Compiler {
     return p;
   }
 
-  Part CompilePrefix(const Node& n) {
-    std::string folded = analyzer_.Fold(n.text);
+  // The folded pattern of a kPrefix (without its '*') or kWildcard node:
+  // each run between wildcard characters folded as a word. "" when no
+  // letter or digit is left.
+  std::string FoldPattern(const Node& n) {
+    if (n.kind == Node::Kind::kPrefix) return analyzer_.Fold(n.text);
+    std::string out;
+    size_t i = 0;
+    while (i < n.text.size()) {
+      size_t j = n.text.find_first_of("*?", i);
+      if (j == std::string::npos) j = n.text.size();
+      if (j > i)
+        out += analyzer_.Fold(std::string_view(n.text).substr(i, j - i));
+      if (j < n.text.size()) out += n.text[j];
+      i = j + 1;
+    }
+    if (out.find_first_not_of("*?") == std::string::npos) out.clear();
+    return out;
+  }
+
+  // The index terms a kPrefix or kWildcard node stands for, over the whole
+  // index, with a notice when there are more than kWildcardLimit. Empty
+  // without an expander.
+  std::vector<std::string> Expand(const Node& n, const std::string& folded,
+                                  const std::string& shown) {
+    if (!expander_) return {};
+    std::string tp = n.title ? std::string(schema::kTitlePrefix) : "";
+    Expansion e;
+    if (n.kind == Node::Kind::kPrefix) {
+      e = expander_(tp + folded, "", kWildcardLimit);
+    } else {
+      e = expander_(tp + folded.substr(0, folded.find_first_of("*?")),
+                    tp + folded, kWildcardLimit);
+    }
+    if (e.matched > e.terms.size()) {
+      notices.push_back(shown + " matches " + std::to_string(e.matched) +
+                        " words: searched for the " +
+                        std::to_string(e.terms.size()) + " most frequent");
+    }
+    return std::move(e.terms);
+  }
+
+  void AddPatternUnit(const Node& n, const std::string& folded) {
+    if (negated_ > 0) return;
+    HighlightUnit u;
+    u.kind = n.kind == Node::Kind::kPrefix ? HighlightUnit::Kind::kPrefix
+                                           : HighlightUnit::Kind::kPattern;
+    u.words = {folded};
+    out_->units.push_back(std::move(u));
+  }
+
+  static std::string ShowPattern(const Node& n, const std::string& folded) {
+    return (n.title ? "title:" : "") + folded +
+           (n.kind == Node::Kind::kPrefix ? "*" : "");
+  }
+
+  Part CompileWildcard(const Node& n) {
+    std::string folded = FoldPattern(n);
     Part p;
     if (folded.empty()) return p;
     p.role = Role::kText;
     std::string pattern =
         (n.title ? std::string(schema::kTitlePrefix) : std::string()) + folded;
+    p.str = ShowPattern(n, folded);
     // Expanded here, over the whole index, rather than by OP_WILDCARD:
     // over shards, each shard would expand it alone and keep its own most
     // frequent terms, and the weights would differ from one index's.
-    std::vector<std::string> expanded;
-    if (expander_) expanded = expander_(pattern, kWildcardLimit);
+    std::vector<std::string> expanded = Expand(n, folded, p.str);
     if (expander_ && expanded.empty()) {
       p.q = Xapian::Query::MatchNothing;
     } else if (expander_) {
       p.q = Xapian::Query(Xapian::Query::OP_SYNONYM, expanded.begin(),
                           expanded.end());
-    } else {
-      p.q = Xapian::Query(Xapian::Query::OP_WILDCARD, pattern, kWildcardLimit,
+    } else if (n.kind == Node::Kind::kPrefix) {
+      p.q = Xapian::Query(Xapian::Query::OP_WILDCARD, pattern,
+                          static_cast<Xapian::termcount>(kWildcardLimit),
                           Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    } else {
+      p.q = Xapian::Query(pattern);
     }
-    p.str = (n.title ? "title:" : "") + folded + "*";
-    if (negated_ == 0) {
-      HighlightUnit u;
-      u.kind = HighlightUnit::Kind::kPrefix;
-      u.words = {folded};
-      out_->units.push_back(std::move(u));
-    }
+    AddPatternUnit(n, folded);
     return p;
   }
 
@@ -968,23 +1054,17 @@ class Compiler {
     std::vector<std::string> shown;
     for (const Node& op : n.children) {
       std::string tp = op.title ? std::string(schema::kTitlePrefix) : "";
-      if (op.kind == Node::Kind::kPrefix) {
-        std::string folded = analyzer_.Fold(op.text);
+      if (op.kind == Node::Kind::kPrefix || op.kind == Node::Kind::kWildcard) {
+        std::string folded = FoldPattern(op);
         if (folded.empty()) continue;
+        shown.push_back(ShowPattern(op, folded));
         // OP_NEAR takes only terms (or ORs of terms): expand here.
-        std::vector<std::string> expanded;
-        if (expander_) expanded = expander_(tp + folded, kWildcardLimit);
+        std::vector<std::string> expanded = Expand(op, folded, shown.back());
         if (expanded.empty()) expanded.push_back(tp + folded);
         terms.push_back(Xapian::Query(Xapian::Query::OP_OR, expanded.begin(),
                                       expanded.end()));
         operands.push_back(expanded);
-        shown.push_back((op.title ? "title:" : "") + folded + "*");
-        if (negated_ == 0) {
-          HighlightUnit u;
-          u.kind = HighlightUnit::Kind::kPrefix;
-          u.words = {folded};
-          out_->units.push_back(std::move(u));
-        }
+        AddPatternUnit(op, folded);
         continue;
       }
       std::vector<std::string> parts;
@@ -1009,14 +1089,21 @@ class Compiler {
       p.str = shown[0];
       return p;
     }
-    Xapian::termcount window = std::max<Xapian::termcount>(
-        kNearWindow, static_cast<Xapian::termcount>(terms.size()));
+    // NEAR/n: at most n other words among the terms; NEAR: all within
+    // kNearWindow positions.
+    Xapian::termcount window =
+        n.near_words > 0
+            ? static_cast<Xapian::termcount>(n.near_words + terms.size())
+            : std::max<Xapian::termcount>(
+                  kNearWindow, static_cast<Xapian::termcount>(terms.size()));
     p.q = Xapian::Query(
         Xapian::Query::OP_FILTER,
         Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end()),
         PositionMatch::Query(PositionMatch::Kind::kNear, std::move(operands),
                              window));
-    p.str = Join(shown, " NEAR ");
+    p.str = Join(shown, n.near_words > 0
+                            ? " NEAR/" + std::to_string(n.near_words) + " "
+                            : std::string(" NEAR "));
     p.composite = true;
     return p;
   }
@@ -1166,6 +1253,46 @@ std::optional<std::string> DateBound(std::string_view text, bool upper) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d%02d%02d", y, m, d);
   return std::string(buf);
+}
+
+bool GlobMatch(std::string_view pattern, std::string_view term) {
+  // Iterative matching with one backtrack point: the last '*' seen.
+  auto char_len = [](std::string_view s, size_t i) {
+    size_t n = 1;
+    while (i + n < s.size() &&
+           (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) {
+      ++n;
+    }
+    return n;
+  };
+  size_t p = 0, t = 0;
+  size_t star = std::string_view::npos, star_t = 0;
+  while (t < term.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      star_t = t;
+    } else if (p < pattern.size() && pattern[p] == '?') {
+      ++p;
+      t += char_len(term, t);
+    } else if (p < pattern.size() && pattern[p] == term[t]) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      star_t += char_len(term, star_t);
+      t = star_t;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+bool WildcardMatches(std::string_view pattern, std::string_view term) {
+  if (GlobMatch(pattern, term)) return true;
+  return term.ends_with("'s") &&
+         GlobMatch(pattern, term.substr(0, term.size() - 2));
 }
 
 Xapian::Query WordQuery(const std::string& folded, Analyzer& analyzer,

@@ -10,8 +10,12 @@
 //   and     := unary ( "AND" unary )*     the default operator is OR, else
 //                                         at the "and" level
 //   unary   := ( "-" | "NOT" ) unary | near
-//   near    := primary ( "NEAR" primary )*
-//   primary := "(" or ")" | "phrase" | word | prefix* | field ":" value
+//   near    := primary ( ( "NEAR" | "NEAR/" n ) primary )*
+//   primary := "(" or ")" | "phrase" | word | prefix* | pattern
+//              | field ":" value
+//   pattern := a word with "?" (one character) or "*" (any run of
+//              characters) inside it: wom?n, colo*r, *stan
+//   n       := 1..kMaxNearWords: at most n other words between the two
 //   field   := title | author | region | theme | source | date | year
 // Quotes may be ASCII or typographic (“ ” „). Operators are upper case;
 // lower-case "or" is a word.
@@ -47,12 +51,13 @@ namespace pundit::query {
 // One node of the syntax tree.
 struct Node {
   enum class Kind {
-    kWord,    // text: the word as typed
-    kPhrase,  // text: the words between the quotes
-    kPrefix,  // text: the prefix, without '*'
-    kFacet,   // field: "author"...; text: the value as typed
-    kDate,    // lo/hi: "YYYYMMDD" bounds, "" when open
-    kYear,    // text: "2019"
+    kWord,      // text: the word as typed
+    kPhrase,    // text: the words between the quotes
+    kPrefix,    // text: the prefix, without '*'
+    kWildcard,  // text: the pattern as typed, with its '?' and '*'
+    kFacet,     // field: "author"...; text: the value as typed
+    kDate,      // lo/hi: "YYYYMMDD" bounds, "" when open
+    kYear,      // text: "2019"
     kAnd,
     kOr,
     kNot,   // one child
@@ -63,6 +68,7 @@ struct Node {
   std::string field;
   std::string lo, hi;
   bool title = false;         // inside title:
+  long near_words = 0;        // kNear: n of NEAR/n, 0 for plain NEAR
   size_t begin = 0, end = 0;  // byte span in the query (words)
   std::vector<Node> children;
 };
@@ -85,9 +91,10 @@ std::optional<Node> PlainWords(std::string_view q, DefaultOp op);
 // What snippets mark: a word (exact folded form, or any form with the same
 // stem), a phrase (folded words in sequence, marked as one unit) or a prefix.
 struct HighlightUnit {
-  enum class Kind { kWord, kPhrase, kPrefix };
+  // kPattern: a folded pattern with '?' and '*' (GlobMatch).
+  enum class Kind { kWord, kPhrase, kPrefix, kPattern };
   Kind kind = Kind::kWord;
-  std::vector<std::string> words;  // kWord/kPrefix: one; kPhrase: several
+  std::vector<std::string> words;  // kPhrase: several; others: one
   std::string stem;                // kWord: its stem ("" = exact form only)
   std::string weight_term;         // the index term whose rarity weighs it
   double weight = 1.0;             // idf, filled in by the searcher
@@ -114,15 +121,38 @@ struct Compiled {
   std::vector<WordRef> words;
 };
 
-// The index terms starting with `prefix`, at most `limit` of them, the most
-// frequent first. Needed where Xapian cannot expand a wildcard itself
-// (inside NEAR).
-using PrefixExpander = std::function<std::vector<std::string>(
-    const std::string& prefix, size_t limit)>;
+// The terms a wildcard stands for.
+struct Expansion {
+  std::vector<std::string> terms;  // at most the limit, most frequent first
+  size_t matched = 0;              // how many terms matched in all
+};
+
+// The index terms that start with `literal` and, when `pattern` is not
+// empty, match the glob `pattern` (GlobMatch; it starts with `literal`),
+// the `limit` most frequent of them. An empty `literal` means the whole
+// vocabulary of unprefixed terms. The searcher expands over the whole index
+// (over shards too), so that every shard searches the same terms.
+using PrefixExpander = std::function<Expansion(
+    const std::string& literal, const std::string& pattern, size_t limit)>;
+
+// At most this many terms stand for one wildcard; past it, the most
+// frequent are kept and `notice` says so.
+inline constexpr size_t kWildcardLimit = 5000;
+// NEAR/n takes n up to this.
+inline constexpr long kMaxNearWords = 100;
+
+// Whether `term` matches the glob `pattern`: '?' is one character (a UTF-8
+// code point), '*' any run of characters, anything else itself.
+bool GlobMatch(std::string_view pattern, std::string_view term);
+
+// Whether a pattern of the query matches folded word `term`: GlobMatch on
+// the word, or on the word without its possessive "'s" (wom?n finds
+// "women's", as the word women does through its stem).
+bool WildcardMatches(std::string_view pattern, std::string_view term);
 
 // Parses and compiles `q`. Never fails: a query that does not parse is read
 // as plain words, and `notice` says so. Without `expander`, a prefix inside
-// NEAR stands for itself as a word.
+// NEAR, and a pattern anywhere, stand for themselves as words.
 Compiled ParseAndCompile(std::string_view q, DefaultOp op, Analyzer& analyzer,
                          const FacetResolver& resolver,
                          const PrefixExpander& expander = {});

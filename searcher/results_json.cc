@@ -68,6 +68,7 @@ nlohmann::json SearchResponseToJson(const SearchResponse& response) {
        {{"q", response.q},
         {"interpreted", response.interpreted},
         {"corrected", OptionalOrNull(response.corrected)},
+        {"showing", OptionalOrNull(response.showing)},
         {"notice", OptionalOrNull(response.notice)}}},
       {"total", response.total},
       {"page", response.page},

@@ -239,20 +239,31 @@ struct Searcher::Impl {
   }
 
   query::PrefixExpander Expander() {
-    return [this](const std::string& prefix, size_t limit) {
+    return [this](const std::string& literal, const std::string& pattern,
+                  size_t limit) {
       std::vector<std::pair<Xapian::doccount, std::string>> found;
-      for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix);
-           ++t) {
+      auto t = db.allterms_begin(literal);
+      for (; t != db.allterms_end(literal); ++t) {
+        const std::string& term = *t;
+        // Over the whole vocabulary: prefixed terms (an upper-case first
+        // letter, Omega's convention) are not words.
+        if (literal.empty() && term[0] >= 'A' && term[0] <= 'Z') {
+          t.skip_to("[");  // the byte after 'Z'
+          if (t == db.allterms_end(literal)) break;
+        }
+        if (!pattern.empty() && !query::WildcardMatches(pattern, *t)) continue;
         found.emplace_back(t.get_termfreq(), *t);
       }
+      query::Expansion out;
+      out.matched = found.size();
       size_t n = std::min(limit, found.size());
       std::partial_sort(
           found.begin(), found.begin() + n, found.end(),
           [](const auto& a, const auto& b) { return a.first > b.first; });
-      std::vector<std::string> terms;
-      for (size_t i = 0; i < n; ++i)
-        terms.push_back(std::move(found[i].second));
-      return terms;
+      for (size_t i = 0; i < n; ++i) {
+        out.terms.push_back(std::move(found[i].second));
+      }
+      return out;
     };
   }
 
@@ -393,6 +404,30 @@ struct Searcher::Impl {
 Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Searcher::~Searcher() = default;
 
+namespace {
+
+// kInvalidArgument when `q` is longer than kMaxQueryLength bytes or has more
+// than kMaxQueryWords words (as the index cuts them), the costs a query
+// may not exceed.
+Status CheckQuery(const std::string& q) {
+  if (q.size() > kMaxQueryLength) {
+    return Status::InvalidArgument(
+        "q is " + std::to_string(q.size()) +
+        " bytes long; the longest query allowed is " +
+        std::to_string(kMaxQueryLength) + " bytes");
+  }
+  thread_local Analyzer analyzer;  // words as the index cuts them
+  size_t words = analyzer.Tokenize(q).size();
+  if (words > kMaxQueryWords) {
+    return Status::InvalidArgument(
+        "q has " + std::to_string(words) + " words; a query may have at most " +
+        std::to_string(kMaxQueryWords) + ": keep the words that matter");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Searcher>> Searcher::Open(
     const SearcherOptions& options) {
   auto impl = std::make_unique<Impl>();
@@ -412,22 +447,17 @@ Status Searcher::Validate(const SearchRequest& request) {
     return Status::InvalidArgument("page must be 1 or more, got " +
                                    std::to_string(request.page));
   }
-  if (request.per_page < 1 || request.per_page > kMaxPerPage) {
+  if (request.per_page < 1 || request.per_page > kMaxSearchPerPage) {
     return Status::InvalidArgument("per_page must be between 1 and " +
-                                   std::to_string(kMaxPerPage) + ", got " +
-                                   std::to_string(request.per_page));
+                                   std::to_string(kMaxSearchPerPage) +
+                                   ", got " + std::to_string(request.per_page));
   }
   if (request.facet_limit < 0 || request.facet_limit > kMaxFacetLimit) {
     return Status::InvalidArgument("facet_limit must be between 0 and " +
                                    std::to_string(kMaxFacetLimit) + ", got " +
                                    std::to_string(request.facet_limit));
   }
-  if (request.q.size() > kMaxQueryLength) {
-    return Status::InvalidArgument(
-        "q is " + std::to_string(request.q.size()) +
-        " bytes long; the longest query allowed is " +
-        std::to_string(kMaxQueryLength) + " bytes");
-  }
+  if (Status s = CheckQuery(request.q); !s.ok()) return s;
   for (const auto& [name, value] :
        {std::pair<const char*, const std::string&>{"from", request.from},
         {"to", request.to}}) {
@@ -467,8 +497,27 @@ Status Searcher::Validate(const SearchRequest& request) {
 
 Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
   if (Status s = Validate(request); !s.ok()) return s;
-  return impl_->Run<SearchResponse>("searching",
-                                    [&] { return impl_->DoSearch(request); });
+  Result<SearchResponse> typed = impl_->Run<SearchResponse>(
+      "searching", [&] { return impl_->DoSearch(request); });
+  if (!typed.ok() || typed->total > 0 || !typed->corrected ||
+      !request.correct_zero_hits) {
+    return typed;
+  }
+  return ShowCorrection(request, std::move(*typed));
+}
+
+Result<SearchResponse> Searcher::ShowCorrection(const SearchRequest& request,
+                                                SearchResponse typed) {
+  SearchRequest corrected = request;
+  corrected.q = *typed.corrected;
+  Result<SearchResponse> r = impl_->Run<SearchResponse>(
+      "searching", [&] { return impl_->DoSearch(corrected); });
+  if (!r.ok() || r->total == 0) return typed;
+  r->q = request.q;
+  r->showing = corrected.q;
+  r->corrected = typed.corrected;
+  r->took_ms += typed.took_ms;
+  return r;
 }
 
 Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
@@ -687,12 +736,7 @@ std::optional<std::string> Searcher::Impl::DidYouMean(
 
 Result<ArticleView> Searcher::GetArticle(const std::string& id,
                                          const std::string& q) {
-  if (q.size() > kMaxQueryLength) {
-    return Status::InvalidArgument(
-        "q is " + std::to_string(q.size()) +
-        " bytes long; the longest query allowed is " +
-        std::to_string(kMaxQueryLength) + " bytes");
-  }
+  if (Status s = CheckQuery(q); !s.ok()) return s;
   return impl_->Run<ArticleView>(
       "reading article", [&]() -> Result<ArticleView> {
         std::optional<Xapian::docid> did = impl_->FindDoc(id);
@@ -844,12 +888,7 @@ Result<std::vector<FacetValue>> Searcher::FacetValues(
     const std::string& name, const std::string& prefix, int limit,
     const SearchRequest& scope) {
   if (Status s = CheckFacetArguments(name, limit); !s.ok()) return s;
-  if (scope.q.size() > kMaxQueryLength) {
-    return Status::InvalidArgument(
-        "q is " + std::to_string(scope.q.size()) +
-        " bytes long; the longest query allowed is " +
-        std::to_string(kMaxQueryLength) + " bytes");
-  }
+  if (Status s = CheckQuery(scope.q); !s.ok()) return s;
   for (const std::string* date : {&scope.from, &scope.to}) {
     if (!date->empty() && !IsIsoDate(*date)) {
       return Status::InvalidArgument(

@@ -56,8 +56,13 @@ struct SearcherOptions {
 enum class SortOrder { kRelevance, kNewest, kOldest };
 
 // Limits enforced by Search() (a request over them is kInvalidArgument).
+// kMaxPerPage is the JSON API's and the page's cap on per_page; Search()
+// itself takes up to kMaxSearchPerPage (the command line's --limit).
 inline constexpr int kMaxPerPage = 100;
-inline constexpr size_t kMaxQueryLength = 1000;  // bytes
+inline constexpr int kMaxSearchPerPage = 1000;
+inline constexpr size_t kMaxQueryLength = 10000;  // bytes
+// Words in a query (each word of a phrase counts): what a query costs.
+inline constexpr size_t kMaxQueryWords = 1000;
 inline constexpr int kMaxFacetLimit = 1000;
 
 struct SearchRequest {
@@ -70,10 +75,14 @@ struct SearchRequest {
   SortOrder sort = SortOrder::kRelevance;
   DefaultOp op = DefaultOp::kAnd;
   int page = 1;       // 1-based
-  int per_page = 10;  // 1..kMaxPerPage
+  int per_page = 10;  // 1..kMaxSearchPerPage
   int facet_limit = 10;
   bool want_facets = true;    // facets and timeline
   bool want_snippets = true;  // snippets and title_html
+  // When q matches nothing and its did-you-mean correction matches
+  // something, answer with the correction's results (SearchResponse::
+  // showing); false searches q as typed only.
+  bool correct_zero_hits = true;
 };
 
 struct Hit {
@@ -101,6 +110,9 @@ struct SearchResponse {
   std::string q;
   std::string interpreted;               // how the query was read
   std::optional<std::string> corrected;  // did-you-mean, when one is found
+  // The query whose results these are, when q matched nothing and they are
+  // those of its correction (q stays as typed); nullopt otherwise.
+  std::optional<std::string> showing;
   std::optional<std::string>
       notice;      // e.g. "syntax error ...: searched as plain words"
   long total = 0;  // exact
@@ -153,8 +165,9 @@ class Searcher {
   Searcher(const Searcher&) = delete;
   Searcher& operator=(const Searcher&) = delete;
 
-  // kInvalidArgument for: page < 1, per_page outside 1..kMaxPerPage,
-  // facet_limit outside 0..kMaxFacetLimit, q longer than kMaxQueryLength,
+  // kInvalidArgument for: page < 1, per_page outside 1..kMaxSearchPerPage,
+  // facet_limit outside 0..kMaxFacetLimit, q longer than kMaxQueryLength or
+  // with more than kMaxQueryWords words,
   // from/to not a valid YYYY-MM-DD or from > to, an unknown facet name. A
   // query with a syntax error is not an error: it is searched as plain words
   // and `notice` says so.
@@ -224,6 +237,10 @@ class Searcher {
 
  private:
   struct Impl;
+  // The response for `request.q`'s correction when it finds articles
+  // (`showing` set, q as typed), else `typed`, the zero-hit response.
+  Result<SearchResponse> ShowCorrection(const SearchRequest& request,
+                                        SearchResponse typed);
   explicit Searcher(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

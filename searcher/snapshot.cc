@@ -201,8 +201,7 @@ Snapshot::Vocabulary(Xapian::Database& db,
       std::make_shared<std::vector<std::pair<std::string, uint32_t>>>();
   for (auto t = db.allterms_begin(first_char); t != db.allterms_end(first_char);
        ++t) {
-    Xapian::doccount tf = t.get_termfreq();
-    if (tf >= 2) words->emplace_back(*t, tf);
+    words->emplace_back(*t, t.get_termfreq());
   }
   slot = std::move(words);
   return slot;

@@ -141,8 +141,8 @@ class Snapshot {
   const std::vector<FacetIndex>& facets() const { return facets_; }
   const FacetIndex& months() const { return months_; }
 
-  // Unprefixed words starting with `first_char` (one UTF-8 character) that
-  // occur in at least two documents, with their document frequency; read
+  // Unprefixed words starting with `first_char` (one UTF-8 character),
+  // however rare, with their document frequency; read
   // from `db` (which must be at this snapshot's revision) on first use.
   std::shared_ptr<const std::vector<std::pair<std::string, uint32_t>>>
   Vocabulary(Xapian::Database& db, const std::string& first_char) const;

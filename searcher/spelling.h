@@ -1,8 +1,8 @@
 // Did-you-mean from the corpus's own vocabulary: the indexer writes no Xapian
 // spelling data, so a word the index does not know is compared with the
-// unprefixed words that start with the same character and occur in at least
-// two articles (Snapshot::Vocabulary, cached per index revision). Internal to
-// the searcher library.
+// unprefixed words that start with the same character, however rare
+// (Snapshot::Vocabulary, cached per index revision). Internal to the
+// searcher library.
 //
 // Thread-safety: the functions are pure apart from the snapshot's own
 // thread-safe vocabulary cache.

@@ -2,7 +2,9 @@
 //  - what a query word produces is among the terms the indexer stores for a
 //    text containing it, in order at consecutive positions (diacritics both
 //    ways, typographic apostrophes, hyphenated compounds as whole and parts,
-//    numbers, Chinese and Japanese words, case folding, NFKC); and, end to
+//    numbers, Chinese and Japanese words, case folding, NFKC compatibility
+//    forms such as CO₂ and ligatures, traditional and simplified Chinese
+//    characters); and, end to
 //    end, every term of the Xapian query the searcher compiles for it
 //    (searcher/query.h) is among the terms BuildDocument stores for an
 //    article with that text, and that query matches the article;
@@ -144,10 +146,20 @@ TEST(AnalyzerTest, QueryTermsAreAmongIndexedTerms) {
       {"COVID-19 spread", "covid19", {"covid19"}},
       {"中国发展人工智能技术。", "人工智能", {"人工", "智能"}},
       {"东京和人工智能", "人工智能", {"人工", "智能"}},
-      {"東京都に住んでいる。", "東京都", {"東京", "都"}},
-      {"日本語の文章を読む。", "日本語", {"日本語"}},
+      // Kanji with a simplified form fold as Chinese characters do.
+      {"東京都に住んでいる。", "東京都", {"东京", "都"}},
+      {"日本語の文章を読む。", "日本語", {"日本语"}},
       {"日本語の文章を読む。", "文章", {"文章"}},
       {"WASHINGTON and Moscow", "washington", {"washington"}},
+      // NFKC compatibility forms, in the text and in the query.
+      {"emissions of CO₂ rose", "co2", {"co2"}},
+      {"emissions of CO2 rose", "CO₂", {"co2"}},
+      {"ＣＯ２ levels", "co2", {"co2"}},
+      {"the ﬁnance minister", "finance", {"finance"}},
+      {"the finance minister", "ﬁnance", {"finance"}},
+      // Traditional and simplified Chinese fold together.
+      {"經濟發展", "经济", {"经济"}},
+      {"经济发展", "經濟", {"经济"}},
       {"Die Straße ist lang.", "STRASSE", {"strasse"}},
       {"ΟΔΥΣΣΕΥΣ returns", "Οδυσσεύς", {"οδυσσευσ"}},
       {"the ＡＢＣ network", "abc", {"abc"}},
@@ -198,6 +210,7 @@ TEST(AnalyzerTest, OffsetsPointAtOriginalSpelling) {
       {"😀 emoji 𝐁old", {"emoji", "𝐁old"}},
       {"人工智能", {"人工", "智能"}},
       {"$11 billion", {"11", "billion"}},
+      {"CO₂ and 經濟", {"CO₂", "and", "經濟"}},
   };
   Analyzer analyzer;
   for (const Case& c : cases) {

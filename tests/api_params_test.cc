@@ -119,6 +119,13 @@ TEST(ApiParamsTest, EachSortAndOpValueIsRead) {
   Result<SearchRequest> r = api::ParseSearchParams(P({{"op", "and"}}));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->op, DefaultOp::kAnd);
+  EXPECT_TRUE(r->correct_zero_hits);
+  r = api::ParseSearchParams(P({{"as_typed", "1"}}));
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->correct_zero_hits);
+  r = api::ParseSearchParams(P({{"as_typed", "0"}}));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->correct_zero_hits);
 }
 
 TEST(ApiParamsTest, BoundaryValuesAreAccepted) {
@@ -168,6 +175,7 @@ TEST(ApiParamsTest, BadParametersAreRefusedWithAMessageNamingTheFix) {
       {P({{"facet_limit", "-1"}}),
        "facet_limit must be between 0 and 1000, got -1"},
       {P({{"op", "xor"}}), "op must be and or or, got \"xor\""},
+      {P({{"as_typed", "yes"}}), "as_typed must be 0 or 1, got \"yes\""},
       {P({{"op", "AND"}}), "op must be and or or, got \"AND\""},
       {P({{"from", "2019-13-01"}}),
        "from must be a date as YYYY-MM-DD, got \"2019-13-01\""},
@@ -183,8 +191,8 @@ TEST(ApiParamsTest, BadParametersAreRefusedWithAMessageNamingTheFix) {
        "year must be a year of 4 digits such as 2019, got \"19\""},
       {P({{"year", "2019x"}}),
        "year must be a year of 4 digits such as 2019, got \"2019x\""},
-      {P({{"q", std::string(1001, 'a')}}),
-       "q must be at most 1000 bytes long, got 1001"},
+      {P({{"q", std::string(10001, 'a')}}),
+       "q must be at most 10000 bytes long, got 10001"},
       {P({{"q", "a"}, {"q", "b"}}), "q is given 2 times; give it once"},
       {P({{"page", "1"}, {"page", "2"}, {"page", "3"}}),
        "page is given 3 times; give it once"},
@@ -241,7 +249,7 @@ SearchResponse MakeResponse() {
 TEST(ApiJsonTest, SearchResponseHasTheDocumentedShape) {
   nlohmann::json expected = nlohmann::json::parse(R"json({
     "query": {"q": "compromise", "interpreted": "compromis (stemmed)",
-              "corrected": "compromise", "notice": null},
+              "corrected": "compromise", "showing": null, "notice": null},
     "total": 42, "page": 2, "per_page": 1, "took_ms": 1.23,
     "hits": [{
       "id": "blog/2019/astana",
@@ -279,6 +287,7 @@ TEST(ApiJsonTest, EmptyResponseHasEmptyListsAndNulls) {
   EXPECT_TRUE(j["timeline"]["buckets"].is_array());
   EXPECT_TRUE(j["timeline"]["unit"].is_null());
   EXPECT_TRUE(j["query"]["corrected"].is_null());
+  EXPECT_TRUE(j["query"]["showing"].is_null());
   EXPECT_TRUE(j["query"]["notice"].is_null());
   EXPECT_EQ(j["total"], 0);
 }

@@ -480,8 +480,14 @@ TEST_F(ApiTest, BadParametersAre400WithAJsonErrorNamingThem) {
       {"op=nand", "op must be and or or, got \"nand\""},
       {"facet_limit=5000", "facet_limit must be between 0 and 1000, got 5000"},
       {"year=87", "year must be a year of 4 digits such as 2019, got \"87\""},
-      {"q=" + std::string(1001, 'a'),
-       "q must be at most 1000 bytes long, got 1001"},
+      {"q=" +
+           [] {
+             std::string words;
+             for (int i = 0; i < 1001; ++i) words += "w+";
+             return words;
+           }(),
+       "q has 1001 words; a query may have at most 1000: keep the words "
+       "that matter"},
       {"q=%FF",
        "q is not valid UTF-8; percent-encode the UTF-8 bytes of the "
        "text"},

@@ -9,6 +9,8 @@
 //     api::SearchResponseToJson), took_ms aside, including --facet-limit,
 //     --sort, --op, --page, --limit, --from and --to;
 //   - --facet-limit is bound to the request and refused outside 0..1000;
+//     --page below 1 and --limit outside 1..1000 are refused with messages
+//     that name the options; --limit takes more than the API's 100;
 //   - the --facets --snippets view is readable text: decoded entities, the
 //     facets and the timeline, and no escape codes when stdout is piped;
 //     matches in bold on a terminal (a real pseudo-terminal) unless
@@ -18,6 +20,7 @@
 //     to run, while --help exits 0.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -188,6 +191,37 @@ TEST_F(CliTest, FacetLimitOutsideTheApiRangeIsAnError) {
                          limit + "\n");
     EXPECT_EQ(r.out, "");
   }
+}
+
+TEST_F(CliTest, PageAndLimitErrorsNameTheOptions) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string err;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"--page", "0", "oil"},
+            "pundit: error: --page must be 1 or more, got 0\n"},
+           {{"--limit", "0", "oil"},
+            "pundit: error: --limit must be between 1 and 1000, got 0\n"},
+           {{"--limit", "1001", "oil"},
+            "pundit: error: --limit must be between 1 and 1000, got 1001\n"},
+       }) {
+    testing::CommandResult r = Search(c.args);
+    EXPECT_EQ(r.exit_code, 1) << c.args[1];
+    EXPECT_EQ(r.err, c.err);
+    EXPECT_EQ(r.out, "");
+  }
+}
+
+TEST_F(CliTest, LimitGoesPastTheApiCap) {
+  // Every article of the index on one page: more than the API's 100 only
+  // when the index has that many, so compare with the total.
+  json all = CliJson({"--limit", "1000", "--op", "or", "the", "a", "of"});
+  ASSERT_TRUE(all["total"].is_number());
+  long total = all["total"].get<long>();
+  EXPECT_GT(total, 30);
+  EXPECT_EQ(all["hits"].size(), static_cast<size_t>(std::min(total, 1000L)));
+  EXPECT_EQ(all["per_page"], 1000);
 }
 
 TEST_F(CliTest, FacetsAndSnippetsAreReadableWithoutEscapeCodesWhenPiped) {

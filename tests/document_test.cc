@@ -58,16 +58,18 @@ TEST(DocumentTest, BuildsExactTermsForSmallArticle) {
   const Xapian::Document doc =
       BuildDocument(SmallArticle(), "/corpus/2019/astana.md", analyzer);
   // Title at 1-2; lede from 2 + 1 + kParagraphGap = 13; heading from 26;
-  // paragraph from 38. Title words carry wdf kTitleWdfBoost per occurrence.
+  // paragraph from 38; the authors after it, from 50 and 62. Title words
+  // carry wdf kTitleWdfBoost per occurrence, author words kAuthorWdfBoost.
   const std::string expected =
       "A:Andrew Korybko A:Juan Guaidó D20190131 M201901 Q2019/astana "
       "Sastana's[1] Stalks[2] " +
       schema::FileTerm("/corpus/2019/astana.md") +
       " XREGION:Asia XREGION:Middle East XSOURCE:OneWorld "
       "XTHEME:Intelligence Y2019 ZSastana ZStalk Zafro Zafroeurasia "
-      "Zastana:4 Zcompromis Zeurasia Zin Ztalk:5 afro[26] afroeurasia[26] "
-      "astana[15] astana's:3[1] compromise[39] eurasia[27] in[14] "
-      "talks:5[2,13,38]";
+      "Zandrew:2 Zastana:4 Zcompromis Zeurasia Zguaido:2 Zin Zjuan:2 "
+      "Zkorybko:2 Ztalk:5 afro[26] afroeurasia[26] andrew:2[50] astana[15] "
+      "astana's:3[1] compromise[39] eurasia[27] guaido:2[63] in[14] "
+      "juan:2[62] korybko:2[51] talks:5[2,13,38]";
   EXPECT_EQ(TermDump(doc), expected);
 }
 

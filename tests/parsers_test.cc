@@ -535,10 +535,16 @@ TEST(JsonLinesTest, ArticleWithoutTitleTakesOpeningWordsOfBody) {
   ParseOutput out = ParseJsonLines(
       "{\"id\": \"a\", \"body\": \"Short first sentence. Then more.\"}\n"
       "{\"id\": \"b\", \"body\": \"one two three four five six seven eight "
-      "nine ten eleven twelve thirteen fourteen\"}\n",
+      "nine ten eleven twelve thirteen fourteen\"}\n"
+      "{\"id\": \"c\", \"body\": \"The U.S. Senate passed it. Then more.\"}\n"
+      "{\"id\": \"d\", \"body\": \"Dr. Lee met Mr. J. Smith on Jan. 5. "
+      "Then.\"}\n",
       "t.jsonl", "t");
   ASSERT_TRUE(out.errors.empty());
-  ASSERT_EQ(out.articles.size(), 2u);
+  ASSERT_EQ(out.articles.size(), 4u);
+  // A sentence ends at its full stop, not at an abbreviation's.
+  EXPECT_EQ(out.articles[2].title, "The U.S. Senate passed it.");
+  EXPECT_EQ(out.articles[3].title, "Dr. Lee met Mr. J. Smith on Jan. 5.");
   EXPECT_EQ(out.articles[0].title, "Short first sentence.");
   EXPECT_EQ(out.articles[1].title,
             "one two three four five six seven eight nine ten eleven "

@@ -13,6 +13,10 @@
 //   the AND of the unprefixed terms filtered by a PositionMatch (and by XP
 //   pair terms when it holds a pair word), the same for NEAR;
 //   OP_WILDCARD, value ranges;
+// - wildcards: `?` (one character) and `*` inside a word are patterns
+//   expanded over the whole vocabulary (GlobMatch), `prefix*` too, with no
+//   cap below kWildcardLimit and a notice past it; a `?` ending a word is a
+//   question mark; NEAR/n puts at most n words between the operands;
 // - DateBound's table of date forms.
 #include <gtest/gtest.h>
 
@@ -95,6 +99,13 @@ TEST_F(QueryParserTest, ReadsEveryOperatorAndField) {
       {"\u201epeace talks\u201d now", "\"peace talks\" AND now", ""},
       {"russia NEAR china", "russia NEAR china", ""},
       {"russia NEAR \"south china\"", "russia NEAR \"south china\"", ""},
+      {"oil NEAR/3 prices", "oil NEAR/3 prices", ""},
+      {"a NEAR/2 b NEAR/5 c", "a NEAR/5 b NEAR/5 c", ""},
+      {"wom?n", "wom?n", ""},
+      {"Wom?n OR colo*r", "wom?n OR colo*r", ""},
+      {"*stan", "*stan", ""},
+      {"why oil?", "why AND oil", ""},  // a question mark
+      {"title:wom?n", "title:wom?n", ""},
       {"econom*", "econom*", ""},
       {"Econom* crisis", "econom* AND crisis", ""},
       {"title:astana", "title:astana", ""},
@@ -165,6 +176,10 @@ TEST_F(QueryParserTest, MalformedQueriesAreSearchedAsPlainWords) {
       {"oil AND", "oil", kCould + "AND with nothing after it at 5" + kPlain},
       {"oil NOT", "oil", kCould + "NOT with nothing after it at 5" + kPlain},
       {"oil NEAR", "oil", kCould + "NEAR with nothing after it at 5" + kPlain},
+      {"oil NEAR/0 gas", "oil AND \"near 0\" AND gas",
+       kCould + "NEAR/ needs a number of words from 1 to 100 at 5" + kPlain},
+      {"oil NEAR/x gas", "oil AND \"near x\" AND gas",
+       kCould + "NEAR/ needs a number of words from 1 to 100 at 5" + kPlain},
       {"oil NEAR author:korybko", "oil AND author AND korybko",
        kCould + "NEAR needs words or phrases on both sides at 5" + kPlain},
       {"oil ()", "oil", kCould + "empty parentheses at 5" + kPlain},
@@ -242,6 +257,9 @@ TEST_F(QueryParserTest, BuildsTheDocumentedXapianQueries) {
        "Query(((econom AND china) FILTER "
        "PostingSource(near/10(econom china))))"},
       {"econom*", "Query(WILDCARD SYNONYM econom)"},
+      // NEAR/n: n words between two terms is a window of n + 2.
+      {"oil NEAR/3 prices",
+       "Query(((oil AND prices) FILTER PostingSource(near/5(oil prices))))"},
       {"Afro-Eurasia",
        "Query((((afro AND eurasia) FILTER PostingSource(phrase(afro "
        "eurasia))) OR (Zafroeurasia OR 0.25 * afroeurasia)))"},
@@ -260,10 +278,12 @@ TEST_F(QueryParserTest, BuildsTheDocumentedXapianQueries) {
 }
 
 TEST_F(QueryParserTest, ExpandsPrefixesInsideNear) {
-  PrefixExpander expander = [](const std::string& prefix, size_t limit) {
-    EXPECT_EQ(prefix, "econom");
-    EXPECT_EQ(limit, 200u);
-    return std::vector<std::string>{"economy", "economic"};
+  PrefixExpander expander = [](const std::string& literal,
+                               const std::string& pattern, size_t limit) {
+    EXPECT_EQ(literal, "econom");
+    EXPECT_EQ(pattern, "");
+    EXPECT_EQ(limit, kWildcardLimit);
+    return Expansion{{"economy", "economic"}, 2};
   };
   Compiled got = ParseAndCompile("econom* NEAR china", DefaultOp::kAnd,
                                  analyzer_, facets_.Resolver(), expander);
@@ -271,6 +291,106 @@ TEST_F(QueryParserTest, ExpandsPrefixesInsideNear) {
             "Query((((economy OR economic) AND china) FILTER "
             "PostingSource(near/10(economy|economic china))))");
   EXPECT_EQ(got.interpreted, "econom* NEAR china");
+}
+
+TEST_F(QueryParserTest, ExpandsPatternsOverTheWholeVocabulary) {
+  const std::vector<std::string> vocabulary = {"woman", "women",  "womb",
+                                               "wo",    "Swomen", "wömen"};
+  std::vector<std::pair<std::string, std::string>> asked;
+  PrefixExpander expander = [&](const std::string& literal,
+                                const std::string& pattern, size_t limit) {
+    asked.emplace_back(literal, pattern);
+    Expansion e;
+    for (const std::string& t : vocabulary) {
+      if (t.starts_with(literal) && GlobMatch(pattern, t)) {
+        if (++e.matched <= limit) e.terms.push_back(t);
+      }
+    }
+    return e;
+  };
+  Compiled got = ParseAndCompile("wom?n", DefaultOp::kAnd, analyzer_,
+                                 facets_.Resolver(), expander);
+  EXPECT_EQ(got.query.get_description(), "Query((woman SYNONYM women))");
+  EXPECT_EQ(got.interpreted, "wom?n");
+  EXPECT_FALSE(got.notice.has_value());
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0], std::make_pair(std::string("wom"), std::string("wom?n")));
+  ASSERT_EQ(got.units.size(), 1u);
+  EXPECT_EQ(got.units[0].kind, HighlightUnit::Kind::kPattern);
+  EXPECT_EQ(got.units[0].words, std::vector<std::string>{"wom?n"});
+
+  asked.clear();
+  got = ParseAndCompile("title:*men", DefaultOp::kAnd, analyzer_,
+                        facets_.Resolver(), expander);
+  EXPECT_EQ(got.query.get_description(), "Query(Swomen)");
+  ASSERT_EQ(asked.size(), 1u);
+  EXPECT_EQ(asked[0], std::make_pair(std::string("S"), std::string("S*men")));
+
+  got = ParseAndCompile("w?m?n NEAR/2 vote", DefaultOp::kAnd, analyzer_,
+                        facets_.Resolver(), expander);
+  EXPECT_EQ(got.query.get_description(),
+            "Query((((woman OR women OR wömen) AND vote) FILTER "
+            "PostingSource(near/4(woman|women|wömen vote))))");
+  EXPECT_EQ(got.interpreted, "w?m?n NEAR/2 vote");
+
+  got = ParseAndCompile("zz?z", DefaultOp::kAnd, analyzer_, facets_.Resolver(),
+                        expander);
+  EXPECT_EQ(got.query.get_description(), "Query()");
+}
+
+TEST_F(QueryParserTest, SaysWhenAWildcardMatchesMoreThanTheLimit) {
+  PrefixExpander expander = [](const std::string& literal, const std::string&,
+                               size_t limit) {
+    Expansion e;
+    e.matched = limit + 1234;
+    for (size_t i = 0; i < limit; ++i) {
+      e.terms.push_back(literal + std::to_string(i));
+    }
+    return e;
+  };
+  Compiled got = ParseAndCompile("st* vermiculite", DefaultOp::kAnd, analyzer_,
+                                 facets_.Resolver(), expander);
+  EXPECT_EQ(got.notice.value_or(""),
+            "st* matches " + std::to_string(kWildcardLimit + 1234) +
+                " words: searched for the " + std::to_string(kWildcardLimit) +
+                " most frequent");
+  EXPECT_GT(kWildcardLimit, 200u * 10);
+}
+
+TEST(GlobMatchTest, MatchesOneCharacterAndAnyRun) {
+  struct {
+    const char* pattern;
+    const char* term;
+    bool match;
+  } cases[] = {
+      {"wom?n", "woman", true},
+      {"wom?n", "women", true},
+      {"wom?n", "womn", false},
+      {"wom?n", "womän", true},
+      {"wom?n", "womaan", false},
+      {"colo*r", "color", true},
+      {"colo*r", "colour", true},
+      {"colo*r", "colourful", false},
+      {"*stan", "pakistan", true},
+      {"*stan", "stan", true},
+      {"st*", "st", true},
+      {"a*b*c", "axxbyyc", true},
+      {"a*b*c", "axxbyy", false},
+      {"?", "經", true},
+      {"??", "經", false},
+      {"*", "", true},
+      {"", "", true},
+      {"", "a", false},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(GlobMatch(c.pattern, c.term), c.match)
+        << c.pattern << " " << c.term;
+  }
+  // A query's pattern also matches the possessive of a word it matches.
+  EXPECT_FALSE(GlobMatch("wom?n", "women's"));
+  EXPECT_TRUE(WildcardMatches("wom?n", "women's"));
+  EXPECT_TRUE(WildcardMatches("wom?n", "woman"));
+  EXPECT_FALSE(WildcardMatches("wom?n", "womens"));
 }
 
 TEST_F(QueryParserTest, CollectsHighlightUnitsAndWords) {

@@ -13,7 +13,13 @@
 //   ten years, with empty buckets in between;
 // - snippets mark stemmed matches and escape the article text; without
 //   words the snippet is the lede;
-// - did-you-mean offers `cocoa` for `cocao` without replacing the results;
+// - did-you-mean offers `cocoa` for `cocao`; a query that matches nothing
+//   gets its correction's results with `showing` (q as typed), unless
+//   correct_zero_hits is off; a word of one article is offered too, the
+//   closest before the most frequent;
+// - authors are found as free text ("escobar", "korybko venezuela") while
+//   author: stays the exact facet;
+// - `?` and inner `*` wildcards and NEAR/n over the real index;
 // - related articles never include the article or an exact duplicate;
 // - GetArticle marks matches; Stats and FacetValues report the index;
 // - invalid requests are kInvalidArgument with a message naming the
@@ -538,13 +544,77 @@ TEST_F(SearcherTest, WithoutWordsTheSnippetIsTheLede) {
 
 TEST_F(SearcherTest, DidYouMeanOffersACorrection) {
   SearchResponse r = Q("cocao");
-  EXPECT_EQ(r.total, 0);
+  // Nothing matches cocao: the results are cocoa's, and say so.
+  EXPECT_EQ(r.q, "cocao");
+  EXPECT_EQ(r.showing.value_or(""), "cocoa");
+  EXPECT_EQ(r.total, 3);
+  EXPECT_EQ(r.interpreted, "cocoa");
   EXPECT_EQ(r.corrected.value_or(""), "cocoa");
   r = Q("Cocao prices");
-  EXPECT_EQ(r.total, 0);
+  EXPECT_EQ(r.showing.value_or(""), "cocoa prices");
+  EXPECT_EQ(r.total, 1);
   EXPECT_EQ(r.corrected.value_or(""), "cocoa prices");
   r = Q("cocoa");
   EXPECT_FALSE(r.corrected.has_value());
+  EXPECT_FALSE(r.showing.has_value());
+  // As typed: no results, the suggestion only.
+  SearchRequest typed;
+  typed.q = "cocao";
+  typed.correct_zero_hits = false;
+  r = Search(typed);
+  EXPECT_EQ(r.total, 0);
+  EXPECT_FALSE(r.showing.has_value());
+  EXPECT_EQ(r.corrected.value_or(""), "cocoa");
+  // A correction that finds nothing either is not shown.
+  r = Q("cocao lebedev");
+  EXPECT_EQ(r.total, 0);
+  EXPECT_FALSE(r.showing.has_value());
+}
+
+TEST_F(SearcherTest, SuggestsWordsOfOneArticleClosestFirst) {
+  // ghana, guaido, golinger, fisheries: each in one article.
+  for (const auto& [typo, word] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"ghnaa", "ghana"},
+           {"guadio", "guaido"},
+           {"golniger", "golinger"},
+           {"fisheriess", "fisheries"}}) {
+    SearchResponse r = Q(typo);
+    EXPECT_EQ(r.corrected.value_or(""), word) << typo;
+    EXPECT_EQ(r.total, 1) << typo;
+  }
+}
+
+TEST_F(SearcherTest, AuthorsAreFoundAsFreeText) {
+  EXPECT_EQ(Ids(Q("escobar")), (std::set<std::string>{"a05", "a06", "a07"}));
+  EXPECT_EQ(Ids(Q("korybko venezuela")), std::set<std::string>{"a01"});
+  EXPECT_EQ(Ids(Q("\"pepe escobar\" pipelines")),
+            (std::set<std::string>{"a05", "a06"}));
+  // author: is still the exact facet.
+  EXPECT_EQ(Q("author:escobar").total, 3);
+  EXPECT_EQ(Q("author:smith").total, 3);
+}
+
+TEST_F(SearcherTest, WildcardsAndNearWithADistance) {
+  EXPECT_EQ(Ids(Q("pipe?ines")), (std::set<std::string>{"a05", "a06"}));
+  EXPECT_EQ(Ids(Q("econ*ics")), std::set<std::string>{"a07"});
+  EXPECT_EQ(Ids(Q("*olate")), std::set<std::string>{"a04"});
+  EXPECT_EQ(Q("zz?zz").total, 0);
+  SearchResponse r = Q("signed NEAR/3 china");
+  EXPECT_EQ(Ids(r), std::set<std::string>{"a08"});
+  EXPECT_EQ(r.interpreted, "signed NEAR/3 china");
+  EXPECT_FALSE(r.notice.has_value());
+  EXPECT_EQ(Q("signed NEAR/1 china").total, 0);
+  // Snippets mark what a pattern matched.
+  r = Q("pipe?ines");
+  ASSERT_FALSE(r.hits.empty());
+  bool marked = false;
+  for (const Hit& hit : r.hits) {
+    for (const std::string& s : hit.snippets) {
+      marked = marked || s.find("<mark>pipelines</mark>") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(marked);
 }
 
 // A word whose stem is common is spelt right even when the filters leave
@@ -573,10 +643,13 @@ TEST(DidYouMeanTest, NeverSuggestsAnotherFormOfTheSameStem) {
   EXPECT_FALSE(res->corrected.has_value()) << *res->corrected;
   r.q = "governmnet";
   r.filters.clear();
+  r.correct_zero_hits = false;
   res = (*opened)->Search(r);
   ASSERT_TRUE(res.ok()) << res.status().ToString();
   EXPECT_EQ(res->total, 0);
-  EXPECT_EQ(res->corrected.value_or(""), "governments");
+  // The closest word first, though a single article has it: one swap from
+  // "government", two edits from the more frequent "governments".
+  EXPECT_EQ(res->corrected.value_or(""), "government");
 }
 
 TEST(EditDistanceTest, CountsDamerauEdits) {
@@ -687,21 +760,25 @@ TEST_F(SearcherTest, InvalidRequestsNameTheParameter) {
   struct {
     SearchRequest request;
     std::string message;
-  } cases[6 + 5];
+  } cases[7 + 5];
   int n = 0;
   cases[n].request.page = 0;
   cases[n++].message = "page must be 1 or more, got 0";
   cases[n].request.per_page = 0;
-  cases[n++].message = "per_page must be between 1 and 100, got 0";
-  cases[n].request.per_page = 101;
-  cases[n++].message = "per_page must be between 1 and 100, got 101";
+  cases[n++].message = "per_page must be between 1 and 1000, got 0";
+  cases[n].request.per_page = 1001;
+  cases[n++].message = "per_page must be between 1 and 1000, got 1001";
   cases[n].request.facet_limit = -1;
   cases[n++].message = "facet_limit must be between 0 and 1000, got -1";
   cases[n].request.facet_limit = 1001;
   cases[n++].message = "facet_limit must be between 0 and 1000, got 1001";
-  cases[n].request.q = std::string(1001, 'a');
+  cases[n].request.q = std::string(10001, 'a');
   cases[n++].message =
-      "q is 1001 bytes long; the longest query allowed is 1000 bytes";
+      "q is 10001 bytes long; the longest query allowed is 10000 bytes";
+  for (int i = 0; i < 1001; ++i) cases[n].request.q += "w ";
+  cases[n++].message =
+      "q has 1001 words; a query may have at most 1000: keep the words that "
+      "matter";
   cases[n].request.from = "2019-13-01";
   cases[n++].message = "from must be a date YYYY-MM-DD, got \"2019-13-01\"";
   cases[n].request.to = "yesterday";

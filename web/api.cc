@@ -50,7 +50,14 @@ Result<SearchRequest> ParseSearchParams(const Params& params) {
   std::string per_page = SingleParam(params, "per_page", &error);
   std::string op = SingleParam(params, "op", &error);
   std::string facet_limit = SingleParam(params, "facet_limit", &error);
+  std::string as_typed = SingleParam(params, "as_typed", &error);
   if (!error.ok()) return error;
+  if (as_typed == "1") {
+    request.correct_zero_hits = false;
+  } else if (!as_typed.empty() && as_typed != "0") {
+    return Status::InvalidArgument("as_typed must be 0 or 1, got " +
+                                   QuoteForMessage(as_typed));
+  }
 
   if (q.size() > kMaxQueryLength) {
     return Status::InvalidArgument(

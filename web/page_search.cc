@@ -560,7 +560,15 @@ void HandleSearch(Context& ctx, const httplib::Request& req,
     model.set("interpreted", r.interpreted);
     model.set("show_interpreted",
               !r.interpreted.empty() && r.interpreted != state.q);
-    if (r.corrected) {
+    if (r.showing) {
+      // The typed query found nothing: these are its correction's results.
+      const std::string url = state.Url();
+      model.set("showing", *r.showing);
+      model.set("typed", r.q);
+      model.set("typed_url",
+                url + (url.find('?') == std::string::npos ? "?" : "&") +
+                    "as_typed=1");
+    } else if (r.corrected) {
       model.set("corrected", *r.corrected);
       model.set("corrected_url", state.WithQuery(*r.corrected).Url());
     }

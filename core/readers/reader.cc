@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "core/parse_text.h"
+#include "core/sentences.h"
 
 namespace pundit::readers {
 namespace {
@@ -117,21 +118,22 @@ std::vector<Block> PlainTextBlocks(std::string_view text) {
 
 std::string TitleFromBody(std::string_view clean_body) {
   constexpr size_t kMaxWords = 12;
+  // One breaker per thread: readers run on several threads at once.
+  thread_local SentenceBreaker breaker;
+  std::vector<size_t> bounds = breaker.Split(clean_body);
+  std::string_view first =
+      clean_body.substr(0, bounds.size() > 1 ? bounds[1] : clean_body.size());
   std::string title;
   size_t words = 0;
-  bool cut = false;
-  for (std::string_view word : parse::SplitWords(clean_body)) {
+  for (std::string_view word : parse::SplitWords(first)) {
     if (words == kMaxWords) {
-      cut = true;
+      title += "\u2026";
       break;
     }
     if (!title.empty()) title += ' ';
     title.append(word);
     ++words;
-    char last = word.back();
-    if (last == '.' || last == '?' || last == '!') break;
   }
-  if (cut) title += "\u2026";
   return title;
 }
 

@@ -111,9 +111,10 @@ std::string RecordTooLargeMessage(uint64_t bytes, size_t limit,
 // entities decoded already.
 std::vector<Block> PlainTextBlocks(std::string_view text);
 
-// The first sentence of `clean_body` (text after parse::CleanText), cut to
-// at most 12 words with "…" when cut: the title of an article that has
-// none of its own (scraped corpora often have no headlines).
+// The first sentence of `clean_body` (text after parse::CleanText; where
+// it ends as SentenceBreaker says, so not at "U.S." or "Dr."), cut to at
+// most 12 words with "…" when cut: the title of an article that has none of
+// its own (scraped corpora often have no headlines).
 std::string TitleFromBody(std::string_view clean_body);
 
 // Reads the rest of `in` into *out when it has at most `limit` bytes and
