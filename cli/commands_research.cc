@@ -100,6 +100,7 @@ int RunExport(const ExportArgs& args) {
 struct AttentionArgs {
   ScopeArgs scope;
   std::string interval = "month", format = "table";
+  bool dedup = false;
   std::vector<std::string> queries;
 };
 
@@ -151,6 +152,7 @@ int RunAttention(const AttentionArgs& args) {
   request.scope = ScopeRequest(args.scope);
   request.queries = args.queries;
   request.interval = *ParseInterval(args.interval);
+  request.dedup = args.dedup;
   auto searcher = OpenSearcher(args.scope);
   if (!searcher.ok()) return PrintError(searcher.status());
   Result<AttentionResponse> r = (*searcher)->Attention(request);
@@ -189,6 +191,9 @@ CommandRun DefineAttention(CLI::App& command, const CommandContext& context) {
       .add_option("--interval", args->interval,
                   "day, week (ISO 8601), month (default) or year")
       ->check(CLI::IsMember({"day", "week", "month", "year"}));
+  command.add_flag("--dedup", args->dedup,
+                   "count each group of syndicated copies once, in the "
+                   "period of its first publication");
   command
       .add_option("--format", args->format,
                   "table (default), csv or json (that of GET /api/attention)")

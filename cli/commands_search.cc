@@ -28,6 +28,7 @@ struct SearchArgs {
   bool json = false, show_facets = false, show_snippets = false;
   std::string op = "and", sort = "relevance";
   FacetFilterArgs facets;
+  std::string collapse = "group";
 };
 
 std::string Join(const std::vector<std::string>& words) {
@@ -82,9 +83,24 @@ std::string SnippetText(const std::string& s, const Style& style) {
   return out;
 }
 
+// "also published by Site B (2019-03-05), b/12 (no source)".
+std::string AlsoPublished(const Hit& hit) {
+  std::string out = "also published by";
+  for (size_t i = 0; i < hit.copies.size(); ++i) {
+    const Copy& c = hit.copies[i];
+    out += i == 0 ? " " : ", ";
+    out += c.source.empty() ? c.id : c.source;
+    if (!c.date.empty()) out += " (" + c.date + ")";
+  }
+  return out;
+}
+
 void PrintHitsReadable(const SearchResponse& r, bool facets, bool snippets,
                        const Style& style) {
   std::printf("%ld articles for %s", r.total, r.interpreted.c_str());
+  if (r.total_groups != r.total) {
+    std::printf(" (%ld with syndicated copies counted once)", r.total_groups);
+  }
   if (r.notice) std::printf("  (%s)", r.notice->c_str());
   std::printf("\n");
   if (r.showing) {
@@ -101,6 +117,8 @@ void PrintHitsReadable(const SearchResponse& r, bool facets, bool snippets,
     if (!hit.authors.empty()) std::printf(" | %s", Join(hit.authors).c_str());
     if (!hit.source.empty()) std::printf(" | %s", hit.source.c_str());
     std::printf(" | score %.3f\n", hit.score);
+    if (!hit.copies.empty())
+      std::printf("     %s\n", AlsoPublished(hit).c_str());
     if (snippets) {
       for (const std::string& s : hit.snippets) {
         std::printf("     %s\n", SnippetText(s, style).c_str());
@@ -156,6 +174,7 @@ int RunSearchCommand(const SearchArgs& args) {
       !InRange("--facet-limit", request.facet_limit, 0, kMaxFacetLimit)) {
     return kExitFailure;
   }
+  request.collapse = args.collapse != "none";
   request.want_facets = args.json || args.show_facets;
   request.want_snippets = args.json || args.show_snippets;
   SearcherOptions options{args.db};
@@ -208,6 +227,11 @@ CommandRun DefineSearch(CLI::App& command, const CommandContext& context) {
       .add_option("--sort", args->sort, "relevance (default), newest or oldest")
       ->check(CLI::IsMember({"relevance", "newest", "oldest"}));
   AddFacetFilterOptions(command, &args->facets);
+  command
+      .add_option("--collapse", args->collapse,
+                  "group (default): one hit per group of syndicated copies, "
+                  "the others listed under it; none: every copy")
+      ->check(CLI::IsMember({"group", "none"}));
   command.add_option("--from", request.from, "earliest date, YYYY-MM-DD");
   command.add_option("--to", request.to, "latest date, YYYY-MM-DD");
   command.add_option("--facet-limit", request.facet_limit,

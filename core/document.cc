@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/dedup.h"
 #include "core/positions.h"
 #include "core/schema.h"
 
@@ -248,6 +249,12 @@ Xapian::Document BuildDocument(const Article& article,
   text.Finish();
 
   doc.add_value(schema::kContentHash, ContentHash(article));
+  if (std::string signature = dedup::Signature(article); !signature.empty()) {
+    for (const std::string& band : dedup::BandTerms(signature)) {
+      doc.add_boolean_term(band);
+    }
+    doc.add_value(schema::kSignatureValue, signature);
+  }
   doc.set_data(ArticleToData(article));
   return doc;
 }

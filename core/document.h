@@ -23,7 +23,8 @@ namespace pundit {
 // `absolute_path`, facet terms (authors, regions, themes, source, Y/M/D date
 // terms; values longer than 200 bytes are cut at a character boundary), text
 // terms of title, lede and body blocks (not the bio), the date and content
-// hash values and the JSON document data.
+// hash values, the copy signature and its band terms (core/dedup.h; the
+// group is added by indexer/copy_groups.h) and the JSON document data.
 Xapian::Document BuildDocument(const Article& article,
                                const std::string& absolute_path,
                                Analyzer& analyzer);

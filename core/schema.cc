@@ -32,6 +32,12 @@ std::string PairTerm(std::string_view first, std::string_view second) {
   return term;
 }
 
+std::string GroupTerm(std::string_view key) {
+  std::string term(kGroupPrefix);
+  term.append(key);
+  return term;
+}
+
 std::string HashHex(std::string_view bytes) {
   uint64_t h = 1469598103934665603ULL;
   for (unsigned char c : bytes) {

@@ -35,8 +35,9 @@ namespace pundit::schema {
 // with another version is refused with Status::kVersionMismatch and a message
 // telling the user to run `pundit index --full`.
 inline constexpr int kSchemaVersion =
-    5;  // 2: XP pair terms; 3: position records; 4: ids of records;
+    6;  // 2: XP pair terms; 3: position records; 4: ids of records;
         // 5: author names as text, NFKC and Chinese folding
+        // 6: copy signatures and groups
 
 // ---- term prefixes ----
 inline constexpr std::string_view kIdPrefix = "Q";  // Q<article id>
@@ -53,6 +54,12 @@ inline constexpr std::string_view kPairPrefix = "XP";  // XP<w1> <w2>
 inline constexpr std::string_view kYearPrefix = "Y";   // Y2019
 inline constexpr std::string_view kMonthPrefix = "M";  // M201901
 inline constexpr std::string_view kDayPrefix = "D";    // D20190131
+// XMH<band: 1 hex digit><10 hex digits>: one LSH band of the article's copy
+// signature (core/dedup.h); articles sharing one are candidate copies.
+inline constexpr std::string_view kBandPrefix = "XMH";
+// XGROUP:<16 hex digits>: the group of syndicated copies the article belongs
+// to (the same key as kGroupValue); absent for an article with no copy.
+inline constexpr std::string_view kGroupPrefix = "XGROUP:";
 
 // The common words whose pairs with a neighbour are indexed as XP terms
 // (folded forms, sorted). Each adds a term per neighbour to every article,
@@ -81,6 +88,14 @@ enum ValueSlot : unsigned {
   // words and S<word> terms, spread over the slots by hash; a slot is absent
   // when no term of the article falls in it.
   kPositionsFirstValue = 2,
+  // 2 * dedup::kSignatureHashes bytes: the article's copy signature
+  // (core/dedup.h), absent for a text too short to have one.
+  kSignatureValue = 66,
+  // 16 hex digits: the key of the article's group of copies, absent when
+  // it has none. Made once, when the group is formed, from its first
+  // members' content (indexer/copy_groups.h), and kept by every member, so
+  // deleting any member leaves the others grouped under the same key.
+  kGroupValue = 67,
 };
 
 // ---- document data ----
@@ -116,6 +131,8 @@ std::string FileTerm(std::string_view absolute_path);
 bool IsPairWord(std::string_view folded_word);
 // "XP" + first + " " + second.
 std::string PairTerm(std::string_view first, std::string_view second);
+// "XGROUP:" + key.
+std::string GroupTerm(std::string_view key);
 // 16 lower-case hex digits of a stable 64-bit hash (FNV-1a) of `bytes`.
 std::string HashHex(std::string_view bytes);
 

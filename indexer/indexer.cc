@@ -14,8 +14,11 @@
 //      indexer::ShardBuild (full), whose threads build the documents, write
 //      them into shard databases in parallel and merge those into the new
 //      generation;
-//   5. removes the documents of files that are gone, records the schema
-//      version and the time, commits, and for a new generation makes it live.
+//   5. removes the documents of files that are gone, groups syndicated
+//      copies (indexer/copy_groups.h: before each commit for the articles
+//      of the batch, or over the whole new generation once it is merged),
+//      records the schema version and the time, commits, and for a new
+//      generation makes it live.
 //
 // Incremental decisions, per file:
 //   - size and mtime equal to the stored state: the file is not read, its
@@ -90,6 +93,7 @@
 #include "core/readers/formats.h"
 #include "core/schema.h"
 #include "core/store.h"
+#include "indexer/copy_groups.h"
 #include "indexer/disk_room.h"
 #include "indexer/progress.h"
 #include "indexer/shard_build.h"
@@ -1128,6 +1132,7 @@ class IndexRun {
     }
     Xapian::docid did = db_->replace_document(id_term, b.doc);
     kept->insert(did);
+    written_docs_.push_back(did);
     b.doc = Xapian::Document();
     CountWrite();
     if (b.change == Change::kMoved) {
@@ -1245,6 +1250,10 @@ class IndexRun {
   void CommitBatch() {
     const uint64_t documents = static_cast<uint64_t>(changes_since_commit_);
     room_->Check(documents);
+    // The batch's new and changed articles join their copies' groups, so
+    // each committed batch has its groups.
+    indexer::GroupCopiesOf(*db_, written_docs_);
+    written_docs_.clear();
     const uint64_t before = indexer::DiskRoom::FolderBytes(compare_path_);
     db_->commit_transaction();
     room_->Committed(documents, before,
@@ -1298,6 +1307,35 @@ class IndexRun {
     }
   }
 
+  // Groups the copies of a full run's merged generation. Keying a few
+  // hundred articles rewrites the B-tree blocks that hold them (Reuters:
+  // 800 articles made the index 96 MB instead of 76 MB), so a generation where
+  // any were keyed is compacted again, through a folder inside it whose files
+  // then replace its own. Throws what Xapian throws.
+  void GroupCopiesOfNewGeneration() {
+    progress_->SetPhase("grouping syndicated copies");
+    indexer::CopyGroupCounts counts;
+    {
+      Xapian::WritableDatabase generation(gen_path_, Xapian::DB_OPEN);
+      counts = indexer::GroupAllCopies(generation);
+      generation.commit();
+      generation.close();
+    }
+    if (counts.articles_keyed == 0) return;
+    progress_->SetPhase("compacting after grouping copies");
+    const std::string compacted = gen_path_ + "/compacted";
+    Xapian::Database(gen_path_).compact(
+        compacted, indexer::kCompactFlags | Xapian::DBCOMPACT_NO_RENUMBER);
+    for (const fs::directory_entry& file : fs::directory_iterator(gen_path_)) {
+      if (file.is_regular_file()) fs::remove(file.path());
+    }
+    for (const fs::directory_entry& file : fs::directory_iterator(compacted)) {
+      fs::rename(file.path(),
+                 gen_path_ + "/" + file.path().filename().string());
+    }
+    fs::remove(compacted);
+  }
+
   // Records the schema and the time, commits, and for a full run makes the
   // new generation live.
   Status Finish() {
@@ -1309,6 +1347,7 @@ class IndexRun {
         std::vector<indexer::ShardBuild::Rejected> rejected = build_->Finish();
         build_.reset();
         AddRejected(std::move(rejected));
+        GroupCopiesOfNewGeneration();
       } else {
         progress_->SetPhase("committing");
         CommitBatch();
@@ -1372,6 +1411,9 @@ class IndexRun {
   std::atomic<long> handed_articles_{0};
   std::atomic<uint64_t> handed_bytes_{0};
   int changes_since_commit_ = 0;
+  // Incremental run: documents written since the last commit, to group
+  // with their copies before it (indexer/copy_groups.h).
+  std::vector<Xapian::docid> written_docs_;
 
   // Shared between the writer and the workers, guarded by mu_.
   std::mutex mu_;

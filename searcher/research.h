@@ -42,6 +42,9 @@ struct AttentionRequest {
   // paging, facet and snippet fields are ignored.
   SearchRequest scope;
   Interval interval = Interval::kMonth;
+  // Each group of syndicated copies counted once, in the period of its
+  // first publication (searcher/collapse.h), in `count`, `all` and `total`.
+  bool dedup = false;
 };
 
 struct AttentionBucket {

@@ -28,6 +28,13 @@ double Round(double value, int digits) {
 }  // namespace
 
 nlohmann::json HitToJson(const Hit& hit) {
+  nlohmann::json copies = nlohmann::json::array();
+  for (const Copy& c : hit.copies) {
+    copies.push_back({{"id", c.id},
+                      {"source", StringOrNull(c.source)},
+                      {"url", StringOrNull(c.url)},
+                      {"date", StringOrNull(c.date)}});
+  }
   return {
       {"id", hit.id},
       {"title", hit.title},
@@ -41,6 +48,7 @@ nlohmann::json HitToJson(const Hit& hit) {
       {"url", StringOrNull(hit.url)},
       {"score", Round(hit.score, 4)},
       {"snippets", hit.snippets},
+      {"copies", std::move(copies)},
   };
 }
 
@@ -71,6 +79,7 @@ nlohmann::json SearchResponseToJson(const SearchResponse& response) {
         {"showing", OptionalOrNull(response.showing)},
         {"notice", OptionalOrNull(response.notice)}}},
       {"total", response.total},
+      {"total_groups", response.total_groups},
       {"page", response.page},
       {"per_page", response.per_page},
       {"took_ms", Round(response.took_ms, 2)},

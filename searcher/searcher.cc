@@ -19,6 +19,7 @@
 #include "core/document.h"
 #include "core/schema.h"
 #include "core/store.h"
+#include "searcher/collapse.h"
 #include "searcher/facet_counts.h"
 #include "searcher/filters.h"
 #include "searcher/highlight.h"
@@ -397,6 +398,39 @@ struct Searcher::Impl {
     }
     return true;
   }
+
+  // The entries of `ranked` that CollapsePage (searcher/collapse.h) keeps.
+  static std::vector<RankedDoc> CollapsedPage(
+      const FacetIndex& groups, const std::vector<RankedDoc>& ranked,
+      uint64_t offset, int per_page) {
+    std::vector<uint32_t> dids;
+    for (const RankedDoc& r : ranked) dids.push_back(r.did);
+    std::vector<RankedDoc> page;
+    for (size_t i :
+         CollapsePage(groups, dids, offset, static_cast<uint64_t>(per_page))) {
+      page.push_back(ranked[i]);
+    }
+    return page;
+  }
+
+  // Fills hits[i].copies with the other members of page[i]'s group in
+  // `set`. kCorruption for stored data that is not an article.
+  Status AddCopies(const FacetIndex& groups, const Bitmap& set,
+                   const std::vector<RankedDoc>& page, std::vector<Hit>& hits) {
+    for (size_t i = 0; i < page.size() && i < hits.size(); ++i) {
+      const std::vector<uint32_t> copies = CopiesIn(groups, set, page[i].did);
+      if (copies.empty()) continue;
+      const std::vector<std::string> data = DocumentData(
+          std::vector<Xapian::docid>(copies.begin(), copies.end()));
+      for (const std::string& d : data) {
+        Result<Article> a = ArticleFromData(d);
+        if (!a.ok()) return a.status();
+        hits[i].copies.push_back({a->id, a->source, a->url, a->date});
+      }
+    }
+    return Status::Ok();
+  }
+
   std::optional<std::string> DidYouMean(const SearchRequest& request,
                                         const query::Compiled& c, long total);
 };
@@ -536,20 +570,42 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
   const uint64_t offset = static_cast<uint64_t>(request.page - 1) *
                           static_cast<uint64_t>(request.per_page);
 
-  const MatchSet m =
-      matcher.Match(c.query, filters, sort, offset + request.per_page, s);
+  // Collapsing copies, a page is cut from the first offset + per_page +
+  // `extra` ranked matches (searcher/collapse.h).
+  const FacetIndex& groups = s.groups();
+  uint64_t extra =
+      request.collapse
+          ? ExtraCopies(groups, filters.docs ? *filters.docs : s.all())
+          : 0;
+  const MatchSet m = matcher.Match(c.query, filters, sort,
+                                   offset + request.per_page + extra, s);
   resp.total = static_cast<long>(m.filtered.Cardinality());
+  const uint64_t copies_in_total = ExtraCopies(groups, m.filtered);
+  resp.total_groups = resp.total - static_cast<long>(copies_in_total);
+  resp.collapsed = request.collapse;
+  if (request.collapse) extra = copies_in_total;
 
   if (request.want_facets) {
     resp.facets = CountFacets(s, filters, m, request.facet_limit);
     CountTimeline(s, m.filtered, &resp.timeline_unit, &resp.timeline);
   }
 
-  const std::vector<RankedDoc> page =
-      matcher.RankPage(c.query, filters, m, sort, offset, request.per_page);
+  // Collapsing, the page is ranked from the first match and cut here.
+  const uint64_t fetch_offset = request.collapse ? 0 : offset;
+  const uint64_t fetch_count =
+      request.collapse ? offset + request.per_page + extra : request.per_page;
+  std::vector<RankedDoc> page =
+      matcher.RankPage(c.query, filters, m, sort, fetch_offset, fetch_count);
+  if (request.collapse) {
+    page = CollapsedPage(groups, page, offset, request.per_page);
+  }
   Result<std::vector<Hit>> hits = Hits(page, c, request.want_snippets);
   if (!hits.ok()) return hits.status();
   resp.hits = std::move(*hits);
+  if (request.collapse) {
+    Status copies = AddCopies(groups, m.filtered, page, resp.hits);
+    if (!copies.ok()) return copies;
+  }
 
   resp.corrected = DidYouMean(request, c, resp.total);
   resp.took_ms = std::chrono::duration<double, std::milli>(
@@ -602,7 +658,13 @@ Result<AttentionResponse> Searcher::Impl::DoAttention(
   const Snapshot& s = *snap;
   const Interval interval = request.interval;
   const RequestFilters filters = ResolveFilters(request.scope, s, analyzer);
-  const Bitmap base = filters.docs ? *filters.docs : s.all();
+  // With dedup, each group of copies once: its first publication.
+  auto counted = [&](const Bitmap& docs) {
+    if (!request.dedup) return docs;
+    return FirstOfEachGroup(s.groups(), docs,
+                            [&s](uint32_t did) { return s.Date(did); });
+  };
+  const Bitmap base = counted(filters.docs ? *filters.docs : s.all());
 
   // The periods from the first to the last dated article under the filters.
   uint32_t first = 0, last = 0;
@@ -645,8 +707,8 @@ Result<AttentionResponse> Searcher::Impl::DoAttention(
   AttentionResponse resp;
   resp.interval = interval;
   for (const std::string& q : request.queries) {
-    const Bitmap match =
-        filters.Apply(matcher.MatchAll(Compile(q, request.scope.op).query, s));
+    const Bitmap match = counted(
+        filters.Apply(matcher.MatchAll(Compile(q, request.scope.op).query, s)));
     const std::vector<long> counts = per_period(match);
     AttentionSeries series;
     series.q = q;

@@ -83,6 +83,14 @@ struct SearchRequest {
   // something, answer with the correction's results (SearchResponse::
   // showing); false searches q as typed only.
   bool correct_zero_hits = true;
+  // One hit per group of syndicated copies (its best-ranked member, the
+  // others in Hit::copies); false (`collapse=none`): every copy is a hit.
+  bool collapse = true;
+};
+
+// Another member of a hit's group of syndicated copies.
+struct Copy {
+  std::string id, source, url, date;
 };
 
 struct Hit {
@@ -93,6 +101,9 @@ struct Hit {
   std::string source, url;
   double score = 0;
   std::vector<std::string> snippets;  // escaped HTML, <mark> the only markup
+  // When collapsing: the other members of its group that the search
+  // matches under its filters, by docid; empty otherwise.
+  std::vector<Copy> copies;
 };
 
 struct FacetValue {
@@ -116,6 +127,10 @@ struct SearchResponse {
   std::optional<std::string>
       notice;      // e.g. "syntax error ...: searched as plain words"
   long total = 0;  // exact
+  // Exact, as total but with each group of syndicated copies counted once.
+  long total_groups = 0;
+  // request.collapse: one hit per group, paged over total_groups.
+  bool collapsed = false;
   int page = 1, per_page = 10;
   double took_ms = 0;
   std::vector<Hit> hits;

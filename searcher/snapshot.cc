@@ -172,6 +172,8 @@ void Snapshot::Build(Xapian::Database& db, Analyzer& analyzer) {
   }
   months_ = ReadFacet(db, "month", schema::kMonthPrefix, lastdocid, analyzer,
                       [](const std::string& v) { return AllDigits(v, 6); });
+  groups_ =
+      ReadFacet(db, "group", schema::kGroupPrefix, lastdocid, analyzer, any);
 }
 
 Bitmap Snapshot::DateRange(uint32_t lo, uint32_t hi) const {

@@ -140,6 +140,9 @@ class Snapshot {
   const FacetIndex* Facet(std::string_view name) const;
   const std::vector<FacetIndex>& facets() const { return facets_; }
   const FacetIndex& months() const { return months_; }
+  // The groups of syndicated copies (schema::kGroupPrefix terms), as a
+  // facet whose values are group keys: at most one per document.
+  const FacetIndex& groups() const { return groups_; }
 
   // Unprefixed words starting with `first_char` (one UTF-8 character),
   // however rare, with their document frequency; read
@@ -158,6 +161,7 @@ class Snapshot {
   uint32_t min_date_ = 0, max_date_ = 0;
   std::vector<FacetIndex> facets_;
   FacetIndex months_;
+  FacetIndex groups_;
 
   mutable std::mutex vocabulary_mu_;
   mutable std::map<

@@ -128,6 +128,17 @@ TEST(ApiParamsTest, EachSortAndOpValueIsRead) {
   EXPECT_TRUE(r->correct_zero_hits);
 }
 
+TEST(ApiParamsTest, CollapseIsGroupUnlessNone) {
+  for (const auto& [value, expected] :
+       std::vector<std::pair<std::string, bool>>{
+           {"", true}, {"group", true}, {"none", false}}) {
+    Result<SearchRequest> r = api::ParseSearchParams(P({{"collapse", value}}));
+    ASSERT_TRUE(r.ok()) << value;
+    EXPECT_EQ(r->collapse, expected) << value;
+  }
+  EXPECT_TRUE(api::ParseSearchParams(P({}))->collapse);
+}
+
 TEST(ApiParamsTest, BoundaryValuesAreAccepted) {
   const std::vector<Params> cases = {
       P({{"page", "1"}}),
@@ -177,6 +188,9 @@ TEST(ApiParamsTest, BadParametersAreRefusedWithAMessageNamingTheFix) {
       {P({{"op", "xor"}}), "op must be and or or, got \"xor\""},
       {P({{"as_typed", "yes"}}), "as_typed must be 0 or 1, got \"yes\""},
       {P({{"op", "AND"}}), "op must be and or or, got \"AND\""},
+      {P({{"collapse", "all"}}),
+       "collapse must be group (the default: one hit per group of copies) "
+       "or none (every copy), got \"all\""},
       {P({{"from", "2019-13-01"}}),
        "from must be a date as YYYY-MM-DD, got \"2019-13-01\""},
       {P({{"from", "2019-02-29"}}),
@@ -218,6 +232,7 @@ SearchResponse MakeResponse() {
   response.interpreted = "compromis (stemmed)";
   response.corrected = "compromise";
   response.total = 42;
+  response.total_groups = 41;
   response.page = 2;
   response.per_page = 1;
   response.took_ms = 1.23456;
@@ -233,6 +248,7 @@ SearchResponse MakeResponse() {
   hit.url = "";
   hit.score = 12.345678;
   hit.snippets = {"\xE2\x80\xA6<mark>compromises</mark>\xE2\x80\xA6"};
+  hit.copies = {{"wire/world:7", "Lakeside Wire", "", "2019-02-01"}};
   response.hits.push_back(hit);
   response.facets = {
       {"author", {{"Andrew Korybko", 3, true}, {"Jane Doe", 1, false}}},
@@ -250,7 +266,8 @@ TEST(ApiJsonTest, SearchResponseHasTheDocumentedShape) {
   nlohmann::json expected = nlohmann::json::parse(R"json({
     "query": {"q": "compromise", "interpreted": "compromis (stemmed)",
               "corrected": "compromise", "showing": null, "notice": null},
-    "total": 42, "page": 2, "per_page": 1, "took_ms": 1.23,
+    "total": 42, "total_groups": 41, "page": 2, "per_page": 1,
+    "took_ms": 1.23,
     "hits": [{
       "id": "blog/2019/astana",
       "title": "Astana & <Caracas>",
@@ -262,7 +279,9 @@ TEST(ApiJsonTest, SearchResponseHasTheDocumentedShape) {
       "source": null,
       "url": null,
       "score": 12.3457,
-      "snippets": ["…<mark>compromises</mark>…"]
+      "snippets": ["…<mark>compromises</mark>…"],
+      "copies": [{"id": "wire/world:7", "source": "Lakeside Wire",
+                  "url": null, "date": "2019-02-01"}]
     }],
     "facets": {
       "author": [{"value": "Andrew Korybko", "count": 3, "selected": true},

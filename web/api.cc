@@ -51,6 +51,7 @@ Result<SearchRequest> ParseSearchParams(const Params& params) {
   std::string op = SingleParam(params, "op", &error);
   std::string facet_limit = SingleParam(params, "facet_limit", &error);
   std::string as_typed = SingleParam(params, "as_typed", &error);
+  std::string collapse = SingleParam(params, "collapse", &error);
   if (!error.ok()) return error;
   if (as_typed == "1") {
     request.correct_zero_hits = false;
@@ -116,6 +117,17 @@ Result<SearchRequest> ParseSearchParams(const Params& params) {
   } else {
     return Status::InvalidArgument("op must be and or or, got " +
                                    QuoteForMessage(op));
+  }
+
+  if (collapse.empty() || collapse == "group") {
+    request.collapse = true;
+  } else if (collapse == "none") {
+    request.collapse = false;
+  } else {
+    return Status::InvalidArgument(
+        "collapse must be group (the default: one hit per group of copies) "
+        "or none (every copy), got " +
+        QuoteForMessage(collapse));
   }
 
   if (Status s = ParseIntParam("page", page, 1, kMaxPage, &request.page);

@@ -21,7 +21,8 @@ namespace pundit::api {
 using Params = std::multimap<std::string, std::string>;
 
 // Reads q, author, region, theme, source, year (repeatable), from, to, sort
-// (relevance|newest|oldest), page, per_page, op (and|or), facet_limit.
+// (relevance|newest|oldest), page, per_page, op (and|or), facet_limit,
+// collapse (group|none).
 // kInvalidArgument with a message naming the parameter and what is allowed
 // ("per_page must be between 1 and 100, got 1000"); unknown parameters are
 // ignored.

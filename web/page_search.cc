@@ -60,6 +60,16 @@ Data HitModel(const Hit& hit, const PageState& state, const std::string& q,
   for (const auto& s : hit.snippets) snippets.push_back(Data("html", s));
   d.set("snippets", snippets);
   d.set("has_snippets", !hit.snippets.empty());
+  Data copies(Data::type::list);
+  for (size_t i = 0; i < hit.copies.size(); ++i) {
+    const Copy& c = hit.copies[i];
+    Data copy =
+        Link(c.source.empty() ? c.id : c.source, ArticleUrl(c.id, q, back));
+    copy.set("last", i + 1 == hit.copies.size());
+    copies.push_back(copy);
+  }
+  d.set("copies", copies);
+  d.set("has_copies", !hit.copies.empty());
   return d;
 }
 
@@ -314,7 +324,9 @@ Data TimelineModel(const SearchResponse& response, const PageState& state) {
 Data PaginationModel(const SearchResponse& response, const PageState& state) {
   Data d;
   int per_page = std::max(1, response.per_page);
-  long pages = (response.total + per_page - 1) / per_page;
+  const long listed =
+      response.collapsed ? response.total_groups : response.total;
+  long pages = (listed + per_page - 1) / per_page;
   int page = response.page;
   d.set("show", pages > 1);
   if (pages <= 1) return d;
@@ -550,8 +562,13 @@ void HandleSearch(Context& ctx, const httplib::Request& req,
     model.set("total", WithCommas(r.total));
     std::string count =
         (home ? "All " : "") + Plural(r.total, "article", "articles");
+    if (r.total_groups != r.total) {
+      count += " (" + WithCommas(r.total_groups) +
+               " with syndicated copies counted once)";
+    }
+    const long listed = r.collapsed ? r.total_groups : r.total;
     const long pages =
-        (r.total + std::max(1, r.per_page) - 1) / std::max(1, r.per_page);
+        (listed + std::max(1, r.per_page) - 1) / std::max(1, r.per_page);
     if (pages > 1 && r.page <= pages) {
       count += " · Page " + WithCommas(r.page) + " of " + WithCommas(pages);
     }

@@ -55,8 +55,15 @@ Result<AttentionParams> ParseAttentionParams(const Params& params) {
   Status error;
   const std::string interval = SingleParam(params, "interval", &error);
   const std::string format = SingleParam(params, "format", &error);
+  const std::string dedup = SingleParam(params, "dedup", &error);
   if (!error.ok()) return error;
   AttentionParams out;
+  if (dedup == "1") {
+    out.request.dedup = true;
+  } else if (!dedup.empty() && dedup != "0") {
+    return Status::InvalidArgument("dedup must be 0 or 1, got " +
+                                   QuoteForMessage(dedup));
+  }
   if (!interval.empty()) {
     std::optional<Interval> i = ParseInterval(interval);
     if (!i) {
@@ -92,9 +99,9 @@ Result<AttentionParams> ParseAttentionParams(const Params& params) {
         "give 1 to " + std::to_string(kMaxAttentionQueries) +
         " queries as q=..., got " + std::to_string(out.request.queries.size()));
   }
-  Result<SearchRequest> scope =
-      ParseSearchParams(Without(params, {"q", "interval", "format", "page",
-                                         "per_page", "sort", "facet_limit"}));
+  Result<SearchRequest> scope = ParseSearchParams(
+      Without(params, {"q", "interval", "format", "dedup", "page", "per_page",
+                       "sort", "facet_limit"}));
   if (!scope.ok()) return scope.status();
   out.request.scope = std::move(*scope);
   return out;
