@@ -33,6 +33,81 @@ class BenchError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The options a bench program reads after its positional arguments, as a
+// table (the programs share one loop):
+//   OptionTable()
+//       .Flag("--warmup", &warmup)
+//       .Int("--k", &k)
+//       .Parse(args, 3, kUsage);
+// Parse throws BenchError "error: --k needs a value" when a value is
+// missing, "error: unknown option --x\n<usage>" for a name not in the table,
+// and std::invalid_argument / std::out_of_range (from std::stoi) for a value
+// that is not a number.
+class OptionTable {
+ public:
+  // `name` given alone sets *out to true.
+  OptionTable& Flag(std::string name, bool* out) {
+    flags_.emplace_back(std::move(name), out);
+    return *this;
+  }
+  // `name VALUE` hands VALUE to `set`.
+  OptionTable& Value(std::string name,
+                     std::function<void(const std::string&)> set) {
+    values_.emplace_back(std::move(name), std::move(set));
+    return *this;
+  }
+  OptionTable& String(std::string name, std::string* out) {
+    return Value(std::move(name), [out](const std::string& v) { *out = v; });
+  }
+  OptionTable& Int(std::string name, int* out) {
+    return Value(std::move(name),
+                 [out](const std::string& v) { *out = std::stoi(v); });
+  }
+  // The options of every workload run: --warmup (one unmeasured pass
+  // first) and --json (print JSON, not a table).
+  OptionTable& Workload(bool* warmup, bool* json) {
+    return Flag("--warmup", warmup).Flag("--json", json);
+  }
+  // The options of every ranking run: --op and|or, --k (results per
+  // topic) and --tag (the run's name in TREC output).
+  OptionTable& Ranking(std::string* op, int* k, std::string* tag) {
+    return String("--op", op).Int("--k", k).String("--tag", tag);
+  }
+
+  // Reads args[first], args[first + 1], ... to the end.
+  void Parse(const std::vector<std::string>& args, size_t first,
+             const char* usage) const {
+    for (size_t i = first; i < args.size(); ++i) {
+      const std::string& a = args[i];
+      if (auto f = Find(flags_, a)) {
+        *f->second = true;
+      } else if (auto v = Find(values_, a)) {
+        if (i + 1 >= args.size()) {
+          throw BenchError("error: " + a + " needs a value");
+        }
+        v->second(args[++i]);
+      } else {
+        throw BenchError("error: unknown option " + a + "\n" + usage);
+      }
+    }
+  }
+
+ private:
+  template <class T>
+  static const std::pair<std::string, T>* Find(
+      const std::vector<std::pair<std::string, T>>& table,
+      const std::string& name) {
+    for (const auto& entry : table) {
+      if (entry.first == name) return &entry;
+    }
+    return nullptr;
+  }
+
+  std::vector<std::pair<std::string, bool*>> flags_;
+  std::vector<std::pair<std::string, std::function<void(const std::string&)>>>
+      values_;
+};
+
 // One article of the shared JSON Lines layout (shared/corpora/README.md).
 struct JsonArticle {
   std::string id, title, date, source, url, body;

@@ -31,15 +31,7 @@ int Main(int argc, char** argv) {
     return 2;
   }
   bool warmup = false, json = false;
-  for (size_t i = 2; i < args.size(); ++i) {
-    if (args[i] == "--warmup") {
-      warmup = true;
-    } else if (args[i] == "--json") {
-      json = true;
-    } else {
-      throw BenchError("error: unknown option " + args[i] + "\n" + kUsage);
-    }
-  }
+  OptionTable().Workload(&warmup, &json).Parse(args, 2, kUsage);
   const std::string& addr = args[0];
   size_t colon = addr.rfind(':');
   if (colon == std::string::npos) {

@@ -110,35 +110,18 @@ int Main(int argc, char** argv) {
   int k = 1000, facet_limit = 10, per_page = 10;
   unsigned match_threads = 0;
   uint64_t split_min_postings = kSplitMinPostings;
-  for (size_t i = 3; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= args.size())
-        throw BenchError("error: " + a + " needs a value");
-      return args[++i];
-    };
-    if (a == "--warmup") {
-      warmup = true;
-    } else if (a == "--json") {
-      json = true;
-    } else if (a == "--op") {
-      op = next();
-    } else if (a == "--k") {
-      k = std::stoi(next());
-    } else if (a == "--tag") {
-      tag = next();
-    } else if (a == "--facet-limit") {
-      facet_limit = std::stoi(next());
-    } else if (a == "--per-page") {
-      per_page = std::stoi(next());
-    } else if (a == "--match-threads") {
-      match_threads = static_cast<unsigned>(std::stoul(next()));
-    } else if (a == "--split-min-postings") {
-      split_min_postings = std::stoull(next());
-    } else {
-      throw BenchError("error: unknown option " + a + "\n" + kUsage);
-    }
-  }
+  OptionTable()
+      .Workload(&warmup, &json)
+      .Ranking(&op, &k, &tag)
+      .Int("--facet-limit", &facet_limit)
+      .Int("--per-page", &per_page)
+      .Value("--match-threads",
+             [&](const std::string& v) {
+               match_threads = static_cast<unsigned>(std::stoul(v));
+             })
+      .Value("--split-min-postings",
+             [&](const std::string& v) { split_min_postings = std::stoull(v); })
+      .Parse(args, 3, kUsage);
   SearcherOptions options;
   options.db_dir = db;
   options.match_threads = match_threads;

@@ -344,27 +344,10 @@ int Main(int argc, char** argv) {
   bool warmup = false, json = false;
   std::string op = "or", tag = "sqlite_fts5";
   int k = 1000;
-  for (size_t i = 3; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= args.size())
-        throw BenchError("error: " + a + " needs a value");
-      return args[++i];
-    };
-    if (a == "--warmup") {
-      warmup = true;
-    } else if (a == "--json") {
-      json = true;
-    } else if (a == "--op") {
-      op = next();
-    } else if (a == "--k") {
-      k = std::stoi(next());
-    } else if (a == "--tag") {
-      tag = next();
-    } else {
-      throw BenchError("error: unknown option " + a + "\n" + kUsage);
-    }
-  }
+  OptionTable()
+      .Workload(&warmup, &json)
+      .Ranking(&op, &k, &tag)
+      .Parse(args, 3, kUsage);
   if (!std::filesystem::exists(db)) {
     throw BenchError(db + ": error: no database; run `sqlite_fts5 index " + db +
                      " FILE.jsonl` first");

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "core/files.h"
 #include "core/shard.h"
 #include "indexer/indexer.h"
 #include "indexer/progress.h"
@@ -66,12 +67,7 @@ Status WriteShardsStub(const std::string& dir, int count) {
     text += "auto shard-" + std::to_string(i) + "\n";
   }
   const std::string path = dir + "/" + kShardsStubName;
-  {
-    std::ifstream in(path);
-    std::string old((std::istreambuf_iterator<char>(in)),
-                    std::istreambuf_iterator<char>());
-    if (old == text) return Status::Ok();
-  }
+  if (ReadWholeFile(path) == text) return Status::Ok();
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);

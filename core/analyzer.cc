@@ -16,6 +16,8 @@
 #include <optional>
 #include <unordered_map>
 
+#include "core/text.h"
+
 namespace pundit {
 namespace {
 
@@ -530,11 +532,7 @@ std::vector<Token> Analyzer::Tokenize(std::string_view text,
       size_t cut = size;
       while (cut > size / 2 && text[base + cut] != ' ') --cut;
       if (cut == size / 2) {
-        cut = size;
-        while (cut > 0 &&
-               (static_cast<uint8_t>(text[base + cut]) & 0xC0) == 0x80) {
-          --cut;
-        }
+        cut = Utf8Boundary(text.substr(base), size);
       }
       size = cut > 0 ? cut : kMaxChunkBytes;
     }

@@ -1,6 +1,8 @@
-// NormalizeDate and the plausible range of article dates (declared in
-// core/parsers.h): the date forms articles use, checked for validity with
-// <chrono>.
+// The calendar (core/date.h): leap years, ISO dates and date bounds;
+// NormalizeDate, the date forms articles use, checked for validity with
+// <chrono>; and the plausible range of article dates.
+#include "core/date.h"
+
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -11,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/parsers.h"
+#include "core/text.h"
 
 namespace pundit {
 namespace {
@@ -23,16 +25,6 @@ struct Ymd {
   int month = 0;
   int day = 0;
 };
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-bool AllDigits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!IsDigit(c)) return false;
-  }
-  return true;
-}
 
 int ToInt(std::string_view digits) {
   int value = 0;
@@ -83,13 +75,14 @@ std::vector<std::string_view> Words(std::string_view s) {
 bool ConsumeClock(std::string_view* s) {
   std::string_view t = *s;
   auto two = [&t](int max) {
-    if (t.size() < 2 || !IsDigit(t[0]) || !IsDigit(t[1])) return false;
+    if (t.size() < 2 || !IsAsciiDigit(t[0]) || !IsAsciiDigit(t[1]))
+      return false;
     if (ToInt(t.substr(0, 2)) > max) return false;
     t.remove_prefix(2);
     return true;
   };
   // One-digit hours ("9:30 AM") as well.
-  if (t.size() >= 2 && IsDigit(t[0]) && t[1] == ':') {
+  if (t.size() >= 2 && IsAsciiDigit(t[0]) && t[1] == ':') {
     t.remove_prefix(1);
   } else if (!two(23)) {
     return false;
@@ -103,7 +96,7 @@ bool ConsumeClock(std::string_view* s) {
     if (!t.empty() && (t[0] == '.' || t[0] == ',')) {
       t.remove_prefix(1);
       size_t n = 0;
-      while (n < t.size() && IsDigit(t[n])) ++n;
+      while (n < t.size() && IsAsciiDigit(t[n])) ++n;
       if (n == 0) return false;
       t.remove_prefix(n);
     }
@@ -145,10 +138,11 @@ bool IsTimePart(std::string_view rest) {
   rest.remove_prefix(1);
   while (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
   const bool one_digit_hour = rest.size() >= 2 && rest[1] == ':';
-  const int hour = one_digit_hour ? rest[0] - '0'
-                   : rest.size() >= 2 && IsDigit(rest[0]) && IsDigit(rest[1])
-                       ? ToInt(rest.substr(0, 2))
-                       : -1;
+  const int hour =
+      one_digit_hour ? rest[0] - '0'
+      : rest.size() >= 2 && IsAsciiDigit(rest[0]) && IsAsciiDigit(rest[1])
+          ? ToInt(rest.substr(0, 2))
+          : -1;
   if (!ConsumeClock(&rest)) return false;
   while (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
   if (rest.empty()) return true;
@@ -232,6 +226,46 @@ std::string Quoted(std::string_view text) {
 }
 
 }  // namespace
+
+bool IsLeapYear(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12) return 0;
+  return month == 2 && IsLeapYear(year) ? 29 : kDays[month - 1];
+}
+
+bool IsValidIsoDate(std::string_view text) {
+  return text.size() == 10 && text[4] == '-' && DateBound(text, false);
+}
+
+std::optional<std::string> DateBound(std::string_view text, bool upper) {
+  // "YYYY", "YYYY-MM" or "YYYY-MM-DD", every field all digits.
+  const bool shape =
+      (text.size() == 4 || (text.size() == 7 && text[4] == '-') ||
+       (text.size() == 10 && text[4] == '-' && text[7] == '-')) &&
+      AllDigits(text.substr(0, 4)) &&
+      (text.size() < 7 || AllDigits(text.substr(5, 2))) &&
+      (text.size() < 10 || AllDigits(text.substr(8, 2)));
+  if (!shape) return std::nullopt;
+  const int year = ToInt(text.substr(0, 4));
+  const int month = text.size() >= 7 ? ToInt(text.substr(5, 2))
+                    : upper          ? 12
+                                     : 1;
+  const int last = DaysInMonth(year, month);
+  if (year < 1 || last == 0) return std::nullopt;
+  int day = upper ? last : 1;
+  if (text.size() == 10) {
+    day = ToInt(text.substr(8, 2));
+    if (day < 1 || day > last) return std::nullopt;
+  }
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02d", year, month, day);
+  return std::string(buf);
+}
 
 std::string NormalizeDate(std::string_view text, std::string* error) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {

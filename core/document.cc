@@ -9,6 +9,7 @@
 #include "core/dedup.h"
 #include "core/positions.h"
 #include "core/schema.h"
+#include "core/text.h"
 
 namespace pundit {
 namespace {
@@ -23,10 +24,7 @@ constexpr size_t kMaxWordBytes = 64;
 // no trailing space.
 std::string CutAtCharBoundary(std::string text, size_t max) {
   if (text.size() <= max) return text;
-  size_t size = max;
-  while (size > 0 && (static_cast<unsigned char>(text[size]) & 0xC0) == 0x80) {
-    --size;
-  }
+  size_t size = Utf8Boundary(text, max);
   while (size > 0 && text[size - 1] == ' ') --size;
   text.resize(size);
   return text;
@@ -40,13 +38,6 @@ void AddFacet(Xapian::Document& doc, std::string_view prefix,
   doc.add_boolean_term(schema::FacetTerm(prefix, display));
 }
 
-bool IsDigits(std::string_view s) {
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
 // "YYYYMMDD" for a "YYYY-MM-DD" date, "" for anything else.
 std::string CompactDate(std::string_view date) {
   if (date.size() != 10 || date[4] != '-' || date[7] != '-') return "";
@@ -54,7 +45,7 @@ std::string CompactDate(std::string_view date) {
   compact.append(date.substr(0, 4));
   compact.append(date.substr(5, 2));
   compact.append(date.substr(8, 2));
-  return IsDigits(compact) ? compact : "";
+  return AllDigits(compact) ? compact : "";
 }
 
 // Writes the text terms of one article, block after block.

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "core/parse_text.h"
+#include "core/text.h"
 
 namespace pundit::parse {
 namespace {
@@ -424,21 +425,9 @@ bool IsTitleCased(std::string_view text) {
     if (first && !upper) return false;
     first = false;
     // Count letters: words of four or more letters must be capitalised.
-    int letters = 0;
-    for (size_t i = 0; i < word.size(); ++i) {
-      if ((static_cast<unsigned char>(word[i]) & 0xC0) != 0x80) ++letters;
-    }
-    if (letters >= 4 && !upper) return false;
+    if (Utf8Length(word) >= 4 && !upper) return false;
   }
   return !first;
-}
-
-size_t CodePointCount(std::string_view text) {
-  size_t n = 0;
-  for (char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  }
-  return n;
 }
 
 }  // namespace
@@ -562,7 +551,7 @@ void MarkImplicitHeadings(std::vector<BodyPiece>* pieces) {
       continue;
     }
     std::string_view text = piece.block.text;
-    if (CodePointCount(text) > 80 || SplitWords(text).size() > 12) continue;
+    if (Utf8Length(text) > 80 || SplitWords(text).size() > 12) continue;
     char32_t last = LastCodePoint(StripClosers(text));
     if (last == '.' || last == ',' || last == ':' || last == ';' ||
         last == 0x2026) {

@@ -307,14 +307,4 @@ std::vector<std::string_view> SplitWords(std::string_view text) {
   return words;
 }
 
-std::string WithThousands(unsigned long long n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 }  // namespace pundit::parse

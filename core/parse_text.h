@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.h"
+
 namespace pundit::parse {
 
 // Where the first invalid UTF-8 byte of `text` is.
@@ -70,7 +72,7 @@ bool EqualsNoCase(std::string_view a, std::string_view b);
 std::string NormalizeNewlines(std::string_view text);
 
 // 1234567 -> "1,234,567".
-std::string WithThousands(unsigned long long n);
+using ::pundit::WithThousands;  // core/text.h
 
 // Splits on ' ' (after CleanText there is no other white space).
 std::vector<std::string_view> SplitWords(std::string_view text);

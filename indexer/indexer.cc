@@ -73,13 +73,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <deque>
 #include <filesystem>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -89,6 +87,7 @@
 
 #include "core/analyzer.h"
 #include "core/document.h"
+#include "core/mutex.h"
 #include "core/readers/byte_stream.h"
 #include "core/readers/formats.h"
 #include "core/schema.h"
@@ -433,11 +432,11 @@ class IndexRun {
       status = FromCurrentException("starting the indexing threads");
     }
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       stop_ = true;
       if (status.ok() && !failure_.ok()) status = failure_;
     }
-    cv_work_.notify_all();
+    cv_work_.SignalAll();
     for (std::thread& t : workers) t.join();
 
     if (status.ok()) status = Finish();
@@ -635,7 +634,7 @@ class IndexRun {
   // writer waits for a chunk not yet read, and the files in a window ahead
   // of it only while few read articles wait to be built, so memory holds a
   // few chunks of a file, never the file.
-  bool NextJob(Job* job) {
+  bool NextJob(Job* job) REQUIRES(mu_) {
     if (!chunk_queue_.empty()) {
       auto [file, chunk] = *chunk_queue_.begin();
       bool writer_waits = file == writer_file_ && chunk == writer_chunk_;
@@ -671,15 +670,15 @@ class IndexRun {
       for (;;) {
         Job job;
         {
-          std::unique_lock<std::mutex> lock(mu_);
-          cv_work_.wait(lock, [&] { return stop_ || NextJob(&job); });
+          MutexLock lock(&mu_);
+          while (!stop_ && !NextJob(&job)) cv_work_.Wait(&mu_);
           if (stop_) return;
         }
         if (job.read) {
           bool finished = false;
           std::unique_ptr<Chunk> chunk = ReadChunk(job.file, &finished);
           {
-            std::lock_guard<std::mutex> lock(mu_);
+            MutexLock lock(&mu_);
             FileWork& w = work_[job.file];
             w.opened = true;
             w.reading = false;
@@ -691,21 +690,21 @@ class IndexRun {
               chunk_queue_.emplace(job.file, k);
             }
           }
-          cv_writer_.notify_one();
-          cv_work_.notify_all();
+          cv_writer_.Signal();
+          cv_work_.SignalAll();
           continue;
         }
         Chunk* chunk;
         {
-          std::lock_guard<std::mutex> lock(mu_);
+          MutexLock lock(&mu_);
           chunk = work_[job.file].At(job.chunk);
         }
         BuildChunk(job.file, chunk, analyzer, comparator);
         {
-          std::lock_guard<std::mutex> lock(mu_);
+          MutexLock lock(&mu_);
           chunk->done = true;
         }
-        cv_writer_.notify_one();
+        cv_writer_.Signal();
       }
     } catch (...) {
       Fail(FromCurrentException("indexing"));
@@ -714,12 +713,12 @@ class IndexRun {
 
   void Fail(Status status) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       if (failure_.ok()) failure_ = std::move(status);
       stop_ = true;
     }
-    cv_work_.notify_all();
-    cv_writer_.notify_all();
+    cv_work_.SignalAll();
+    cv_writer_.SignalAll();
   }
 
   // True when file i has the size and mtime stored by an incremental run's
@@ -925,7 +924,7 @@ class IndexRun {
     try {
       for (size_t i = 0; i < files_.size(); ++i) {
         {
-          std::unique_lock<std::mutex> lock(mu_);
+          MutexLock lock(&mu_);
           writer_file_ = i;
           writer_chunk_ = 0;
           // Workers are woken when the writer moves to a file it must read
@@ -933,8 +932,8 @@ class IndexRun {
           // only the writer's own chunk may pass, and no worker re-checks
           // the queue on its own), and now and then for the files ahead;
           // not once per unchanged file.
-          if (!work_[i].not_read || i % 64 == 0) cv_work_.notify_all();
-          cv_writer_.wait(lock, [&] { return stop_ || work_[i].opened; });
+          if (!work_[i].not_read || i % 64 == 0) cv_work_.SignalAll();
+          while (!stop_ && !work_[i].opened) cv_writer_.Wait(&mu_);
           if (stop_) return failure_;
         }
         Status s = WriteFile(i);
@@ -985,15 +984,15 @@ class IndexRun {
     for (size_t k = 0;; ++k) {
       Chunk* chunk = nullptr;
       {
-        std::unique_lock<std::mutex> lock(mu_);
+        MutexLock lock(&mu_);
         if (writer_chunk_ != k) {
           writer_chunk_ = k;
-          cv_work_.notify_all();
+          cv_work_.SignalAll();
         }
-        cv_writer_.wait(lock, [&] {
-          return stop_ || (k < w.chunks_made && w.At(k)->done) ||
-                 (w.eof && k == w.chunks_made);
-        });
+        while (!stop_ && !(k < w.chunks_made && w.At(k)->done) &&
+               !(w.eof && k == w.chunks_made)) {
+          cv_writer_.Wait(&mu_);
+        }
         if (stop_) return failure_;
         if (k == w.chunks_made) break;  // the file is done
         chunk = w.At(k);
@@ -1004,12 +1003,12 @@ class IndexRun {
       }
       const uint64_t raw_bytes = chunk->end_raw_bytes;
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        MutexLock lock(&mu_);
         inflight_ -= chunk->built.size();
         w.chunks.pop_front();
         ++w.first_chunk;
       }
-      cv_work_.notify_all();
+      cv_work_.SignalAll();
       ReportProgress(raw_bytes);
     }
     // Read by the worker that finished the file, seen after its eof.
@@ -1415,19 +1414,22 @@ class IndexRun {
   // with their copies before it (indexer/copy_groups.h).
   std::vector<Xapian::docid> written_docs_;
 
-  // Shared between the writer and the workers, guarded by mu_.
-  std::mutex mu_;
-  std::condition_variable cv_work_;    // workers: a job may be available
-  std::condition_variable cv_writer_;  // writer: a file or chunk is ready
-  bool stop_ = false;
-  Status failure_;
-  size_t writer_file_ = 0;   // the file the writer is at
-  size_t writer_chunk_ = 0;  // ... and the chunk of it it waits for
+  // Shared between the writer and the workers, guarded by mu_ (and so are
+  // the flags and chunks of each FileWork in work_, see FileWork).
+  Mutex mu_;
+  CondVar cv_work_;    // workers: a job may be available
+  CondVar cv_writer_;  // writer: a file or chunk is ready
+  bool stop_ GUARDED_BY(mu_) = false;
+  Status failure_ GUARDED_BY(mu_);
+  size_t writer_file_ GUARDED_BY(mu_) = 0;   // the file the writer is at
+  size_t writer_chunk_ GUARDED_BY(mu_) = 0;  // ... and its awaited chunk
+  size_t inflight_ GUARDED_BY(mu_) = 0;      // built documents not yet written
+  size_t unbuilt_ GUARDED_BY(mu_) = 0;       // parsed articles of queued chunks
+  std::set<std::pair<size_t, size_t>> chunk_queue_
+      GUARDED_BY(mu_);  // (file, chunk)
+  // Set by the constructor, before any worker starts; read-only after.
   size_t parse_window_ = 4;
-  size_t inflight_ = 0;  // built documents not yet written
-  size_t unbuilt_ = 0;   // parsed articles of queued chunks
   size_t inflight_limit_ = 64;
-  std::set<std::pair<size_t, size_t>> chunk_queue_;  // (file, chunk)
 };
 
 }  // namespace

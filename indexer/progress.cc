@@ -36,25 +36,10 @@ size_t TerminalColumns(std::FILE* out) {
 
 // `text` cut to at most `columns` characters (counted as UTF-8 sequences).
 std::string CutToColumns(const std::string& text, size_t columns) {
-  size_t count = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
-    if (count++ == columns) return text.substr(0, i);
-  }
-  return text;
+  return text.substr(0, Utf8ByteOfChar(text, columns));
 }
 
 }  // namespace
-
-std::string WithThousands(long n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out = n < 0 ? "-" : "";
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 std::chrono::milliseconds ProgressIntervalFromEnv(const char* value) {
   if (value == nullptr || *value == '\0') return ProgressBar::kDefaultInterval;
@@ -76,7 +61,7 @@ ProgressBar::ProgressBar(const Options& options)
   if (!options_.enabled) return;
   {
     // Drawn at once, so even a run shorter than the interval shows it.
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     DrawLocked();
   }
   try {
@@ -122,14 +107,14 @@ std::string ProgressBar::Render(const State& s) {
 
 void ProgressBar::Update(long articles_done, uint64_t bytes_done) {
   if (!options_.enabled) return;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   articles_ = std::max(articles_, articles_done);
   bytes_done_ = std::max(bytes_done_, bytes_done);
 }
 
 void ProgressBar::SetPhase(const std::string& phase) {
   if (!options_.enabled) return;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (stop_) return;
   // Steps of one phase ("merging 9 databases", then "merging 9
   // databases: postlist") keep its clock.
@@ -143,12 +128,12 @@ void ProgressBar::SetPhase(const std::string& phase) {
 void ProgressBar::Finish() {
   if (!options_.enabled) return;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stop_ = true;
   }
-  cv_.notify_all();
+  cv_.SignalAll();
   if (thread_.joinable()) thread_.join();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (!drawn_) return;
   std::fputs("\r\033[K", options_.out);
   std::fflush(options_.out);
@@ -158,9 +143,12 @@ void ProgressBar::Finish() {
 void ProgressBar::Loop() {
   const auto interval =
       std::max(options_.interval, std::chrono::milliseconds(1));
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   for (;;) {
-    if (cv_.wait_for(lock, interval, [this] { return stop_; })) return;
+    const auto deadline = std::chrono::steady_clock::now() + interval;
+    while (!stop_ && cv_.WaitUntil(&mu_, deadline)) {
+    }
+    if (stop_) return;
     // Nothing may leave a thread's function (std::terminate): a line that
     // cannot be made (out of memory) ends the redrawing, not the run.
     try {

@@ -33,12 +33,13 @@
 #define PUNDIT_INDEXER_PROGRESS_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
-#include <mutex>
 #include <string>
 #include <thread>
+
+#include "core/mutex.h"
+#include "core/text.h"
 
 namespace pundit::indexer {
 
@@ -73,37 +74,37 @@ class ProgressBar {
   // one already recorded is ignored, as reports from several threads may
   // arrive out of order). Never draws: the bar's thread does, at the next
   // interval.
-  void Update(long articles_done, uint64_t bytes_done);
+  void Update(long articles_done, uint64_t bytes_done) EXCLUDES(mu_);
 
   // Starts a named phase ("" = back to plain progress) and redraws at once.
-  void SetPhase(const std::string& phase);
+  void SetPhase(const std::string& phase) EXCLUDES(mu_);
 
   // Stops the thread and erases the line if one was drawn. Idempotent.
-  void Finish();
+  void Finish() EXCLUDES(mu_);
 
   // The text of the bar for `state`, without '\r' or escape codes.
   static std::string Render(const State& state);
 
  private:
-  void Loop();
-  void DrawLocked();  // mu_ held
+  void Loop() EXCLUDES(mu_);
+  void DrawLocked() REQUIRES(mu_);
 
   const Options options_;
   const std::chrono::steady_clock::time_point start_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool drawn_ = false;
-  long articles_ = 0;
-  uint64_t bytes_done_ = 0;
-  std::string phase_;
-  std::chrono::steady_clock::time_point phase_start_;
-  unsigned tick_ = 0;
+  Mutex mu_;
+  CondVar cv_;
+  bool stop_ GUARDED_BY(mu_) = false;
+  bool drawn_ GUARDED_BY(mu_) = false;
+  long articles_ GUARDED_BY(mu_) = 0;
+  uint64_t bytes_done_ GUARDED_BY(mu_) = 0;
+  std::string phase_ GUARDED_BY(mu_);
+  std::chrono::steady_clock::time_point phase_start_ GUARDED_BY(mu_);
+  unsigned tick_ GUARDED_BY(mu_) = 0;
   std::thread thread_;
 };
 
 // "1,234,567": n with thousands separators.
-std::string WithThousands(long n);
+using ::pundit::WithThousands;  // core/text.h
 
 // The redraw interval PUNDIT_PROGRESS_INTERVAL_MS asks for (an integer of
 // milliseconds, 0 or more), or kDefaultInterval when it is unset or not

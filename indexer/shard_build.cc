@@ -108,11 +108,11 @@ ShardBuild::~ShardBuild() { StopThreads(); }
 
 void ShardBuild::StopThreads() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stop_ = true;
     tasks_.clear();
   }
-  cv_work_.notify_all();
+  cv_work_.SignalAll();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
 }
@@ -124,11 +124,11 @@ void ShardBuild::Add(Article article, const std::string& abs_path, size_t tag) {
   task.articles = std::move(current_);
   current_.clear();
   current_.reserve(options_.shard_docs);
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_done_.wait(lock, [&] {
-    return error_ != nullptr ||
-           queued_shards_ < static_cast<size_t>(options_.threads);
-  });
+  MutexLock lock(&mu_);
+  while (error_ == nullptr &&
+         queued_shards_ >= static_cast<size_t>(options_.threads)) {
+    cv_done_.Wait(&mu_);
+  }
   RethrowIfFailed();
   Submit(std::move(task));
 }
@@ -138,22 +138,34 @@ void ShardBuild::SetMetadata(const std::string& key, const std::string& value) {
 }
 
 std::vector<ShardBuild::Rejected> ShardBuild::Finish() {
+  // The metadata database first, then the rest (filled under the lock).
+  const std::string meta = shards_dir_ + "/meta";
+  std::vector<std::string> inputs = {meta};
+  std::vector<Rejected> rejected;
   {
-    std::unique_lock<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     RethrowIfFailed();
     SubmitTail();
     if (options_.on_finish_step && (!tasks_.empty() || running_ > 0)) {
-      lock.unlock();
+      lock.Unlock();
       options_.on_finish_step("writing the last shards");
-      lock.lock();
+      lock.Lock();
     }
-    cv_done_.wait(lock, [&] {
-      return error_ != nullptr || (tasks_.empty() && running_ == 0);
-    });
+    while (error_ == nullptr && (!tasks_.empty() || running_ > 0)) {
+      cv_done_.Wait(&mu_);
+    }
     RethrowIfFailed();
+    // The databases not merged into a level above, in document order: those
+    // of the highest level cover the first documents.
+    for (size_t level = levels_.size(); level-- > 0;) {
+      const Level& l = levels_[level];
+      for (size_t i = l.merged * options_.fan_in; i < l.done.size(); ++i) {
+        inputs.push_back(PathOf(level, i));
+      }
+    }
+    rejected = std::move(rejected_);
   }
   // The metadata: a database with no documents, merged first.
-  const std::string meta = shards_dir_ + "/meta";
   {
     room_.Check(0);
     Xapian::WritableDatabase db(meta, kShardFlags);
@@ -161,20 +173,11 @@ std::vector<ShardBuild::Rejected> ShardBuild::Finish() {
     db.commit();
     db.close();
   }
-  // The databases not merged into a level above, in document order: those
-  // of the highest level cover the first documents.
-  std::vector<std::string> inputs = {meta};
-  for (size_t level = levels_.size(); level-- > 0;) {
-    const Level& l = levels_[level];
-    for (size_t i = l.merged * options_.fan_in; i < l.done.size(); ++i) {
-      inputs.push_back(PathOf(level, i));
-    }
-  }
   Merge(inputs, dir_, room_, options_.on_finish_step);
   fs::remove_all(shards_dir_);
-  std::sort(rejected_.begin(), rejected_.end(),
+  std::sort(rejected.begin(), rejected.end(),
             [](const Rejected& a, const Rejected& b) { return a.tag < b.tag; });
-  return std::move(rejected_);
+  return rejected;
 }
 
 void ShardBuild::SubmitTail() {
@@ -217,7 +220,7 @@ void ShardBuild::Submit(Task task) {
     // Merges first: they free disk space and file handles.
     tasks_.push_front(std::move(task));
   }
-  cv_work_.notify_one();
+  cv_work_.Signal();
 }
 
 void ShardBuild::Done(size_t level, size_t index) {
@@ -254,8 +257,8 @@ void ShardBuild::Loop() {
     for (;;) {
       Task task;
       {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_work_.wait(lock, [&] { return stop_ || !tasks_.empty(); });
+        MutexLock lock(&mu_);
+        while (!stop_ && tasks_.empty()) cv_work_.Wait(&mu_);
         if (stop_) return;
         task = std::move(tasks_.front());
         tasks_.pop_front();
@@ -270,7 +273,7 @@ void ShardBuild::Loop() {
         error = std::current_exception();
       }
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        MutexLock lock(&mu_);
         --running_;
         if (error != nullptr) {
           FailLocked(error);
@@ -279,19 +282,19 @@ void ShardBuild::Loop() {
           Done(task.level, task.index);
         }
       }
-      cv_done_.notify_all();
+      cv_done_.SignalAll();
     }
   } catch (...) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       FailLocked(std::current_exception());
     }
-    cv_done_.notify_all();
+    cv_done_.SignalAll();
   }
 }
 
 void ShardBuild::FailLocked(std::exception_ptr error) {
-  if (error_ == nullptr) error_ = error;
+  if (error_ == nullptr) error_ = std::move(error);
   tasks_.clear();
 }
 

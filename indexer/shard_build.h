@@ -51,18 +51,17 @@
 #include <xapian.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <exception>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/analyzer.h"
 #include "core/article.h"
+#include "core/mutex.h"
 #include "indexer/disk_room.h"
 
 namespace pundit::indexer {
@@ -155,21 +154,21 @@ class ShardBuild {
   };
 
   // A thread's function; catches everything (see FailLocked).
-  void Loop();
+  void Loop() EXCLUDES(mu_);
   // Records the first error of any thread (rethrown to the caller by Add
   // and Finish) and drops the tasks not started; mu_ held.
-  void FailLocked(std::exception_ptr error);
+  void FailLocked(std::exception_ptr error) REQUIRES(mu_);
   // Stops the threads (tasks not started are dropped) and joins them.
-  void StopThreads();
+  void StopThreads() EXCLUDES(mu_);
   // Runs one task; rejected articles of a shard go to `rejected`.
   void Run(Task& task, Analyzer& analyzer, std::vector<Rejected>* rejected);
-  void Submit(Task task);  // with mu_ held
+  void Submit(Task task) REQUIRES(mu_);
   // Submits the last articles, re-cutting the shards still waiting for a
   // thread into smaller ones; mu_ held.
-  void SubmitTail();
+  void SubmitTail() REQUIRES(mu_);
   // Marks a database done and hands out the merges it completes; mu_ held.
-  void Done(size_t level, size_t index);
-  void RethrowIfFailed();  // with mu_ held
+  void Done(size_t level, size_t index) REQUIRES(mu_);
+  void RethrowIfFailed() REQUIRES(mu_);
   std::string PathOf(size_t level, size_t index) const;
   // Commits `documents` buffered documents of the shard at `path`, after
   // checking the disk has room for them (DiskRoom).
@@ -183,17 +182,17 @@ class ShardBuild {
   std::vector<Pending> current_;
   std::map<std::string, std::string> metadata_;
 
-  std::mutex mu_;
-  std::condition_variable cv_work_;  // threads: a task, or stop
-  std::condition_variable cv_done_;  // caller: a task finished
-  std::deque<Task> tasks_;
-  std::vector<Level> levels_;  // [0] = shards
-  std::vector<Rejected> rejected_;
-  size_t queued_shards_ = 0;
-  size_t running_ = 0;
+  Mutex mu_;
+  CondVar cv_work_;  // threads: a task, or stop
+  CondVar cv_done_;  // caller: a task finished
+  std::deque<Task> tasks_ GUARDED_BY(mu_);
+  std::vector<Level> levels_ GUARDED_BY(mu_);  // [0] = shards
+  std::vector<Rejected> rejected_ GUARDED_BY(mu_);
+  size_t queued_shards_ GUARDED_BY(mu_) = 0;
+  size_t running_ GUARDED_BY(mu_) = 0;
   std::atomic<size_t> documents_done_{0};
-  std::exception_ptr error_;
-  bool stop_ = false;
+  std::exception_ptr error_ GUARDED_BY(mu_);
+  bool stop_ GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
 };
 

@@ -29,7 +29,7 @@ std::string FindOnPath(const std::string& name) {
     if (end == std::string::npos) end = dirs.size();
     const std::string dir =
         end > begin ? dirs.substr(begin, end - begin) : std::string(1, '.');
-    const std::string candidate = dir + "/" + name;
+    std::string candidate = dir + "/" + name;
     if (access(candidate.c_str(), X_OK) == 0) return candidate;
     begin = end + 1;
   }

@@ -11,12 +11,12 @@
 
 #include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
 #include <map>
 #include <mutex>
 #include <thread>
 
+#include "core/mutex.h"
 #include "core/store.h"
 #include "remote/xapian_remote_server.h"
 #include "searcher/match_list_spy.h"
@@ -43,17 +43,17 @@ struct ShardServer::Impl {
   int port = 0;
   std::atomic<bool> stopping{false};
   std::thread acceptor, watcher;
-  std::mutex mu;
-  std::condition_variable cv;
+  Mutex mu;
+  CondVar cv;
   // Open client sockets, each with the CURRENT stamp seen before it
   // opened the live generation.
-  std::map<int, std::string> connections;
+  std::map<int, std::string> connections GUARDED_BY(mu);
 
   // Serves one client until it goes away or Stop()/a swap closes it.
   void Serve(int fd) {
     try {
       {
-        std::lock_guard<std::mutex> lock(mu);
+        MutexLock lock(&mu);
         connections[fd] = CurrentStamp(options.db_dir);
       }
       Result<std::string> live = store::LiveGenerationPath(options.db_dir);
@@ -73,10 +73,10 @@ struct ShardServer::Impl {
       // The client went away, timed out, or the generation vanished under
       // it: it reconnects on its next request.
     }
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(&mu);
     connections.erase(fd);
     ::close(fd);
-    cv.notify_all();
+    cv.SignalAll();
   }
 
   void Accept() {
@@ -88,7 +88,7 @@ struct ShardServer::Impl {
       int one = 1;
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
       {
-        std::lock_guard<std::mutex> lock(mu);
+        MutexLock lock(&mu);
         if (stopping ||
             static_cast<int>(connections.size()) >= options.max_connections) {
           ::close(fd);
@@ -104,8 +104,9 @@ struct ShardServer::Impl {
   // reads the old generation, which is now removed.
   void Watch() {
     while (!stopping) {
-      std::unique_lock<std::mutex> lock(mu);
-      cv.wait_for(lock, std::chrono::milliseconds(kPollMs));
+      MutexLock lock(&mu);
+      cv.WaitUntil(&mu, std::chrono::steady_clock::now() +
+                            std::chrono::milliseconds(kPollMs));
       if (stopping) break;
       const std::string now = CurrentStamp(options.db_dir);
       for (const auto& [fd, stamp] : connections) {
@@ -178,13 +179,13 @@ Result<std::unique_ptr<ShardServer>> ShardServer::Start(
 void ShardServer::Stop() {
   Impl& s = *impl_;
   if (s.stopping.exchange(true)) return;
-  s.cv.notify_all();
+  s.cv.SignalAll();
   if (s.acceptor.joinable()) s.acceptor.join();
   if (s.watcher.joinable()) s.watcher.join();
   ::close(s.listen_fd);
-  std::unique_lock<std::mutex> lock(s.mu);
+  MutexLock lock(&s.mu);
   for (const auto& [fd, stamp] : s.connections) ::shutdown(fd, SHUT_RDWR);
-  s.cv.wait(lock, [&] { return s.connections.empty(); });
+  while (!s.connections.empty()) s.cv.Wait(&s.mu);
 }
 
 }  // namespace pundit

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/text.h"
+
 namespace pundit {
 namespace {
 
@@ -25,34 +27,16 @@ bool IsAscii(std::string_view s) {
   });
 }
 
-// Byte offset of the `n`th character of `text` (text.size() if shorter).
-size_t ByteOfChar(std::string_view text, size_t n) {
-  size_t chars = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      if (chars == n) return i;
-      ++chars;
-    }
-  }
-  return text.size();
-}
-
 }  // namespace
 
-size_t CharCount(std::string_view text) {
-  size_t n = 0;
-  for (char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  }
-  return n;
-}
+size_t CharCount(std::string_view text) { return Utf8Length(text); }
 
 std::string EscapedPrefix(std::string_view text, size_t max_chars) {
   size_t b = 0, e = text.size();
   Trim(text, &b, &e);
   text = text.substr(b, e - b);
   if (CharCount(text) <= max_chars) return EscapeHtml(text);
-  size_t cut = ByteOfChar(text, max_chars);
+  size_t cut = Utf8ByteOfChar(text, max_chars);
   size_t space = cut;
   while (space > 0 && !IsSpace(text[space])) --space;
   if (space > 0) cut = space;

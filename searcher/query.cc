@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/schema.h"
+#include "core/text.h"
 #include "searcher/position_match.h"
 
 namespace pundit::query {
@@ -120,11 +121,7 @@ size_t SpaceAt(std::string_view q, size_t i) {
 
 // 1-based character (code point) position of byte offset `byte` in q.
 size_t CharPos(std::string_view q, size_t byte) {
-  size_t pos = 1;
-  for (size_t i = 0; i < byte && i < q.size(); ++i) {
-    if ((static_cast<unsigned char>(q[i]) & 0xC0) != 0x80) ++pos;
-  }
-  return pos;
+  return 1 + Utf8Length(q.substr(0, byte));
 }
 
 std::string Lower(std::string_view s) {
@@ -1217,43 +1214,6 @@ class Compiler {
 };
 
 }  // namespace
-
-std::optional<std::string> DateBound(std::string_view text, bool upper) {
-  auto digits = [&](size_t from, size_t n, int* value) {
-    if (from + n > text.size()) return false;
-    int v = 0;
-    for (size_t i = from; i < from + n; ++i) {
-      if (text[i] < '0' || text[i] > '9') return false;
-      v = v * 10 + (text[i] - '0');
-    }
-    *value = v;
-    return true;
-  };
-  int y = 0, m = upper ? 12 : 1, d = 0;
-  if (!digits(0, 4, &y)) return std::nullopt;
-  if (text.size() == 4) {
-    // whole year
-  } else if (text.size() == 7 && text[4] == '-') {
-    if (!digits(5, 2, &m)) return std::nullopt;
-  } else if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
-    if (!digits(5, 2, &m) || !digits(8, 2, &d)) return std::nullopt;
-  } else {
-    return std::nullopt;
-  }
-  if (y < 1 || m < 1 || m > 12) return std::nullopt;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
-                                  31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  int last = kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-  if (text.size() == 10) {
-    if (d < 1 || d > last) return std::nullopt;
-  } else {
-    d = upper ? last : 1;
-  }
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d%02d%02d", y, m, d);
-  return std::string(buf);
-}
 
 bool GlobMatch(std::string_view pattern, std::string_view term) {
   // Iterative matching with one backtrack point: the last '*' seen.

@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "core/analyzer.h"
+#include "core/date.h"
 #include "searcher/default_op.h"
 
 namespace pundit::query {
@@ -173,7 +174,7 @@ std::set<std::string> StopWordStems(Analyzer& analyzer);
 
 // Parses "YYYY", "YYYY-MM" or "YYYY-MM-DD" into a "YYYYMMDD" bound: the first
 // day when `upper` is false, the last when true. nullopt when invalid.
-std::optional<std::string> DateBound(std::string_view text, bool upper);
+using ::pundit::DateBound;  // core/date.h
 
 }  // namespace pundit::query
 

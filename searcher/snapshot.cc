@@ -3,25 +3,24 @@
 #include <algorithm>
 
 #include "core/schema.h"
+#include "core/text.h"
 
 namespace pundit {
 namespace {
 
 // Snapshots alive in this process, by key; entries expire with their
 // last user.
-std::mutex& CacheMutex() {
-  static std::mutex mu;
-  return mu;
-}
-std::map<std::string, std::weak_ptr<const Snapshot>>& Cache() {
-  static auto* cache = new std::map<std::string, std::weak_ptr<const Snapshot>>;
+struct SnapshotCache {
+  Mutex mu;
+  std::map<std::string, std::weak_ptr<const Snapshot>> entries GUARDED_BY(mu);
+};
+SnapshotCache& Cache() {
+  static auto* cache = new SnapshotCache;
   return *cache;
 }
 
 bool AllDigits(std::string_view s, size_t n) {
-  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) {
-           return c >= '0' && c <= '9';
-         });
+  return s.size() == n && ::pundit::AllDigits(s);
 }
 
 uint32_t ParseDate(const std::string& v) {
@@ -118,8 +117,9 @@ std::shared_ptr<const Snapshot> Snapshot::Get(Xapian::Database& db,
                                               const std::string& key) {
   // Built under the lock: other threads wanting the same revision would
   // only wait for it anyway.
-  std::lock_guard<std::mutex> lock(CacheMutex());
-  auto& cache = Cache();
+  SnapshotCache& snapshots = Cache();
+  MutexLock lock(&snapshots.mu);
+  auto& cache = snapshots.entries;
   if (auto it = cache.find(key); it != cache.end()) {
     if (auto snap = it->second.lock()) return snap;
   }
@@ -196,7 +196,7 @@ const FacetIndex* Snapshot::Facet(std::string_view name) const {
 std::shared_ptr<const std::vector<std::pair<std::string, uint32_t>>>
 Snapshot::Vocabulary(Xapian::Database& db,
                      const std::string& first_char) const {
-  std::lock_guard<std::mutex> lock(vocabulary_mu_);
+  MutexLock lock(&vocabulary_mu_);
   auto& slot = vocabulary_[first_char];
   if (slot) return slot;
   auto words =

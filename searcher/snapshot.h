@@ -21,7 +21,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -29,6 +28,7 @@
 #include <vector>
 
 #include "core/analyzer.h"
+#include "core/mutex.h"
 
 namespace pundit {
 
@@ -148,7 +148,8 @@ class Snapshot {
   // however rare, with their document frequency; read
   // from `db` (which must be at this snapshot's revision) on first use.
   std::shared_ptr<const std::vector<std::pair<std::string, uint32_t>>>
-  Vocabulary(Xapian::Database& db, const std::string& first_char) const;
+  Vocabulary(Xapian::Database& db, const std::string& first_char) const
+      EXCLUDES(vocabulary_mu_);
 
  private:
   Snapshot() = default;
@@ -163,11 +164,11 @@ class Snapshot {
   FacetIndex months_;
   FacetIndex groups_;
 
-  mutable std::mutex vocabulary_mu_;
+  mutable Mutex vocabulary_mu_;
   mutable std::map<
       std::string,
       std::shared_ptr<const std::vector<std::pair<std::string, uint32_t>>>>
-      vocabulary_;
+      vocabulary_ GUARDED_BY(vocabulary_mu_);
 };
 
 }  // namespace pundit

@@ -148,12 +148,15 @@ TEST_F(SampleTest, ReadsLedeAndBio) {
 }
 
 TEST_F(SampleTest, MarksExplicitAndImplicitSubHeads) {
+  // Long expected strings are split over lines on purpose.
+  // NOLINTBEGIN(bugprone-suspicious-missing-comma)
   EXPECT_EQ(Headings(article_),
             (Strings{"Another Astana?", "Follow The Money",
                      "On The Road To \u201CCompromises\u201D",
                      "Arguments For And Against America\u2019s Support For "
                      "Another Astana",
                      "\"Sell-Out\" Or Strategic?", "Concluding Thoughts"}));
+  // NOLINTEND(bugprone-suspicious-missing-comma)
   EXPECT_EQ(Paragraphs(article_).size(), 12u);
   ASSERT_FALSE(article_.body.empty());
   EXPECT_EQ(article_.body[0],
@@ -556,6 +559,8 @@ TEST(JsonLinesTest, EachBadLineGivesOneWholeMessage) {
       ParseFile(TestData("malformed/bad_lines.jsonl"), "lines.jsonl", "lines");
   Strings errors;
   for (const ParseError& e : out.errors) errors.push_back(e.ToString());
+  // Long expected messages are split over lines on purpose.
+  // NOLINTBEGIN(bugprone-suspicious-missing-comma)
   EXPECT_EQ(
       errors,
       (Strings{
@@ -573,6 +578,7 @@ TEST(JsonLinesTest, EachBadLineGivesOneWholeMessage) {
           "lines.jsonl:10: error: \"region\" must be a list of strings, but "
           "one item is a number",
       }));
+  // NOLINTEND(bugprone-suspicious-missing-comma)
   Strings ids;
   for (const Article& a : out.articles) ids.push_back(a.id);
   // Line 7 repeats the id of line 1: the reader yields both; the indexer

@@ -138,7 +138,7 @@ class ReplicaTest : public ::testing::Test {
 
   // Writes 50 new articles, each with the title word "zqreplica".
   std::string WriteNewArticles() {
-    const std::string dir = tmp_.Sub("new");
+    std::string dir = tmp_.Sub("new");
     fs::create_directories(dir);
     std::string lines;
     for (int i = 0; i < 50; ++i) {

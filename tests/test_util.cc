@@ -16,6 +16,8 @@
 #include <string_view>
 #include <thread>
 
+#include "core/files.h"
+
 namespace pundit::testing {
 
 TempDir::TempDir() {
@@ -58,12 +60,7 @@ std::string SharedPath(const std::string& name) {
 
 std::string PunditBinary() { return PUNDIT_BINARY; }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string ReadFile(const std::string& path) { return ReadWholeFile(path); }
 
 void WriteFile(const std::string& path, const std::string& content) {
   std::filesystem::create_directories(

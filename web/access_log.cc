@@ -95,7 +95,7 @@ AccessLog::~AccessLog() {
 Status AccessLog::Open(const std::string& path, AccessLogFormat format) {
   Result<int> fd = OpenAppend(path);
   if (!fd.ok()) return fd.status();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (fd_ > 2) ::close(fd_);
   fd_ = *fd;
   path_ = path;
@@ -104,7 +104,7 @@ Status AccessLog::Open(const std::string& path, AccessLogFormat format) {
 }
 
 Status AccessLog::Reopen() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (path_.empty()) return Status::Ok();
   Result<int> fd = OpenAppend(path_);
   if (!fd.ok()) return fd.status();
@@ -115,7 +115,7 @@ Status AccessLog::Reopen() {
 
 void AccessLog::Write(const AccessEntry& entry) {
   std::string line = Format(format_, entry, std::time(nullptr));
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   ssize_t n = ::write(fd_, line.data(), line.size());
   (void)n;
 }

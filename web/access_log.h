@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/mutex.h"
 #include "core/status.h"
 
 namespace pundit {
@@ -72,8 +73,8 @@ class AccessLog {
                             long long now);
 
  private:
-  std::mutex mu_;
-  int fd_ = 2;  // guarded by mu_
+  Mutex mu_;
+  int fd_ GUARDED_BY(mu_) = 2;
   std::string path_;
   AccessLogFormat format_;
 };

@@ -6,85 +6,14 @@
 
 namespace pundit::api {
 
-bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  const size_t n = text.size();
-  while (i < n) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int extra = 0;
-    unsigned min = 0;
-    unsigned cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-      extra = 1;
-      min = 0x80;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-      min = 0x800;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3;
-      min = 0x10000;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (n - i <= static_cast<size_t>(extra)) return false;  // truncated
-    for (int k = 1; k <= extra; ++k) {
-      unsigned char cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
 bool IsYear(std::string_view text) {
-  if (text.size() != 4) return false;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
-  return text != "0000";
-}
-
-bool IsValidIsoDate(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (text[i] < '0' || text[i] > '9') return false;
-  }
-  auto num = [&](size_t pos, size_t len) {
-    int v = 0;
-    for (size_t i = pos; i < pos + len; ++i) v = v * 10 + (text[i] - '0');
-    return v;
-  };
-  int year = num(0, 4), month = num(5, 2), day = num(8, 2);
-  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
-                                  31, 31, 30, 31, 30, 31};
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  int max_day = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
-  return day <= max_day;
+  return text.size() == 4 && AllDigits(text) && text != "0000";
 }
 
 std::string QuoteForMessage(std::string_view text, bool quote) {
   constexpr size_t kMax = 40;
-  std::string cut(text);
-  if (cut.size() > kMax) {
-    size_t end = kMax;
-    // Back up to the start of a UTF-8 sequence.
-    while (end > 0 && (static_cast<unsigned char>(cut[end]) & 0xC0) == 0x80) {
-      --end;
-    }
-    cut = cut.substr(0, end) + "...";
-  }
+  std::string cut(Utf8Prefix(text, kMax));
+  if (cut.size() < text.size()) cut += "...";
   if (!quote) return cut;
   return nlohmann::json(cut).dump(-1, ' ', false,
                                   nlohmann::json::error_handler_t::replace);

@@ -11,8 +11,10 @@
 #include <string>
 #include <string_view>
 
+#include "core/date.h"
 #include "core/html.h"
 #include "core/status.h"
+#include "core/text.h"
 
 namespace pundit::api {
 
@@ -20,11 +22,11 @@ namespace pundit::api {
 inline constexpr size_t kMaxFacetValueLength = 200;
 
 // True when `text` is well-formed UTF-8 (no overlong forms, no surrogates).
-bool IsValidUtf8(std::string_view text);
+using ::pundit::IsValidUtf8;  // core/text.h
 
 // True for "YYYY-MM-DD" naming a real day of the Gregorian calendar, year
 // 0001-9999 ("2019-02-29" is false, "2020-02-29" true).
-bool IsValidIsoDate(std::string_view text);
+using ::pundit::IsValidIsoDate;  // core/date.h
 
 // True for exactly four ASCII digits, "0001".."9999".
 bool IsYear(std::string_view text);

@@ -15,11 +15,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <condition_variable>
 #include <cstring>
 #include <mutex>
 #include <unordered_map>
 
+#include "core/mutex.h"
 #include "web/http_request_reader.h"
 
 namespace pundit {
@@ -216,7 +216,7 @@ struct HttpGuard::Impl {
   void Dispatch(Conn& c);
   void Answer(Conn* c, bool close_connection);
   void TakeReturned();
-  void SendEarlyError(Conn& c, EarlyError error);
+  void SendEarlyError(Conn& c, const EarlyError& error);
   // Sends what is left of c.out, then half-closes and lingers.
   void Flush(Conn& c);
   void Close(Conn& c);
@@ -241,13 +241,13 @@ struct HttpGuard::Impl {
   std::unique_ptr<httplib::ThreadPool> workers;
 
   // Connections whose request a worker has answered.
-  std::mutex returned_mu;
-  std::vector<Conn*> returned;  // guarded by returned_mu
+  Mutex returned_mu;
+  std::vector<Conn*> returned GUARDED_BY(returned_mu);
 
   // Lets the destructor wait for Run().
-  std::mutex run_mu;
-  std::condition_variable run_cv;
-  bool running = false;  // guarded by run_mu
+  Mutex run_mu;
+  CondVar run_cv;
+  bool running GUARDED_BY(run_mu) = false;
 };
 
 void HttpGuard::Impl::SetEvents(Conn& c, uint32_t events) {
@@ -363,7 +363,7 @@ void HttpGuard::Impl::Process(Conn& c, const char* data, size_t size) {
   if (c.reader.failed()) {
     EarlyError error = c.reader.error();
     error.remote_addr = c.addr;
-    return SendEarlyError(c, std::move(error));
+    return SendEarlyError(c, error);
   }
   if (c.reader.complete()) {
     c.pending.assign(data + used, size - used);
@@ -394,7 +394,7 @@ void HttpGuard::Impl::Answer(Conn* c, bool close_connection) {
   }
   c->close_after = !ok || close_connection || closed;
   {
-    std::lock_guard<std::mutex> lock(returned_mu);
+    MutexLock lock(&returned_mu);
     returned.push_back(c);
   }
   Wake();
@@ -403,7 +403,7 @@ void HttpGuard::Impl::Answer(Conn* c, bool close_connection) {
 void HttpGuard::Impl::TakeReturned() {
   std::vector<Conn*> done;
   {
-    std::lock_guard<std::mutex> lock(returned_mu);
+    MutexLock lock(&returned_mu);
     done.swap(returned);
   }
   for (Conn* c : done) {
@@ -430,7 +430,7 @@ void HttpGuard::Impl::TakeReturned() {
   }
 }
 
-void HttpGuard::Impl::SendEarlyError(Conn& c, EarlyError error) {
+void HttpGuard::Impl::SendEarlyError(Conn& c, const EarlyError& error) {
   EarlyResponse response = callbacks.render_error(error);
   std::string& out = c.out;
   out = "HTTP/1.1 " + std::to_string(error.status) + " " +
@@ -526,8 +526,8 @@ HttpGuard::HttpGuard(const HttpLimits& limits, Callbacks callbacks)
 
 HttpGuard::~HttpGuard() {
   Stop();
-  std::unique_lock<std::mutex> lock(impl_->run_mu);
-  impl_->run_cv.wait(lock, [this] { return !impl_->running; });
+  MutexLock lock(&impl_->run_mu);
+  while (impl_->running) impl_->run_cv.Wait(&impl_->run_mu);
 }
 
 void HttpGuard::Stop() {
@@ -600,15 +600,15 @@ Status HttpGuard::Run() {
     return Status::Internal("HttpGuard::Run called before a successful Bind");
   }
   {
-    std::lock_guard<std::mutex> lock(impl.run_mu);
+    MutexLock lock(&impl.run_mu);
     impl.running = true;
   }
   struct Done {
     Impl& impl;
     ~Done() {
-      std::lock_guard<std::mutex> lock(impl.run_mu);
+      MutexLock lock(&impl.run_mu);
       impl.running = false;
-      impl.run_cv.notify_all();
+      impl.run_cv.SignalAll();
     }
   } done{impl};
 

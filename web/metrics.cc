@@ -153,7 +153,7 @@ HttpMetrics::Route& HttpMetrics::Find(std::string_view route) {
   for (size_t i = 0; i < n; ++i) {
     if (routes_[i].name == route) return routes_[i];
   }
-  std::lock_guard<std::mutex> lock(add_mu_);
+  MutexLock lock(&add_mu_);
   n = count_.load(std::memory_order_relaxed);
   for (size_t i = 0; i < n; ++i) {
     if (routes_[i].name == route) return routes_[i];

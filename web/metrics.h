@@ -20,6 +20,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/mutex.h"
+
 namespace pundit {
 
 // The Content-Type of RenderMetrics' text.
@@ -65,7 +67,7 @@ class HttpMetrics {
   std::unique_ptr<Route[]> routes_;  // [0, count_) published; the last slot
                                      // is "other", made at construction
   std::atomic<size_t> count_{0};
-  std::mutex add_mu_;  // serializes adding a route
+  Mutex add_mu_;  // serializes adding a route
 };
 
 // What the index looks like now; `ok` false when it could not be read (the

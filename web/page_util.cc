@@ -11,28 +11,8 @@
 
 namespace pundit::pages {
 
-std::string WithCommas(long n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  int count = 0;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    if (count > 0 && count % 3 == 0) out += ',';
-    out += *it;
-    ++count;
-  }
-  if (n < 0) out += '-';
-  std::reverse(out.begin(), out.end());
-  return out;
-}
-
 std::string Plural(long n, const char* one, const char* many) {
   return WithCommas(n) + " " + (n == 1 ? one : many);
-}
-
-bool AllDigits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return std::isdigit(c);
-  });
 }
 
 std::string HumanDate(const std::string& iso) {
@@ -42,13 +22,6 @@ std::string HumanDate(const std::string& iso) {
   if (month < 1 || month > 12 || day < 1) return iso;
   return std::to_string(day) + " " + kMonthShort[month - 1] + " " +
          iso.substr(0, 4);
-}
-
-int DaysInMonth(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
-                                  31, 31, 30, 31, 30, 31};
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
 }
 
 std::string Pad(int n, int width) {
@@ -71,18 +44,6 @@ std::string NumberMarks(const std::string& html, int* counter) {
   }
   out.append(html, pos, std::string::npos);
   return out;
-}
-
-std::string ReadWholeFile(const fs::path& path, bool* ok) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *ok = false;
-    return "";
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *ok = static_cast<bool>(in) || in.eof();
-  return ss.str();
 }
 
 std::string HexHash(const std::string& s) {

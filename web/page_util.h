@@ -15,7 +15,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/date.h"
+#include "core/files.h"
 #include "core/status.h"
+#include "core/text.h"
 #include "web/api_util.h"
 #include "web/searcher_pool.h"
 #include "web/templates.h"
@@ -32,8 +35,8 @@ using Data = kainjow::mustache::data;
 using api::ArticleUrl;
 using api::UrlEncode;
 
-// 1234567 -> "1,234,567".
-std::string WithCommas(long n);
+// 1234567 -> "1,234,567" (core/text.h).
+inline std::string WithCommas(long n) { return WithThousands(n); }
 
 // "1 article", "1,234 articles".
 std::string Plural(long n, const char* one, const char* many);
@@ -47,14 +50,8 @@ inline constexpr const char* kMonthLong[] = {
     "January", "February", "March",     "April",   "May",      "June",
     "July",    "August",   "September", "October", "November", "December"};
 
-// True when `s` is non-empty and all ASCII digits.
-bool AllDigits(std::string_view s);
-
 // "2019-01-31" -> "31 Jan 2019"; anything else is returned as it is.
 std::string HumanDate(const std::string& iso);
-
-// Days in `month` (1-12) of `year`, leap years counted.
-int DaysInMonth(int year, int month);
 
 // `n` zero-padded to `width` digits.
 std::string Pad(int n, int width);

@@ -16,7 +16,6 @@
 #include <kainjow/mustache.hpp>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -24,7 +23,11 @@
 #include <utility>
 #include <vector>
 
+#include "core/date.h"
+#include "core/files.h"
 #include "core/html.h"
+#include "core/mutex.h"
+#include "core/text.h"
 #include "web/api.h"
 #include "web/page_util.h"
 #include "web/searcher_pool.h"

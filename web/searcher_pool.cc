@@ -33,17 +33,17 @@ SearcherPool::SearcherPool(SearcherOptions options, size_t capacity,
       max_wait_(max_wait) {}
 
 size_t SearcherPool::created() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   return created_;
 }
 
 void SearcherPool::Give(std::unique_ptr<Searcher> searcher) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (!waiters_.empty()) {
     Waiter* w = waiters_.front();
     waiters_.pop_front();
     w->handed = std::move(searcher);
-    w->cv.notify_one();
+    w->cv.Signal();
     return;
   }
   idle_.push_back(std::move(searcher));
@@ -51,7 +51,7 @@ void SearcherPool::Give(std::unique_ptr<Searcher> searcher) {
 
 Result<SearcherPool::Lease> SearcherPool::Acquire() {
   {
-    std::unique_lock<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (waiters_.empty()) {
       if (!idle_.empty()) {
         // The most recently returned: its caches are the warmest.
@@ -61,16 +61,18 @@ Result<SearcherPool::Lease> SearcherPool::Acquire() {
       }
       if (created_ < capacity_) {
         ++created_;  // reserve the slot; opened outside the lock
-        lock.unlock();
+        lock.Unlock();
         return Create();
       }
     }
     // Wait in line: Give() and a failed Create() serve the oldest waiter.
     Waiter me;
     waiters_.push_back(&me);
-    const bool served = me.cv.wait_for(
-        lock, max_wait_, [&] { return me.handed != nullptr || me.may_create; });
-    if (!served) {
+    const auto deadline = std::chrono::steady_clock::now() + max_wait_;
+    while (me.handed == nullptr && !me.may_create) {
+      if (!me.cv.WaitUntil(&mu_, deadline)) break;
+    }
+    if (me.handed == nullptr && !me.may_create) {
       waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &me));
       return Status::Busy(
           "all " + std::to_string(capacity_) + " searchers stayed busy for " +
@@ -91,13 +93,13 @@ Result<SearcherPool::Lease> SearcherPool::Create() {
     opened = Searcher::Open(options_);
   }
   if (!opened.ok()) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (!waiters_.empty()) {
       // The slot passes to the oldest waiter, who tries to open in turn.
       Waiter* w = waiters_.front();
       waiters_.pop_front();
       w->may_create = true;
-      w->cv.notify_one();
+      w->cv.Signal();
     } else {
       --created_;
     }

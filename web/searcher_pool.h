@@ -17,13 +17,12 @@
 #define PUNDIT_WEB_SEARCHER_POOL_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <vector>
 
+#include "core/mutex.h"
 #include "core/status.h"
 #include "searcher/searcher.h"
 
@@ -66,33 +65,34 @@ class SearcherPool {
 
   // A Searcher of its own for the caller. Errors: the Status of
   // Searcher::Open (retried once, and again on the next call, so an index
-  // that appears later is found); kUnavailable when none came back within
-  // `max_wait` (the server is overloaded).
-  Result<Lease> Acquire();
+  // that appears later is found); Status::Busy (Code::kBusy) when none came
+  // back within `max_wait` (the server is overloaded).
+  Result<Lease> Acquire() EXCLUDES(mu_);
 
   size_t capacity() const { return capacity_; }
   // Searchers created so far (never more than capacity()).
-  size_t created() const;
+  size_t created() const EXCLUDES(mu_);
 
  private:
-  // A handler waiting its turn; what it is given arrives here.
+  // A handler waiting its turn; what it is given arrives here. Its fields
+  // are guarded by the pool's mu_ (the analysis cannot name it from here).
   struct Waiter {
-    std::condition_variable cv;
+    CondVar cv;
     std::unique_ptr<Searcher> handed;  // a returned Searcher, or
     bool may_create = false;           // a free slot to open one in
   };
 
-  void Give(std::unique_ptr<Searcher> searcher);
+  void Give(std::unique_ptr<Searcher> searcher) EXCLUDES(mu_);
   // Opens a Searcher in a slot already counted in created_.
-  Result<Lease> Create();
+  Result<Lease> Create() EXCLUDES(mu_);
 
   const SearcherOptions options_;
   const size_t capacity_;
   const std::chrono::milliseconds max_wait_;
-  mutable std::mutex mu_;
-  std::vector<std::unique_ptr<Searcher>> idle_;  // guarded by mu_
-  std::deque<Waiter*> waiters_;                  // guarded by mu_, oldest first
-  size_t created_ = 0;                           // guarded by mu_
+  mutable Mutex mu_;
+  std::vector<std::unique_ptr<Searcher>> idle_ GUARDED_BY(mu_);
+  std::deque<Waiter*> waiters_ GUARDED_BY(mu_);  // oldest first
+  size_t created_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace pundit

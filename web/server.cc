@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/mutex.h"
 #include "core/schema.h"
 #include "searcher/results_json.h"
 #include "web/api.h"
@@ -237,14 +238,15 @@ struct Server::Impl {
     IndexGauges gauges;
     gauges.searchers_open = pool.created();
     gauges.searchers_capacity = pool.capacity();
-    std::lock_guard<std::mutex> lock(metrics_mu);
+    MutexLock lock(&metrics_mu);
     if (!metrics_searcher) {
       Result<std::unique_ptr<Searcher>> opened =
           Searcher::Open(SearcherOptionsOf(options));
       if (!opened.ok()) return gauges;
       metrics_searcher = std::move(opened).value();
     }
-    Result<IndexStats> stats = Retry([&] { return metrics_searcher->Stats(); });
+    Searcher* searcher = metrics_searcher.get();
+    Result<IndexStats> stats = Retry([searcher] { return searcher->Stats(); });
     if (!stats.ok()) return gauges;
     gauges.ok = true;
     gauges.articles = stats->articles;
@@ -371,8 +373,8 @@ struct Server::Impl {
 
   HttpMetrics http_metrics;
   AccessLog log;
-  std::mutex metrics_mu;
-  std::unique_ptr<Searcher> metrics_searcher;  // guarded by metrics_mu
+  Mutex metrics_mu;
+  std::unique_ptr<Searcher> metrics_searcher GUARDED_BY(metrics_mu);
   // --metrics-addr: a listener of its own serving /metrics only.
   std::string metrics_host;
   int metrics_port = -1;
@@ -787,7 +789,7 @@ void Server::Impl::RegisterRoutes() {
       }));
 
   http.set_exception_handler([this](const Request& req, Response& res,
-                                    std::exception_ptr ep) {
+                                    const std::exception_ptr& ep) {
     std::string what = "unknown exception";
     try {
       if (ep) std::rethrow_exception(ep);
@@ -1031,6 +1033,8 @@ Status Serve(const ServerOptions& options) {
   Status status = (*server)->Listen();
   listening_ended = true;
   // Wakes the waiter if no signal came (a SIGTERM aimed at that thread only).
+  // NOLINTNEXTLINE(bugprone-bad-signal-to-kill-thread): the waiter blocks
+  // in sigwait for SIGTERM; this wakes it, it does not kill it.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
   server->reset();

@@ -17,11 +17,10 @@
 #include <string>
 #include <vector>
 
-namespace pundit::pages {
+#include "core/files.h"
+#include "core/mutex.h"
 
-// Reads the whole file at `path`; *ok false (and "" returned) when it
-// cannot be read.
-std::string ReadWholeFile(const std::filesystem::path& path, bool* ok);
+namespace pundit::pages {
 
 using Mustache = kainjow::mustache::mustache;
 
@@ -75,7 +74,7 @@ class Templates {
 
   std::unique_ptr<Set> Acquire() {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       if (!free_.empty()) {
         std::unique_ptr<Set> set = std::move(free_.back());
         free_.pop_back();
@@ -90,13 +89,13 @@ class Templates {
   }
 
   void Release(std::unique_ptr<Set> set) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     free_.push_back(std::move(set));
   }
 
   std::map<std::string, std::string> sources_;  // immutable after Load
-  std::mutex mu_;
-  std::vector<std::unique_ptr<Set>> free_;
+  Mutex mu_;
+  std::vector<std::unique_ptr<Set>> free_ GUARDED_BY(mu_);
 };
 
 }  // namespace pundit::pages
