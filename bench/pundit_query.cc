@@ -78,6 +78,8 @@ void Rank(Searcher& searcher, const std::vector<Topic>& topics, DefaultOp op,
     req.want_facets = false;
     req.want_snippets = false;
     req.per_page = kMaxPerPage;
+    // A run ranks every document: each syndicated copy is judged on its own.
+    req.collapse = false;
     int rank = 0;
     for (req.page = 1; rank < k; ++req.page) {
       Result<SearchResponse> r = searcher.Search(req);
