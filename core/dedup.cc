@@ -179,15 +179,23 @@ std::string Signature(const Article& article) {
   return signature;
 }
 
-std::vector<std::string> BandTerms(std::string_view signature) {
-  std::vector<std::string> terms;
-  if (signature.size() != 2 * kSignatureHashes) return terms;
+std::vector<uint64_t> BandKeys(std::string_view signature) {
+  std::vector<uint64_t> keys;
+  if (signature.size() != 2 * kSignatureHashes) return keys;
   const size_t band_bytes = 2 * kBandRows;
   for (int b = 0; b < kBands; ++b) {
     const uint64_t h = Fnv(signature.substr(b * band_bytes, band_bytes));
+    keys.push_back((static_cast<uint64_t>(b) << 40) | (h >> 24));
+  }
+  return keys;
+}
+
+std::vector<std::string> BandTerms(std::string_view signature) {
+  std::vector<std::string> terms;
+  for (uint64_t key : BandKeys(signature)) {
     char buf[24];
-    std::snprintf(buf, sizeof buf, "%x%010llx", b,
-                  static_cast<unsigned long long>(h >> 24));
+    std::snprintf(buf, sizeof buf, "%011llx",
+                  static_cast<unsigned long long>(key));
     terms.push_back(std::string(schema::kBandPrefix) + buf);
   }
   return terms;

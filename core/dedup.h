@@ -29,6 +29,7 @@
 #ifndef PUNDIT_CORE_DEDUP_H_
 #define PUNDIT_CORE_DEDUP_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,10 @@ inline constexpr size_t kMinWords = 25;
 inline constexpr size_t kMaxFooterWords = 60;
 // Two articles whose estimated resemblance is at least this are copies.
 inline constexpr double kCopyResemblance = 0.9;
+// A band held by more documents than this is boilerplate shared by many (a
+// template): its documents are compared with the first few distinct texts
+// of it only.
+inline constexpr size_t kMaxBandRepresentatives = 64;
 
 // The words of the text described above, case-folded (for tests and tools).
 std::vector<std::string> CopyWords(const Article& article);
@@ -58,6 +63,9 @@ std::string Signature(const Article& article);
 
 // The band terms of a signature (kBands terms, "" signature: none).
 std::vector<std::string> BandTerms(std::string_view signature);
+// The same bands as numbers, ordered as their terms are (a term is
+// schema::kBandPrefix and its number as 11 hex digits).
+std::vector<uint64_t> BandKeys(std::string_view signature);
 
 // The share of equal entries of two signatures, 0..1; 0 when either is not
 // a signature (wrong length).

@@ -13,10 +13,7 @@
 namespace pundit::indexer {
 namespace {
 
-// A band held by more documents than this is boilerplate shared by many
-// (a template): its documents are compared with the first few distinct
-// texts of it only.
-constexpr size_t kMaxBandRepresentatives = 64;
+using dedup::kMaxBandRepresentatives;
 
 // Finds copies and joins them, reading signatures and keys once each.
 class Grouper {

@@ -21,6 +21,7 @@
 #include "remote/xapian_remote_server.h"
 #include "searcher/match_list_spy.h"
 #include "searcher/position_match.h"
+#include "searcher/shard_groups.h"
 
 namespace pundit {
 namespace {
@@ -61,11 +62,12 @@ struct ShardServer::Impl {
         RemoteServer server({*live}, fd, fd, options.active_timeout_s,
                             options.idle_timeout_s);
         // This connection's classes: the phrase and NEAR source, and the
-        // match list spy naming this generation's database.
+        // match spies naming this generation's database.
         Xapian::Registry registry;
         query::PositionMatch::RegisterIn(registry);
-        registry.register_match_spy(
-            MatchListSpy(Xapian::Database(*live).get_uuid()));
+        const std::string uuid = Xapian::Database(*live).get_uuid();
+        registry.register_match_spy(MatchListSpy(uuid));
+        registry.register_match_spy(CopySignatureSpy(uuid));
         server.set_registry(registry);
         server.run();
       }

@@ -150,7 +150,7 @@ struct Searcher::Impl {
     }
     db = handle.db();
     broken = false;
-    snap = Snapshot::Get(db, analyzer, handle.Key());
+    snap = Snapshot::Get(db, handle.shards(), analyzer, handle.Key());
     return Status::Ok();
   }
 
@@ -160,7 +160,9 @@ struct Searcher::Impl {
     if (Status s = handle.Refresh(); !s.ok()) return s;
     db = handle.db();
     std::string key = handle.Key();
-    if (!snap || snap->key() != key) snap = Snapshot::Get(db, analyzer, key);
+    if (!snap || snap->key() != key) {
+      snap = Snapshot::Get(db, handle.shards(), analyzer, key);
+    }
     return Status::Ok();
   }
 

@@ -4,6 +4,7 @@
 
 #include "core/schema.h"
 #include "core/text.h"
+#include "searcher/shard_groups.h"
 
 namespace pundit {
 namespace {
@@ -34,39 +35,55 @@ template <typename Keep>
 FacetIndex ReadFacet(Xapian::Database& db, std::string_view name,
                      std::string_view prefix, Xapian::docid lastdocid,
                      Analyzer& analyzer, Keep keep) {
-  FacetIndex f;
-  f.name = std::string(name);
-  f.prefix = std::string(prefix);
-  std::vector<std::pair<uint32_t, uint32_t>> pairs;  // (docid, value id)
-  std::vector<uint32_t> ids;
-  for (auto t = db.allterms_begin(f.prefix); t != db.allterms_end(f.prefix);
-       ++t) {
+  const std::string p(prefix);
+  std::vector<std::string> values;
+  std::vector<std::vector<uint32_t>> members;
+  for (auto t = db.allterms_begin(p); t != db.allterms_end(p); ++t) {
     std::string term = *t;
-    std::string value = term.substr(f.prefix.size());
+    std::string value = term.substr(p.size());
     if (value.empty() || !keep(value)) continue;
-    auto id = static_cast<uint32_t>(f.values.size());
-    ids.clear();
-    for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
-      ids.push_back(*p);
-      pairs.emplace_back(*p, id);
+    std::vector<uint32_t>& ids = members.emplace_back();
+    for (auto d = db.postlist_begin(term); d != db.postlist_end(term); ++d) {
+      ids.push_back(*d);
     }
-    f.ids.emplace(value, id);
-    f.keys.push_back(analyzer.FoldKey(value));
-    f.values.push_back(std::move(value));
-    f.docs.emplace_back(ids);
+    values.push_back(std::move(value));
   }
-  // Counting sort of the (docid, value) pairs into the forward index.
-  f.offsets.assign(static_cast<size_t>(lastdocid) + 2, 0);
-  for (const auto& [doc, v] : pairs) ++f.offsets[doc + 1];
-  for (size_t i = 1; i < f.offsets.size(); ++i)
-    f.offsets[i] += f.offsets[i - 1];
-  f.value_ids.resize(pairs.size());
-  std::vector<uint32_t> fill(f.offsets.begin(), f.offsets.end() - 1);
-  for (const auto& [doc, v] : pairs) f.value_ids[fill[doc]++] = v;
-  return f;
+  return FacetIndex::Of(name, prefix, std::move(values), members, lastdocid,
+                        analyzer);
 }
 
 }  // namespace
+
+FacetIndex FacetIndex::Of(std::string_view name, std::string_view prefix,
+                          std::vector<std::string> values,
+                          const std::vector<std::vector<uint32_t>>& members,
+                          uint32_t lastdocid, Analyzer& analyzer) {
+  FacetIndex f;
+  f.name = std::string(name);
+  f.prefix = std::string(prefix);
+  f.values = std::move(values);
+  // Counting sort of the (document, value) pairs into the forward index.
+  f.offsets.assign(static_cast<size_t>(lastdocid) + 2, 0);
+  for (const std::vector<uint32_t>& ids : members) {
+    for (uint32_t doc : ids) {
+      if (doc <= lastdocid) ++f.offsets[doc + 1];
+    }
+  }
+  for (size_t i = 1; i < f.offsets.size(); ++i) {
+    f.offsets[i] += f.offsets[i - 1];
+  }
+  f.value_ids.resize(f.offsets.back());
+  std::vector<uint32_t> fill(f.offsets.begin(), f.offsets.end() - 1);
+  for (size_t v = 0; v < f.values.size(); ++v) {
+    f.ids.emplace(f.values[v], static_cast<uint32_t>(v));
+    f.keys.push_back(analyzer.FoldKey(f.values[v]));
+    f.docs.emplace_back(members[v]);
+    for (uint32_t doc : members[v]) {
+      if (doc <= lastdocid) f.value_ids[fill[doc]++] = static_cast<uint32_t>(v);
+    }
+  }
+  return f;
+}
 
 std::vector<uint32_t> FacetIndex::Count(const Bitmap& base) const {
   std::vector<uint32_t> counts(values.size(), 0);
@@ -112,9 +129,9 @@ std::vector<uint32_t> FacetIndex::Resolve(std::string_view key) const {
   return exact.empty() ? partial : exact;
 }
 
-std::shared_ptr<const Snapshot> Snapshot::Get(Xapian::Database& db,
-                                              Analyzer& analyzer,
-                                              const std::string& key) {
+std::shared_ptr<const Snapshot> Snapshot::Get(
+    Xapian::Database& db, const std::vector<Xapian::Database>& shards,
+    Analyzer& analyzer, const std::string& key) {
   // Built under the lock: other threads wanting the same revision would
   // only wait for it anyway.
   SnapshotCache& snapshots = Cache();
@@ -125,7 +142,7 @@ std::shared_ptr<const Snapshot> Snapshot::Get(Xapian::Database& db,
   }
   std::shared_ptr<Snapshot> snap(new Snapshot());
   snap->key_ = key;
-  snap->Build(db, analyzer);
+  snap->Build(db, shards, analyzer);
   for (auto it = cache.begin(); it != cache.end();) {
     it = it->second.expired() ? cache.erase(it) : std::next(it);
   }
@@ -133,7 +150,9 @@ std::shared_ptr<const Snapshot> Snapshot::Get(Xapian::Database& db,
   return snap;
 }
 
-void Snapshot::Build(Xapian::Database& db, Analyzer& analyzer) {
+void Snapshot::Build(Xapian::Database& db,
+                     const std::vector<Xapian::Database>& shards,
+                     Analyzer& analyzer) {
   doccount_ = db.get_doccount();
   Xapian::docid lastdocid = db.get_lastdocid();
   std::vector<uint32_t> ids;
@@ -172,8 +191,10 @@ void Snapshot::Build(Xapian::Database& db, Analyzer& analyzer) {
   }
   months_ = ReadFacet(db, "month", schema::kMonthPrefix, lastdocid, analyzer,
                       [](const std::string& v) { return AllDigits(v, 6); });
-  groups_ =
-      ReadFacet(db, "group", schema::kGroupPrefix, lastdocid, analyzer, any);
+  groups_ = JoinGroupsAcrossShards(
+      db, shards,
+      ReadFacet(db, "group", schema::kGroupPrefix, lastdocid, analyzer, any),
+      lastdocid, analyzer);
 }
 
 Bitmap Snapshot::DateRange(uint32_t lo, uint32_t hi) const {

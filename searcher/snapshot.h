@@ -102,6 +102,13 @@ struct FacetIndex {
   // value_ids[offsets[d] .. offsets[d + 1]).
   std::vector<uint32_t> offsets, value_ids;
 
+  // The facet `name` (terms `prefix` + value) whose value v is carried by
+  // the documents members[v] (sorted or not), none above `lastdocid`.
+  static FacetIndex Of(std::string_view name, std::string_view prefix,
+                       std::vector<std::string> values,
+                       const std::vector<std::vector<uint32_t>>& members,
+                       uint32_t lastdocid, Analyzer& analyzer);
+
   // counts[v] = |base ∩ docs[v]| for every value v, by whichever of walking
   // `base` or intersecting bitmaps is cheaper.
   std::vector<uint32_t> Count(const Bitmap& base) const;
@@ -119,10 +126,11 @@ class Snapshot {
   // database and revision `db` reads). Reads only terms and their posting
   // lists, which a remote shard sends whole, so it serves a database of
   // shards as well as a local one. Throws what Xapian throws (notably
-  // DatabaseModifiedError) so that callers can reopen and retry.
-  static std::shared_ptr<const Snapshot> Get(Xapian::Database& db,
-                                             Analyzer& analyzer,
-                                             const std::string& key);
+  // DatabaseModifiedError) so that callers can reopen and retry. `shards`
+  // are the sub-databases of `db`, in order.
+  static std::shared_ptr<const Snapshot> Get(
+      Xapian::Database& db, const std::vector<Xapian::Database>& shards,
+      Analyzer& analyzer, const std::string& key);
 
   const std::string& key() const { return key_; }
   Xapian::doccount doccount() const { return doccount_; }
@@ -140,8 +148,9 @@ class Snapshot {
   const FacetIndex* Facet(std::string_view name) const;
   const std::vector<FacetIndex>& facets() const { return facets_; }
   const FacetIndex& months() const { return months_; }
-  // The groups of syndicated copies (schema::kGroupPrefix terms), as a
-  // facet whose values are group keys: at most one per document.
+  // The groups of syndicated copies (schema::kGroupPrefix terms, joined
+  // across shards by searcher/shard_groups.h), as a facet whose values are
+  // group keys: at most one per document.
   const FacetIndex& groups() const { return groups_; }
 
   // Unprefixed words starting with `first_char` (one UTF-8 character),
@@ -153,7 +162,8 @@ class Snapshot {
 
  private:
   Snapshot() = default;
-  void Build(Xapian::Database& db, Analyzer& analyzer);
+  void Build(Xapian::Database& db, const std::vector<Xapian::Database>& shards,
+             Analyzer& analyzer);
 
   std::string key_;
   Xapian::doccount doccount_ = 0;

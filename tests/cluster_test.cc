@@ -7,6 +7,7 @@
 // the Searcher; a generation swap on a shard is picked up.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -29,7 +30,9 @@ constexpr int kShards = 3;
 
 // Articles with real words, several authors, multi-valued regions and
 // themes, dates over four years and some undated: enough for every facet,
-// the timeline and ties in ranking.
+// the timeline and ties in ranking. Every 12th article is reposted by a
+// mirror site the same day (every 36th by two): syndicated copies, which
+// the shards route apart.
 std::string SyntheticArticles(int n) {
   static const char* kWords[] = {
       "economy",   "inflation", "election",  "climate",  "energy",  "housing",
@@ -70,11 +73,21 @@ std::string SyntheticArticles(int n) {
     }
     std::string regions = "\"" + std::string(kRegions[next(5)]) + "\"";
     if (i % 3 == 0) regions += ",\"" + std::string(kRegions[next(5)]) + "\"";
-    out += "{\"id\":\"s" + std::to_string(i) + "\",\"title\":\"" + title +
-           "\",\"author\":[\"" + kAuthors[next(6)] + "\"],\"date\":\"" + date +
-           "\",\"region\":[" + regions + "],\"theme\":[\"" + kThemes[next(5)] +
-           "\"],\"source\":\"Source " + std::to_string(next(4)) +
-           "\",\"url\":\"\",\"body\":\"" + body + "\"}\n";
+    const std::string author = kAuthors[next(6)];
+    const std::string theme = kThemes[next(5)];
+    const std::string source = "Source " + std::to_string(next(4));
+    auto line = [&](const std::string& id, const std::string& prefix,
+                    const std::string& site) {
+      return "{\"id\":\"" + id + "\",\"title\":\"" + prefix + title +
+             "\",\"author\":[\"" + author + "\"],\"date\":\"" + date +
+             "\",\"region\":[" + regions + "],\"theme\":[\"" + theme +
+             "\"],\"source\":\"" + site + "\",\"url\":\"\",\"body\":\"" + body +
+             "\"}\n";
+    };
+    const std::string id = "s" + std::to_string(i);
+    out += line(id, "", source);
+    if (i % 12 == 5) out += line(id + "-copy", "Opinion | ", "Mirror");
+    if (i % 36 == 5) out += line(id + "-again", "Repost: ", "Echo");
   }
   return out;
 }
@@ -120,8 +133,16 @@ void ExpectSameHits(const std::vector<Hit>& a, const std::vector<Hit>& b,
     if (by_date) {
       EXPECT_EQ(a[i].date, b[i].date) << what << " hit " << i;
     }
-    ga[key(a[i])].insert(a[i].id);
-    gb[key(b[i])].insert(b[i].id);
+    // A group of copies is one hit; which member shows may differ among
+    // equals, so a hit counts as the set of its group.
+    for (const Hit* h : {&a[i], &b[i]}) {
+      std::vector<std::string> ids = {h->id};
+      for (const Copy& c : h->copies) ids.push_back(c.id);
+      std::sort(ids.begin(), ids.end());
+      std::string group;
+      for (const std::string& id : ids) group += id + " ";
+      (h == &a[i] ? ga : gb)[key(*h)].insert(group);
+    }
   }
   const std::string last = a.empty() ? "" : key(a.back());
   for (const auto& [k, ids] : ga) {
@@ -144,6 +165,7 @@ void ExpectSameHits(const std::vector<Hit>& a, const std::vector<Hit>& b,
 void ExpectSameResponse(const SearchResponse& a, const SearchResponse& b,
                         bool by_date, const std::string& what) {
   EXPECT_EQ(a.total, b.total) << what;
+  EXPECT_EQ(a.total_groups, b.total_groups) << what;
   EXPECT_EQ(a.interpreted, b.interpreted) << what;
   EXPECT_EQ(a.corrected, b.corrected) << what;
   EXPECT_EQ(a.notice, b.notice) << what;
@@ -332,6 +354,62 @@ TEST_F(ClusterTest, ShardsAnswerExactlyAsOneIndex) {
   EXPECT_EQ(sa->last_date, sb->last_date);
   EXPECT_EQ(sa->facet_cardinality, sb->facet_cardinality);
   EXPECT_EQ(sb->generation, "3 shards");
+}
+
+// The indexer groups copies within one shard; an article and its repost
+// routed to different shards are joined when the searcher reads the shards
+// (searcher/shard_groups.h), as one index would group them.
+TEST_F(ClusterTest, CopiesOnDifferentShardsAreOneGroup) {
+  std::vector<std::set<std::string>> expected;
+  int apart = 0;
+  for (int i = 5; i < 900; i += 12) {
+    const std::string id = std::string("s").append(std::to_string(i));
+    std::set<std::string> group = {id, id + "-copy"};
+    if (i % 36 == 5) group.insert(id + "-again");
+    std::set<int> shards;
+    for (const std::string& member : group) {
+      shards.insert(ShardOf(member, kShards));
+    }
+    if (shards.size() > 1) ++apart;
+    expected.push_back(group);
+  }
+  EXPECT_GE(apart, 40) << "most groups have members on different shards";
+
+  auto one = Open(one_);
+  auto cluster = Open(stub_);
+  ASSERT_TRUE(one && cluster);
+  // Every group of the whole collection, one page of 100 after another.
+  auto groups_of = [](Searcher& searcher, long* total, long* total_groups) {
+    std::set<std::set<std::string>> groups;
+    for (int page = 1;; ++page) {
+      SearchRequest r;
+      r.page = page;
+      r.per_page = 100;
+      r.want_facets = false;
+      auto res = searcher.Search(r);
+      EXPECT_TRUE(res.ok()) << res.status().ToString();
+      if (!res.ok() || res->hits.empty()) break;
+      *total = res->total;
+      *total_groups = res->total_groups;
+      for (const Hit& h : res->hits) {
+        if (h.copies.empty()) continue;
+        std::set<std::string> group = {h.id};
+        for (const Copy& c : h.copies) group.insert(c.id);
+        groups.insert(group);
+      }
+    }
+    return groups;
+  };
+  long total_one = 0, groups_one = 0, total_cluster = 0, groups_cluster = 0;
+  const auto in_one = groups_of(*one, &total_one, &groups_one);
+  const auto in_cluster = groups_of(*cluster, &total_cluster, &groups_cluster);
+  EXPECT_EQ(total_one, total_cluster);
+  EXPECT_EQ(groups_one, groups_cluster);
+  EXPECT_GE(total_cluster - groups_cluster, 100) << "75 reposts, 25 twice";
+  EXPECT_EQ(in_one, in_cluster);
+  for (const std::set<std::string>& group : expected) {
+    EXPECT_EQ(in_cluster.count(group), 1u) << *group.begin();
+  }
 }
 
 TEST_F(ClusterTest, StoppedShardIsNamedAndARestartedOneAnswersAgain) {

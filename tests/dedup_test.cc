@@ -240,6 +240,20 @@ TEST(DedupTest, CopyKeepsResemblanceAndTopicArticlesDoNot) {
   EXPECT_EQ(dedup::Signature(short_text), "");
   EXPECT_TRUE(dedup::BandTerms("").empty());
   EXPECT_EQ(dedup::BandTerms(original).size(), size_t{dedup::kBands});
+  // A band's number is its term's hex digits: shards' bands computed from
+  // signatures (searcher/shard_groups.h) are the stored terms, in order.
+  const std::vector<std::string> terms = dedup::BandTerms(original);
+  const std::vector<uint64_t> keys = dedup::BandKeys(original);
+  ASSERT_EQ(keys.size(), terms.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    EXPECT_EQ(
+        std::stoull(terms[i].substr(schema::kBandPrefix.size()), nullptr, 16),
+        keys[i]);
+    EXPECT_EQ(terms[i].size(), schema::kBandPrefix.size() + 11);
+    if (i > 0) {
+      EXPECT_LT(terms[i - 1], terms[i]);
+    }
+  }
 }
 
 // The sample article is itself a repost ("originally published on Eurasia
