@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <future>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
 
 #include "core/schema.h"
+#include "searcher/bool_match.h"
 #include "searcher/match_list_spy.h"
 #include "searcher/position_match.h"
 
@@ -161,6 +163,11 @@ Xapian::MSet RankedPage(Xapian::Enquire& enquire, Xapian::doccount first,
 // Every document `q` matches.
 Bitmap Matcher::MatchAll(const Xapian::Query& q, const Snapshot& snap) {
   if (q.empty()) return snap.all();
+  // Posting lists straight into bitmaps, where the query allows it; a
+  // shard server sends its match set in one message instead.
+  if (!handle_.all_remote()) {
+    if (std::optional<Bitmap> b = BoolMatch(db_, q, snap.all())) return *b;
+  }
   if (!handle_.local()) {
     Xapian::Enquire enquire(db_);
     enquire.set_query(q);

@@ -72,6 +72,8 @@ class Bitmap {
   bool Contains(uint32_t id) const { return roaring_bitmap_contains(r_, id); }
   void And(const Bitmap& o) { roaring_bitmap_and_inplace(r_, o.r_); }
   void Or(const Bitmap& o) { roaring_bitmap_or_inplace(r_, o.r_); }
+  void Xor(const Bitmap& o) { roaring_bitmap_xor_inplace(r_, o.r_); }
+  void AndNot(const Bitmap& o) { roaring_bitmap_andnot_inplace(r_, o.r_); }
   uint64_t AndCardinality(const Bitmap& o) const {
     return roaring_bitmap_and_cardinality(r_, o.r_);
   }
