@@ -16,6 +16,13 @@ stub file naming the shards. Then:
     the time it took; restarted: the next request answers again.
 
 Usage: cluster_check.py PUNDIT WORKDIR QUERIES.jsonl INPUT... [--shards N]
+                        [--reuse] [--latency-queries K]
+
+--reuse takes the indexes already in WORKDIR (one/ and shard-1/ ...
+shard-N/, e.g. links to an index and to the shards of `pundit index
+--shards N`) instead of building them: for large corpora. With
+--latency-queries K, K more distinct queries of the workload (no filters)
+are timed on both servers, alternating, after the checks.
 Exit status 0 when every check passes; prints one line per check.
 """
 import argparse
@@ -115,10 +122,14 @@ def main():
     ap.add_argument("queries")
     ap.add_argument("inputs", nargs="+")
     ap.add_argument("--shards", type=int, default=3)
+    ap.add_argument("--reuse", action="store_true")
+    ap.add_argument("--latency-queries", type=int, default=0)
     args = ap.parse_args()
     pundit = os.path.abspath(args.pundit)
-    shutil.rmtree(args.workdir, ignore_errors=True)
-    os.makedirs(args.workdir)
+    args.queries = os.path.abspath(args.queries)
+    if not args.reuse:
+        shutil.rmtree(args.workdir, ignore_errors=True)
+        os.makedirs(args.workdir)
     os.chdir(args.workdir)
     procs = []
     failures = 0
@@ -134,16 +145,18 @@ def main():
             raise SystemExit(f"pundit {' '.join(argv)}: {r.stderr}")
         return r
 
-    t = time.monotonic()
-    run("index", "--db", "one", *args.inputs)
-    print(f"one index built in {time.monotonic() - t:.1f} s", flush=True)
     ports = []
-    for i in range(1, args.shards + 1):
+    if not args.reuse:
         t = time.monotonic()
-        r = run("index", "--shard", f"{i}/{args.shards}", "--db", f"shard-{i}",
-                *args.inputs)
-        print(f"shard {i}/{args.shards} built in {time.monotonic() - t:.1f} s: "
-              + r.stdout.strip().splitlines()[-1], flush=True)
+        run("index", "--db", "one", *args.inputs)
+        print(f"one index built in {time.monotonic() - t:.1f} s", flush=True)
+        for i in range(1, args.shards + 1):
+            t = time.monotonic()
+            r = run("index", "--shard", f"{i}/{args.shards}", "--db",
+                    f"shard-{i}", *args.inputs)
+            print(f"shard {i}/{args.shards} built in "
+                  f"{time.monotonic() - t:.1f} s: "
+                  + r.stdout.strip().splitlines()[-1], flush=True)
     def start_shard(i, port):
         p = subprocess.Popen([pundit, "shard-serve", "--db", f"shard-{i}",
                               "--port", str(port)],
@@ -178,6 +191,7 @@ def main():
                 q = json.loads(line)["q"]
                 if q not in queries:
                     queries.append(q)
+        more = queries[19:19 + args.latency_queries]
         queries = queries[:19] + ["mininster"]  # and one misspelt
         facets = s1["facet_cardinality"]
         top = {}
@@ -251,6 +265,10 @@ def main():
         check(related_same == len(ids), f"{related_same} of {len(ids)} "
               "related lists the same")
 
+        for q in more:
+            path = "/api/search?" + urllib.parse.urlencode([("q", q)])
+            timings[one_port].append(get(one_port, path)[2])
+            timings[cluster_port].append(get(cluster_port, path)[2])
         for port, name in ((one_port, "one index"),
                            (cluster_port, f"{args.shards} shards")):
             ms = sorted(x * 1000 for x in timings[port])

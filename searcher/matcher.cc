@@ -396,21 +396,25 @@ unsigned Matcher::MatchThreads() const {
 }
 
 // The handles a pass over `q` is split across: `db` alone unless the
-// pass reads at least options_.split_min_postings postings and a helper handle
-// per further thread is open on db's revision.
+// pass reads at least options_.split_min_postings postings, else
+// RevisionHandles().
 std::vector<Xapian::Database*> Matcher::SplitHandles(const Xapian::Query& q) {
-  std::vector<Xapian::Database*> handles{&db_};
-  const unsigned threads = MatchThreads();
-  if (!handle_.local() || threads < 2 || q.empty() ||
-      db_.get_lastdocid() < 2 * threads) {
-    return handles;
-  }
+  if (!handle_.local() || q.empty()) return {&db_};
   uint64_t postings = 0;
   for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end();
        ++t) {
     postings += db_.get_termfreq(*t);
   }
-  if (postings < options_.split_min_postings) return handles;
+  if (postings < options_.split_min_postings) return {&db_};
+  return RevisionHandles();
+}
+
+std::vector<Xapian::Database*> Matcher::RevisionHandles() {
+  std::vector<Xapian::Database*> handles{&db_};
+  const unsigned threads = MatchThreads();
+  if (!handle_.local() || threads < 2 || db_.get_lastdocid() < 2 * threads) {
+    return handles;
+  }
   try {
     const std::string& generation_path = handle_.generation_path();
     if (helpers_path_ != generation_path || helpers_.size() != threads - 1) {

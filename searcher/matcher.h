@@ -92,6 +92,13 @@ class Matcher {
   // Every document `q` matches (every document of `snap` when empty).
   Bitmap MatchAll(const Xapian::Query& q, const Snapshot& snap);
 
+  // Handles on the revision `db` reads, for reading in parallel: `db`
+  // first, then one helper per further match thread (MatchThreads); `db`
+  // alone over shards, with one thread, or when a commit has landed since
+  // `db` was opened. Each may be used by one thread at a time until the
+  // next call.
+  std::vector<Xapian::Database*> RevisionHandles();
+
  private:
   struct PassPart;
 

@@ -50,6 +50,9 @@ constexpr int kMaxAttempts = 20;
 constexpr Xapian::termcount kRelatedTerms = 20;
 // Term frequencies kept per Searcher over shards (Impl::TermFreq).
 constexpr size_t kMaxCachedTermFreqs = 100000;
+// Documents read at once from which their data is read on several threads
+// (an export batch, not a page of hits).
+constexpr size_t kParallelReadMin = 256;
 constexpr double kRelatedMaxTermShare = 0.1;
 constexpr Xapian::doccount kRelatedMinDocs = 2;
 
@@ -274,7 +277,9 @@ struct Searcher::Impl {
     return query::ParseAndCompile(q, op, analyzer, Resolver(), Expander());
   }
 
-  // The stored data of documents `dids`, in order. Over shards, each
+  // The stored data of documents `dids`, in order. Many at once on one
+  // index are read on several threads, each with its own handle. Over
+  // shards, each
   // shard's documents are asked for on a thread of their own (a round trip
   // each): a thread uses only its shard's handle, which nothing else uses
   // meanwhile.
@@ -283,6 +288,25 @@ struct Searcher::Impl {
     std::vector<std::string> data(dids.size());
     const std::vector<Xapian::Database>& shards = handle.shards();
     const Xapian::docid n = static_cast<Xapian::docid>(shards.size());
+    if (handle.local() && dids.size() >= kParallelReadMin) {
+      // Many documents (an export batch): reading and inflating their data
+      // is most of the work, split across handles on this revision.
+      const std::vector<Xapian::Database*> handles = matcher.RevisionHandles();
+      const size_t k = handles.size();
+      std::vector<std::future<void>> reads;
+      auto read = [&](size_t part) {
+        for (size_t i = dids.size() * part / k;
+             i < dids.size() * (part + 1) / k; ++i) {
+          data[i] = handles[part]->get_document(dids[i]).get_data();
+        }
+      };
+      for (size_t part = 1; part < k; ++part) {
+        reads.push_back(std::async(std::launch::async, read, part));
+      }
+      read(0);
+      for (auto& r : reads) r.get();
+      return data;
+    }
     if (!handle.all_remote() || n < 2 || dids.size() < 2) {
       for (size_t i = 0; i < dids.size(); ++i) {
         data[i] = db.get_document(dids[i]).get_data();
