@@ -12,6 +12,7 @@
 #include <xapian.h>
 
 #include <chrono>
+#include <exception>
 #include <iostream>
 #include <string>
 
@@ -48,6 +49,9 @@ int main(int argc, char** argv) {
     std::cout << j.dump() << "\n";
   } catch (const Xapian::Error& e) {
     std::cerr << "group_copies: " << e.get_description() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "group_copies: " << e.what() << "\n";
     return 1;
   }
   return 0;

@@ -12,7 +12,7 @@ packages=(
   libmd4c-dev libmd4c-html0-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev
   libcli11-dev libfmt-dev libkainjow-mustache-dev libroaring-dev
   libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev sqlite3 python3 time wrk hyperfine zstd bc clang-14 libclang-rt-14-dev clang-format
+  libsqlite3-dev sqlite3 python3 time wrk hyperfine zstd bc clang-14 libclang-rt-14-dev clang-format clang-tidy-14
   dpkg-dev file help2man
 )
 if [[ "${1:-}" == "--browser" ]]; then

@@ -277,7 +277,7 @@ TEST_F(FeedTest, FeedIsAtomNewestFirstWithEscapedText) {
     EXPECT_EQ(lower.find("javascript:"), std::string::npos) << href;
   }
   for (const std::string& href : feed.All("//a:link[@rel!='related']/@href")) {
-    EXPECT_EQ(href.rfind("/", 0), 0u) << href;
+    EXPECT_EQ(href.rfind('/', 0), 0u) << href;
   }
 }
 
@@ -341,7 +341,7 @@ TEST_F(FeedTest, PublicUrlMakesEveryLinkAbsoluteAndHostIsNeverUsed) {
   ASSERT_TRUE(relative_feed.ok());
   for (const std::string& href :
        relative_feed.All("//a:link[@rel!='related']/@href")) {
-    EXPECT_EQ(href.rfind("/", 0), 0u) << href;
+    EXPECT_EQ(href.rfind('/', 0), 0u) << href;
   }
 }
 

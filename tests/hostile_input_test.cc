@@ -260,7 +260,7 @@ class HostileCorpus {
                               "\xF8\x88\x80\x80\x80"};
     for (int i = 0; i < 40; ++i) {
       std::string text = SeedArticle(rng, good_date);
-      text.insert(text.find("*"), kInvalid[i % 5]);
+      text.insert(text.find('*'), kInvalid[i % 5]);
       Add(name("invalid-utf8", i, ".md"), Expect::kError, text);
     }
     for (int i = 0; i < 40; ++i) {

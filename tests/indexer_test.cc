@@ -936,7 +936,7 @@ TEST_F(IndexCommandTest, SomeSkippedExitsTwoWithErrorOnStderr) {
 TEST_F(IndexCommandTest, WholeFileErrorsNameLineOne) {
   WriteFile(root_ + "/empty.md", "");
   WriteFile(root_ + "/blank.md", "  \n\n");
-  WriteFile(root_ + "/binary.md", std::string("# Title\n\nText\0\x01", 16));
+  WriteFile(root_ + "/binary.md", std::string("# Title\n\nText\0\x01", 15));
   testing::CommandResult r = Run({"--jobs", "1", root_});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   const std::string lines[] = {
@@ -986,7 +986,7 @@ TEST_F(IndexCommandTest, ProgressBarIsDrawnOnATerminal) {
   size_t erased = bar.rfind("\r\033[K");
   ASSERT_NE(erased, std::string::npos) << bar;
   EXPECT_EQ(bar.find('\r', erased + 1), std::string::npos) << bar;
-  EXPECT_EQ(bar.find("\n"), bar.find(root_ + "/README.md: note:") +
+  EXPECT_EQ(bar.find('\n'), bar.find(root_ + "/README.md: note:") +
                                 (root_ + "/README.md: note: not an article "
                                          "file, passed over")
                                     .size())

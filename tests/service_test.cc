@@ -179,7 +179,8 @@ class ServeTest : public ::testing::Test {
         testing::PunditBinary(), "serve", "--db", db, "--port", "0"};
     argv.insert(argv.end(), extra.begin(), extra.end());
     const std::string err = scratch.Sub("serve.err");
-    server->reset(new ChildProcess(argv, scratch.Sub("serve.out"), err));
+    *server =
+        std::make_unique<ChildProcess>(argv, scratch.Sub("serve.out"), err);
     const std::regex listening("serving .* on http://[^ ]+:([0-9]+)/");
     for (auto deadline = std::chrono::steady_clock::now() + Seconds(60);
          std::chrono::steady_clock::now() < deadline;) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/parse_text.h"
+#include "core/readers/libxml.h"
 #include "core/schema.h"
 #include "web/api_util.h"
 
@@ -99,7 +100,7 @@ std::string Describe(const SearchRequest& request) {
 class AtomWriter {
  public:
   AtomWriter()
-      : buffer_(xmlBufferCreate()),
+      : buffer_((readers::InitLibxml(), xmlBufferCreate())),
         writer_(xmlNewTextWriterMemory(buffer_, 0)) {
     xmlTextWriterSetIndent(writer_, 1);
     xmlTextWriterSetIndentString(writer_, BAD_CAST "  ");

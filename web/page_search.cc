@@ -1,5 +1,6 @@
 // GET / and /search: the search page (web/pages.h).
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <string>
@@ -573,7 +574,7 @@ void HandleSearch(Context& ctx, const httplib::Request& req,
       count += " · Page " + WithCommas(r.page) + " of " + WithCommas(pages);
     }
     model.set("count_text", count);
-    model.set("took", std::to_string(static_cast<long>(r.took_ms + 0.5)));
+    model.set("took", std::to_string(std::lround(r.took_ms)));
     model.set("interpreted", r.interpreted);
     model.set("show_interpreted",
               !r.interpreted.empty() && r.interpreted != state.q);

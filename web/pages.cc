@@ -130,7 +130,7 @@ void HandleStatic(Context& ctx, const httplib::Request& req,
   std::string body = ReadWholeFile(full, &ok);
   if (!ok) return not_found();
   res.status = 200;
-  res.set_content(std::move(body), type);
+  res.set_content(body, type);
 }
 
 }  // namespace

@@ -1032,9 +1032,10 @@ Status Serve(const ServerOptions& options) {
                options.db_dir.c_str(), host.c_str(), *port);
   Status status = (*server)->Listen();
   listening_ended = true;
-  // Wakes the waiter if no signal came (a SIGTERM aimed at that thread only).
-  // NOLINTNEXTLINE(bugprone-bad-signal-to-kill-thread): the waiter blocks
-  // in sigwait for SIGTERM; this wakes it, it does not kill it.
+  // Wakes the waiter if no signal came (a SIGTERM aimed at that thread only):
+  // the waiter blocks in sigwait for SIGTERM, so this wakes it and does not
+  // kill it.
+  // NOLINTNEXTLINE(bugprone-bad-signal-to-kill-thread)
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
   server->reset();

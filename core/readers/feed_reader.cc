@@ -18,6 +18,7 @@
 #include "core/parse_text.h"
 #include "core/parsers.h"
 #include "core/readers/html_extract.h"
+#include "core/readers/libxml.h"
 
 namespace pundit::readers {
 namespace {
@@ -659,7 +660,7 @@ size_t AfterDoctype(std::string_view s, size_t from) {
 
 std::unique_ptr<ArticleReader> OpenFeedReader(std::unique_ptr<ByteStream> in,
                                               const ReaderOptions& options) {
-  xmlInitParser();
+  InitLibxml();
   return std::make_unique<FeedReader>(std::move(in), options);
 }
 

@@ -24,6 +24,7 @@
 
 #include "core/parse_text.h"
 #include "core/parsers.h"
+#include "core/readers/libxml.h"
 #include "core/readers/reader.h"
 
 namespace pundit::readers {
@@ -123,11 +124,7 @@ struct DocFree {
 using Document = std::unique_ptr<xmlDoc, DocFree>;
 
 Document ParseHtml(std::string_view html) {
-  static const bool initialised = [] {
-    xmlInitParser();
-    return true;
-  }();
-  (void)initialised;
+  InitLibxml();
   std::string converted;
   if (PageToUtf8(html, &converted)) html = converted;
   if (html.starts_with(kBom)) html.remove_prefix(kBom.size());

@@ -453,7 +453,8 @@ class WarcReader : public ArticleReader {
   // One error for the record at `record_line`: the lines up to the next
   // "WARC/1." line are skipped (with the line just read when
   // `skip_current`) and the message says which.
-  void Resync(int record_line, std::string what, bool skip_current = false) {
+  void Resync(int record_line, const std::string& what,
+              bool skip_current = false) {
     int first = skip_current ? line_number_ : next_line_;
     int last = skip_current ? line_number_ : first - 1;
     std::string line;
