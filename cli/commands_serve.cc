@@ -34,6 +34,14 @@ CommandRun DefineServe(CLI::App& command, const CommandContext& context) {
   options.db_dir = context.default_db;
   command.add_option("--db", options.db_dir, context.db_help);
   AddShardTimeoutOption(command, &options.shard_timeout_ms);
+  command
+      .add_option("--shard-refresh", options.shard_refresh_ms,
+                  "with a stub file of shard servers as --db: a shard's new "
+                  "commits are seen within MS milliseconds (default 1000; 0 = "
+                  "ask every shard before each request); a swapped "
+                  "generation, a restart or a failure at once")
+      ->check(CLI::Range(0, 3600000))
+      ->type_name("MS");
   command.add_option("--host", options.host,
                      "address to bind (default 127.0.0.1: this machine only)");
   command

@@ -65,8 +65,11 @@ struct ShardServer::Impl {
         // match spies naming this generation's database.
         Xapian::Registry registry;
         query::PositionMatch::RegisterIn(registry);
-        const std::string uuid = Xapian::Database(*live).get_uuid();
-        registry.register_match_spy(MatchListSpy(uuid));
+        // A handle of this connection's own for the spy to read the data
+        // of the best matches with.
+        Xapian::Database docs(*live);
+        const std::string uuid = docs.get_uuid();
+        registry.register_match_spy(MatchListSpy(uuid, docs));
         registry.register_match_spy(CopySignatureSpy(uuid));
         server.set_registry(registry);
         server.run();

@@ -177,7 +177,7 @@ Status IndexHandle::OpenStub(const std::string& stub) {
   return Status::Ok();
 }
 
-Status IndexHandle::Refresh() {
+Status IndexHandle::Refresh(bool force) {
   if (sharded_) {
     // A changed stub file means other shards; otherwise each shard
     // reopens its latest revision (a shard server reopens its own).
@@ -192,8 +192,15 @@ Status IndexHandle::Refresh() {
     }
     if (changed) return Open(path_, timeout_ms_);
     if (all_remote_) {
+      const auto now = std::chrono::steady_clock::now();
+      if (!force && !remote_keys_.empty() &&
+          now - remote_reopened_ <
+              std::chrono::milliseconds(remote_refresh_ms_)) {
+        return Status::Ok();
+      }
       remote_keys_.clear();
       ReopenRemoteShards();
+      remote_reopened_ = now;
     } else {
       db_.reopen();
     }

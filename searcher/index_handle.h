@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <xapian.h>
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -67,8 +68,16 @@ class IndexHandle {
   Status Open(const std::string& db_path, int timeout_ms);
 
   // Brings the view up to date: a swapped generation is reopened, new
-  // commits are picked up (reopen()). Throws what Xapian throws.
-  Status Refresh();
+  // commits are picked up (reopen()). Over shard servers, whose reopen is a
+  // round trip to each, commits are asked for at most every
+  // `remote_refresh_ms` (set_remote_refresh_ms) unless `force`. Throws
+  // what Xapian throws.
+  Status Refresh(bool force = false);
+
+  // How often Refresh() asks shard servers for their new commits; 0 =
+  // every call. A shard's swapped generation or failure is seen at once
+  // either way (its server closes the connection).
+  void set_remote_refresh_ms(int ms) { remote_refresh_ms_ = ms; }
 
   Xapian::Database& db() { return db_; }
   // The sub-databases of db(), in order (one when local).
@@ -101,6 +110,8 @@ class IndexHandle {
   bool sharded_ = false;
   bool all_remote_ = false;
   std::string remote_keys_;  // Key() as of the last ReopenRemoteShards()
+  int remote_refresh_ms_ = 0;
+  std::chrono::steady_clock::time_point remote_reopened_{};
   Xapian::Database db_;
   std::vector<Xapian::Database> shards_;  // the sub-databases of db_
   std::string generation_path_;           // local only

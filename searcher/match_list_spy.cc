@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <unordered_set>
+#include <utility>
 
 namespace pundit {
 namespace {
@@ -47,8 +49,8 @@ size_t ToSize(std::string_view digits) {
 }  // namespace
 
 MatchListSpy::MatchListSpy(const std::vector<Xapian::Database>& shards,
-                           const Bitmap* filter, size_t keep)
-    : keep_(keep) {
+                           const Bitmap* filter, size_t keep, size_t carry)
+    : keep_(keep), carry_(std::min({carry, keep, kMaxCarriedDocs})) {
   if (!filter) return;
   const uint32_t n = static_cast<uint32_t>(shards.size());
   std::vector<std::vector<uint32_t>> local(n);
@@ -63,8 +65,9 @@ MatchListSpy::MatchListSpy(const std::vector<Xapian::Database>& shards,
 }
 
 MatchListSpy* MatchListSpy::clone() const {
-  auto spy = std::make_unique<MatchListSpy>(uuid_);
+  auto spy = std::make_unique<MatchListSpy>(uuid_, docs_);
   spy->keep_ = keep_;
+  spy->carry_ = carry_;
   spy->filters_ = filters_;
   spy->filter_ = filter_;
   return spy.release();
@@ -85,10 +88,26 @@ void MatchListSpy::operator()(const Xapian::Document& doc, double wt) {
   std::push_heap(heap_.begin(), heap_.end(), Better);
 }
 
+std::string MatchListSpy::CarriedData(Xapian::docid did) const {
+  for (int attempt = 0; docs_ && attempt < 2; ++attempt) {
+    try {
+      return docs_->get_document(did).get_data();
+    } catch (const Xapian::DocNotFoundError&) {
+      // Deleted by a commit the match did not see: the front reads it (and
+      // finds it gone) as it would without carrying.
+      return "";
+    } catch (const Xapian::DatabaseModifiedError&) {
+      docs_->reopen();  // a commit overwrote what this revision reads
+    }
+  }
+  return "";
+}
+
 std::string MatchListSpy::serialise() const {
-  // keep, then "-" for no filter or "+" and uuid/bitmap field pairs.
+  // keep, carry, then "-" for no filter or "+" and uuid/bitmap field pairs.
   std::string out;
   PutField(out, std::to_string(keep_));
+  PutField(out, std::to_string(carry_));
   if (!filters_) return out + "-";
   out += '+';
   for (const auto& [uuid, bitmap] : *filters_) {
@@ -100,15 +119,21 @@ std::string MatchListSpy::serialise() const {
 
 MatchListSpy* MatchListSpy::unserialise(const std::string& bytes,
                                         const Xapian::Registry&) const {
-  auto spy = std::make_unique<MatchListSpy>(uuid_);
+  auto spy = std::make_unique<MatchListSpy>(uuid_, docs_);
   if (bytes.empty()) return spy.release();  // only the match list
   std::string_view in = bytes;
   size_t pos = 0;
-  std::string_view keep;
-  if (!GetField(in, pos, keep) || pos >= in.size()) {
+  std::string_view keep, carry;
+  if (!GetField(in, pos, keep) || !GetField(in, pos, carry) ||
+      pos >= in.size()) {
     throw Xapian::NetworkError("pundit's match list spy came malformed");
   }
   spy->keep_ = ToSize(keep);
+  spy->carry_ = std::min({ToSize(carry), spy->keep_, kMaxCarriedDocs});
+  // Carried data is read at the latest revision: the match's, or a newer
+  // one when a commit landed since the front last asked the shard to
+  // reopen (SearcherOptions::shard_refresh_ms).
+  if (spy->carry_ > 0 && spy->docs_) spy->docs_->reopen();
   if (in[pos++] == '+') {
     spy->filter_.emplace();  // a shard not named has no document in it
     while (pos < in.size()) {
@@ -124,18 +149,20 @@ MatchListSpy* MatchListSpy::unserialise(const std::string& bytes,
 
 std::string MatchListSpy::serialise_results() const {
   // uuid, a NUL, the bitmap as a field, then weight (8 bytes) and document
-  // number (4 bytes) of each best match, best first.
+  // number (4 bytes) of each best match, best first, the first `carry`
+  // each followed by its stored data as a field.
   std::string out = uuid_;
   out += '\0';
   PutField(out, Bitmap(ids_).Serialize());
   std::vector<Ranked> best = heap_;
   std::sort(best.begin(), best.end(), Better);
-  for (const Ranked& r : best) {
+  for (size_t i = 0; i < best.size(); ++i) {
     char buf[12];
-    std::memcpy(buf, &r.weight, 8);
-    const uint32_t did = r.did;
+    std::memcpy(buf, &best[i].weight, 8);
+    const uint32_t did = best[i].did;
     std::memcpy(buf + 8, &did, 4);
     out.append(buf, sizeof buf);
+    if (i < carry_) PutField(out, CarriedData(did));
   }
   return out;
 }
@@ -146,16 +173,22 @@ void MatchListSpy::merge_results(const std::string& bytes) {
   std::string_view in = bytes;
   size_t pos = nul + 1;
   std::string_view bitmap;
-  if (!GetField(in, pos, bitmap) || (in.size() - pos) % 12 != 0) Unreadable();
+  if (!GetField(in, pos, bitmap)) Unreadable();
   ShardResult& result = merged_[bytes.substr(0, nul)];
   result.bitmap = bitmap;
-  for (; pos < in.size(); pos += 12) {
+  while (pos < in.size()) {
+    if (in.size() - pos < 12) Unreadable();
     Ranked r{};
     std::memcpy(&r.weight, in.data() + pos, 8);
     uint32_t did = 0;
     std::memcpy(&did, in.data() + pos + 8, 4);
     r.did = did;
+    pos += 12;
     result.best.push_back(r);
+    if (result.best.size() > carry_) continue;
+    std::string_view data;
+    if (!GetField(in, pos, data)) Unreadable();
+    result.data.emplace_back(data);
   }
 }
 
@@ -173,7 +206,8 @@ Bitmap MatchListSpy::Merged(const std::vector<Xapian::Database>& shards) const {
 }
 
 std::vector<MatchListSpy::Ranked> MatchListSpy::Best(
-    const std::vector<Xapian::Database>& shards) const {
+    const std::vector<Xapian::Database>& shards,
+    std::unordered_map<Xapian::docid, std::string>* data) const {
   const uint32_t n = static_cast<uint32_t>(shards.size());
   std::vector<Ranked> best;
   for (uint32_t i = 0; i < n; ++i) {
@@ -185,6 +219,22 @@ std::vector<MatchListSpy::Ranked> MatchListSpy::Best(
   }
   std::sort(best.begin(), best.end(), Better);
   if (best.size() > keep_) best.resize(keep_);
+  if (data) {
+    // Only the data of what made the cut.
+    std::unordered_set<Xapian::docid> wanted;
+    for (const Ranked& r : best) wanted.insert(r.did);
+    for (uint32_t i = 0; i < n; ++i) {
+      auto it = merged_.find(shards[i].get_uuid());
+      if (it == merged_.end()) continue;
+      const ShardResult& result = it->second;
+      for (size_t j = 0; j < result.data.size(); ++j) {
+        const Xapian::docid merged = (result.best[j].did - 1) * n + i + 1;
+        if (wanted.count(merged) && !result.data[j].empty()) {
+          (*data)[merged] = result.data[j];
+        }
+      }
+    }
+  }
   return best;
 }
 

@@ -13,7 +13,9 @@
 // front sends along as one bitmap per shard, in that shard's own document
 // numbers. Weights are the shard's BM25 weights, which the remote protocol
 // computes with the statistics of all shards, so the best of every shard's
-// best are the best of one index.
+// best are the best of one index. For the first `carry` of them (a page's
+// worth, kMaxCarriedDocs at most) each shard also sends their stored data,
+// so that the page's hits need no round trip per document.
 //
 // Threads: one spy per match, as any Xapian::MatchSpy.
 #ifndef PUNDIT_SEARCHER_MATCH_LIST_SPY_H_
@@ -24,11 +26,17 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "searcher/snapshot.h"
 
 namespace pundit {
+
+// The most best matches a shard sends with their stored data: the first
+// page of the API or the search page (per_page at most 100); deeper pages
+// and exports read their documents after the match.
+inline constexpr size_t kMaxCarriedDocs = 100;
 
 class MatchListSpy : public Xapian::MatchSpy {
  public:
@@ -38,15 +46,20 @@ class MatchListSpy : public Xapian::MatchSpy {
     Xapian::docid did;
   };
 
-  // On a shard server: the prototype for its registry, naming its database.
-  explicit MatchListSpy(std::string shard_uuid = "")
-      : uuid_(std::move(shard_uuid)) {}
+  // On a shard server: the prototype for its registry, naming its database;
+  // `docs`, a handle on it used by one connection's thread only, reads the
+  // data it carries (reopened for each match: the document handed to a
+  // match spy is valid only during the call).
+  explicit MatchListSpy(std::string shard_uuid = "",
+                        std::optional<Xapian::Database> docs = std::nullopt)
+      : uuid_(std::move(shard_uuid)), docs_(std::move(docs)) {}
 
   // In the front: a spy that also asks each of `shards` for its best `keep`
   // matches (by weight, then document number) among the documents of
-  // `filter` (merged document numbers; null: every match).
+  // `filter` (merged document numbers; null: every match), the first
+  // `carry` of them (kMaxCarriedDocs at most) with their stored data.
   MatchListSpy(const std::vector<Xapian::Database>& shards,
-               const Bitmap* filter, size_t keep);
+               const Bitmap* filter, size_t keep, size_t carry = 0);
 
   void operator()(const Xapian::Document& doc, double wt) override;
   std::string name() const override { return "pundit::MatchList"; }
@@ -62,8 +75,12 @@ class MatchListSpy : public Xapian::MatchSpy {
   Bitmap Merged(const std::vector<Xapian::Database>& shards) const;
 
   // After a match with `keep` > 0, the best `keep` of all shards' best
-  // matches, best first, as merged document numbers.
-  std::vector<Ranked> Best(const std::vector<Xapian::Database>& shards) const;
+  // matches, best first, as merged document numbers. `data`, when given,
+  // receives the stored data of each one the shards carried, by merged
+  // document number.
+  std::vector<Ranked> Best(
+      const std::vector<Xapian::Database>& shards,
+      std::unordered_map<Xapian::docid, std::string>* data = nullptr) const;
 
   // Best first: higher weight, then lower document number (Xapian's order).
   static bool Better(const Ranked& a, const Ranked& b) {
@@ -71,22 +88,30 @@ class MatchListSpy : public Xapian::MatchSpy {
   }
 
  private:
+  // On a shard: the stored data of `did` for the front, "" when it cannot
+  // be read here (the front then reads it itself).
+  std::string CarriedData(Xapian::docid did) const;
+
   struct ShardResult {
-    std::string bitmap;        // serialised
-    std::vector<Ranked> best;  // shard document numbers, best first
+    std::string bitmap;             // serialised
+    std::vector<Ranked> best;       // shard document numbers, best first
+    std::vector<std::string> data;  // best[i]'s stored data, when carried
   };
 
   std::string uuid_;
-  // What the front asks for: the number of best matches, and per shard
-  // uuid the filter in that shard's document numbers (none: no filter).
+  // What the front asks for: the number of best matches, how many of them
+  // with their data, and per shard uuid the filter in that shard's
+  // document numbers (none: no filter).
   size_t keep_ = 0;
+  size_t carry_ = 0;
   std::optional<std::map<std::string, std::string>> filters_;
   // On a shard: its matches, its filter, its best matches as a heap with
   // the worst on top.
   std::vector<uint32_t> ids_;
   std::optional<Bitmap> filter_;
   std::vector<Ranked> heap_;
-  std::map<std::string, ShardResult> merged_;  // uuid -> what it sent
+  mutable std::optional<Xapian::Database> docs_;  // on a shard: see above
+  std::map<std::string, ShardResult> merged_;     // uuid -> what it sent
 };
 
 }  // namespace pundit

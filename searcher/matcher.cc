@@ -450,10 +450,13 @@ Matcher::Matcher(const SearcherOptions& options, IndexHandle& handle,
 
 // RankPass over shard servers: each sends its matches as one bitmap and
 // its best `keep` of those in `filter` (all when null), weighed with the
-// statistics of all shards (MatchListSpy). With `keep` 0 the match is
+// statistics of all shards (MatchListSpy), the stored data of the first
+// `carry` of each shard's best into `carried`. With `keep` 0 the match is
 // unweighted.
-Bitmap Matcher::ShardsRankPass(const Xapian::Query& q, const Bitmap* filter,
-                               size_t keep, std::vector<RankedDoc>& best) {
+Bitmap Matcher::ShardsRankPass(
+    const Xapian::Query& q, const Bitmap* filter, size_t keep,
+    std::vector<RankedDoc>& best, size_t carry,
+    std::unordered_map<Xapian::docid, std::string>* carried) {
   Xapian::Enquire enquire(db_);
   enquire.set_query(q);
   if (keep == 0) {
@@ -462,11 +465,11 @@ Bitmap Matcher::ShardsRankPass(const Xapian::Query& q, const Bitmap* filter,
     enquire.set_weighting_scheme(MakeBm25());
   }
   const Xapian::doccount n = std::max<Xapian::doccount>(1, db_.get_doccount());
-  MatchListSpy spy(handle_.shards(), filter, keep);
+  MatchListSpy spy(handle_.shards(), filter, keep, carried ? carry : 0);
   enquire.add_matchspy(&spy);
   keep_termfreqs_(q, enquire.get_mset(0, 0, n));
   best.clear();
-  for (const MatchListSpy::Ranked& r : spy.Best(handle_.shards())) {
+  for (const MatchListSpy::Ranked& r : spy.Best(handle_.shards(), carried)) {
     best.push_back({r.weight, r.did});
   }
   return spy.Merged(handle_.shards());
@@ -474,7 +477,7 @@ Bitmap Matcher::ShardsRankPass(const Xapian::Query& q, const Bitmap* filter,
 
 MatchSet Matcher::Match(const Xapian::Query& text,
                         const RequestFilters& filters, SortOrder sort,
-                        uint64_t keep, const Snapshot& snap) {
+                        uint64_t keep, const Snapshot& snap, uint64_t carry) {
   // By relevance, one BM25 pass gives both: on one index (RankPass), and
   // over shard servers, each sending its matches as one bitmap and its best
   // under the filters (ShardsRankPass). Sorted by date, or over local shards
@@ -487,8 +490,12 @@ MatchSet Matcher::Match(const Xapian::Query& text,
     const Bitmap* f = filters.docs ? &*filters.docs : nullptr;
     const auto n = static_cast<size_t>(
         std::min<uint64_t>(keep, std::max(1u, db_.get_doccount())));
-    m.match = handle_.local() ? RankPass(text, f, n, m.best)
-                              : ShardsRankPass(text, f, n, m.best);
+    m.match =
+        handle_.local()
+            ? RankPass(text, f, n, m.best)
+            : ShardsRankPass(text, f, n, m.best,
+                             static_cast<size_t>(std::min<uint64_t>(carry, n)),
+                             &m.carried);
   } else {
     m.match = MatchAll(text, snap);
   }

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "searcher/filters.h"
@@ -50,6 +51,9 @@ struct MatchSet {
   // best first, as many as Match() was asked to keep (or all of them).
   bool ranked = false;
   std::vector<RankedDoc> best;
+  // The stored data of documents of `best` that came with the match (over
+  // shard servers, a page's worth: MatchListSpy), by docid; read the others.
+  std::unordered_map<Xapian::docid, std::string> carried;
 };
 
 // The BM25 weighting of every ranked pass (parameters in matcher.cc).
@@ -76,8 +80,11 @@ class Matcher {
   // pass also keeps the best
   // `keep` of the filtered matches (MatchSet::ranked); otherwise nothing
   // is ranked here and RankPage ranks.
+  // Over shard servers the first `carry` of the best come with their
+  // stored data (MatchSet::carried): the documents a page will show.
   MatchSet Match(const Xapian::Query& text, const RequestFilters& filters,
-                 SortOrder sort, uint64_t keep, const Snapshot& snap);
+                 SortOrder sort, uint64_t keep, const Snapshot& snap,
+                 uint64_t carry = 0);
 
   // Stage "rank a page": documents [offset, offset + count) of
   // m.filtered in `sort` order (relevance: weight, then docid; newest or
@@ -104,8 +111,10 @@ class Matcher {
 
   Bitmap RankPass(const Xapian::Query& q, const Bitmap* filter, size_t keep,
                   std::vector<RankedDoc>& best);
-  Bitmap ShardsRankPass(const Xapian::Query& q, const Bitmap* filter,
-                        size_t keep, std::vector<RankedDoc>& best);
+  Bitmap ShardsRankPass(
+      const Xapian::Query& q, const Bitmap* filter, size_t keep,
+      std::vector<RankedDoc>& best, size_t carry = 0,
+      std::unordered_map<Xapian::docid, std::string>* carried = nullptr);
   std::vector<RankedDoc> ShardsRankedPage(const Xapian::Query& q,
                                           Xapian::doccount offset,
                                           Xapian::doccount count,

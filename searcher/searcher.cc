@@ -151,16 +151,17 @@ struct Searcher::Impl {
         !s.ok()) {
       return s;
     }
+    handle.set_remote_refresh_ms(options.shard_refresh_ms);
     db = handle.db();
     broken = false;
     snap = Snapshot::Get(db, handle.shards(), analyzer, handle.Key());
     return Status::Ok();
   }
 
-  // Cheap freshness check before each call (IndexHandle::Refresh), then
-  // the snapshot of what it reads.
-  Status Refresh() {
-    if (Status s = handle.Refresh(); !s.ok()) return s;
+  // Cheap freshness check before each call (IndexHandle::Refresh; `force`
+  // after a failed attempt), then the snapshot of what it reads.
+  Status Refresh(bool force) {
+    if (Status s = handle.Refresh(force); !s.ok()) return s;
     db = handle.db();
     std::string key = handle.Key();
     if (!snap || snap->key() != key) {
@@ -184,7 +185,7 @@ struct Searcher::Impl {
       try {
         // reopen() is enough after a commit; a fresh open every third try
         // recovers from anything else.
-        Status s = attempt % 3 == 2 || broken ? Reopen() : Refresh();
+        Status s = attempt % 3 == 2 || broken ? Reopen() : Refresh(attempt > 0);
         if (!s.ok()) {
           // Opening can also meet a commit or a swap in progress (the
           // generation named by CURRENT just removed, a revision just
@@ -277,13 +278,36 @@ struct Searcher::Impl {
     return query::ParseAndCompile(q, op, analyzer, Resolver(), Expander());
   }
 
-  // The stored data of documents `dids`, in order. Many at once on one
-  // index are read on several threads, each with its own handle. Over
-  // shards, each
-  // shard's documents are asked for on a thread of their own (a round trip
-  // each): a thread uses only its shard's handle, which nothing else uses
-  // meanwhile.
+  // The stored data of documents `dids`, in order: taken from `carried`
+  // (what came with the match, MatchSet::carried) where it is there, the
+  // others read (ReadDocumentData).
   std::vector<std::string> DocumentData(
+      const std::vector<Xapian::docid>& dids,
+      const std::unordered_map<Xapian::docid, std::string>* carried = nullptr) {
+    if (!carried || carried->empty()) return ReadDocumentData(dids);
+    std::vector<std::string> data(dids.size());
+    std::vector<Xapian::docid> missing;
+    std::vector<size_t> at;
+    for (size_t i = 0; i < dids.size(); ++i) {
+      auto it = carried->find(dids[i]);
+      if (it != carried->end()) {
+        data[i] = it->second;
+      } else {
+        missing.push_back(dids[i]);
+        at.push_back(i);
+      }
+    }
+    std::vector<std::string> read = ReadDocumentData(missing);
+    for (size_t j = 0; j < at.size(); ++j) data[at[j]] = std::move(read[j]);
+    return data;
+  }
+
+  // The stored data of documents `dids`, in order, read from the index.
+  // Many at once on one index are read on several threads, each with its
+  // own handle. Over shards, each shard's documents are asked for on a
+  // thread of their own (a round trip each): a thread uses only its shard's
+  // handle, which nothing else uses meanwhile.
+  std::vector<std::string> ReadDocumentData(
       const std::vector<Xapian::docid>& dids) {
     std::vector<std::string> data(dids.size());
     const std::vector<Xapian::Database>& shards = handle.shards();
@@ -374,17 +398,20 @@ struct Searcher::Impl {
   }
 
   // The hits of `page`, in order, with snippets marked for `c` when
-  // `snippets`. kCorruption (or what ArticleFromData reports) for a
+  // `snippets`, the stored data taken from `carried` where it is there.
+  // kCorruption (or what ArticleFromData reports) for a
   // document whose stored data cannot be read.
-  Result<std::vector<Hit>> Hits(const std::vector<RankedDoc>& page,
-                                const query::Compiled& c, bool snippets) {
+  Result<std::vector<Hit>> Hits(
+      const std::vector<RankedDoc>& page, const query::Compiled& c,
+      bool snippets,
+      const std::unordered_map<Xapian::docid, std::string>* carried) {
     std::vector<Hit> hits;
     if (page.empty()) return hits;
     std::optional<Highlighter> highlighter;
     if (snippets) highlighter.emplace(MakeHighlighter(c));
     std::vector<Xapian::docid> dids;
     for (const RankedDoc& r : page) dids.push_back(r.did);
-    const std::vector<std::string> data = DocumentData(dids);
+    const std::vector<std::string> data = DocumentData(dids, carried);
     for (size_t i = 0; i < page.size(); ++i) {
       Result<Article> a = ArticleFromData(data[i]);
       if (!a.ok()) return a.status();
@@ -441,13 +468,15 @@ struct Searcher::Impl {
 
   // Fills hits[i].copies with the other members of page[i]'s group in
   // `set`. kCorruption for stored data that is not an article.
-  Status AddCopies(const FacetIndex& groups, const Bitmap& set,
-                   const std::vector<RankedDoc>& page, std::vector<Hit>& hits) {
+  Status AddCopies(
+      const FacetIndex& groups, const Bitmap& set,
+      const std::vector<RankedDoc>& page, std::vector<Hit>& hits,
+      const std::unordered_map<Xapian::docid, std::string>* carried) {
     for (size_t i = 0; i < page.size() && i < hits.size(); ++i) {
       const std::vector<uint32_t> copies = CopiesIn(groups, set, page[i].did);
       if (copies.empty()) continue;
       const std::vector<std::string> data = DocumentData(
-          std::vector<Xapian::docid>(copies.begin(), copies.end()));
+          std::vector<Xapian::docid>(copies.begin(), copies.end()), carried);
       for (const std::string& d : data) {
         Result<Article> a = ArticleFromData(d);
         if (!a.ok()) return a.status();
@@ -577,11 +606,20 @@ Result<SearchResponse> Searcher::ShowCorrection(const SearchRequest& request,
   r->showing = corrected.q;
   r->corrected = typed.corrected;
   r->took_ms += typed.took_ms;
+  r->stages += typed.stages;
   return r;
 }
 
 Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
-  auto started = std::chrono::steady_clock::now();
+  const auto started = std::chrono::steady_clock::now();
+  // Milliseconds since the last lap (or the start).
+  auto lap = [last = started]() mutable {
+    const auto now = std::chrono::steady_clock::now();
+    const double ms =
+        std::chrono::duration<double, std::milli>(now - last).count();
+    last = now;
+    return ms;
+  };
   const Snapshot& s = *snap;
   SearchResponse resp;
   resp.q = request.q;
@@ -603,18 +641,21 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
       request.collapse
           ? ExtraCopies(groups, filters.docs ? *filters.docs : s.all())
           : 0;
-  const MatchSet m = matcher.Match(c.query, filters, sort,
-                                   offset + request.per_page + extra, s);
+  const MatchSet m =
+      matcher.Match(c.query, filters, sort, offset + request.per_page + extra,
+                    s, offset + request.per_page);
   resp.total = static_cast<long>(m.filtered.Cardinality());
   const uint64_t copies_in_total = ExtraCopies(groups, m.filtered);
   resp.total_groups = resp.total - static_cast<long>(copies_in_total);
   resp.collapsed = request.collapse;
   if (request.collapse) extra = copies_in_total;
+  resp.stages.match_ms = lap();
 
   if (request.want_facets) {
     resp.facets = CountFacets(s, filters, m, request.facet_limit);
     CountTimeline(s, m.filtered, &resp.timeline_unit, &resp.timeline);
   }
+  resp.stages.facets_ms = lap();
 
   // Collapsing, the page is ranked from the first match and cut here.
   const uint64_t fetch_offset = request.collapse ? 0 : offset;
@@ -625,15 +666,18 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
   if (request.collapse) {
     page = CollapsedPage(groups, page, offset, request.per_page);
   }
-  Result<std::vector<Hit>> hits = Hits(page, c, request.want_snippets);
+  Result<std::vector<Hit>> hits =
+      Hits(page, c, request.want_snippets, &m.carried);
   if (!hits.ok()) return hits.status();
   resp.hits = std::move(*hits);
   if (request.collapse) {
-    Status copies = AddCopies(groups, m.filtered, page, resp.hits);
+    Status copies = AddCopies(groups, m.filtered, page, resp.hits, &m.carried);
     if (!copies.ok()) return copies;
   }
+  resp.stages.page_ms = lap();
 
   resp.corrected = DidYouMean(request, c, resp.total);
+  resp.stages.suggest_ms = lap();
   resp.took_ms = std::chrono::duration<double, std::milli>(
                      std::chrono::steady_clock::now() - started)
                      .count();

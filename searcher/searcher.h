@@ -44,6 +44,11 @@ struct SearcherOptions {
   std::string db_dir;
   // How long a shard server may take to connect or answer, in ms.
   int shard_timeout_ms = 4000;
+  // Over shard servers: a shard's new commits are seen within this many ms
+  // (asking for them is a round trip to every shard, which a search then
+  // need not pay); 0 = before every call. A shard's swapped generation, a
+  // restart or a failure is seen at once.
+  int shard_refresh_ms = 1000;
   // Threads one search may use for its match pass. A pass whose terms
   // have at least `split_min_postings` postings in all is split by docid
   // into this many parts, each read by its own thread on its own handle of
@@ -117,6 +122,25 @@ struct TimelineBucket {
   long count = 0;
 };
 
+// Milliseconds a search spent in each stage: the match set (and, ranked,
+// the best under the filters), the facet counts and timeline, the page
+// (ranking a page, reading its documents, snippets, copies) and the
+// did-you-mean suggestion.
+struct SearchStageTimes {
+  double match_ms = 0;
+  double facets_ms = 0;
+  double page_ms = 0;
+  double suggest_ms = 0;
+
+  SearchStageTimes& operator+=(const SearchStageTimes& o) {
+    match_ms += o.match_ms;
+    facets_ms += o.facets_ms;
+    page_ms += o.page_ms;
+    suggest_ms += o.suggest_ms;
+    return *this;
+  }
+};
+
 struct SearchResponse {
   std::string q;
   std::string interpreted;               // how the query was read
@@ -133,6 +157,8 @@ struct SearchResponse {
   bool collapsed = false;
   int page = 1, per_page = 10;
   double took_ms = 0;
+  // Where took_ms went, by stage of the search (docs/ARCHITECTURE.md).
+  SearchStageTimes stages;
   std::vector<Hit> hits;
   // Facet name -> values, in kFacets order; empty when !want_facets.
   std::vector<std::pair<std::string, std::vector<FacetValue>>> facets;

@@ -8,11 +8,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/shard.h"
@@ -105,9 +107,12 @@ IndexSummary Index(const std::string& db, const std::vector<std::string>& in,
   return r.ok() ? *r : IndexSummary{};
 }
 
-std::unique_ptr<Searcher> Open(const std::string& db) {
+// A searcher of `db`; over shards it sees their latest commits before each
+// search unless `refresh_ms` says otherwise.
+std::unique_ptr<Searcher> Open(const std::string& db, int refresh_ms = 0) {
   SearcherOptions o{db};
   o.shard_timeout_ms = 3000;
+  o.shard_refresh_ms = refresh_ms;
   auto s = Searcher::Open(o);
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   return s.ok() ? std::move(s.value()) : nullptr;
@@ -224,6 +229,25 @@ class ClusterTest : public ::testing::Test {
     auto s = ShardServer::Start(o);
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? std::move(s.value()) : nullptr;
+  }
+
+  // 50 new articles about a zebracrossing, each indexed into its own shard
+  // (an incremental run on every shard: a commit inside the live
+  // generation).
+  void AddToEveryShard() {
+    std::string extra;
+    for (int i = 0; i < 50; ++i) {
+      extra += "{\"id\":\"new" + std::to_string(i) +
+               "\",\"title\":\"A zebracrossing story\",\"date\":\"2021-05-0" +
+               std::to_string(1 + i % 9) + "\",\"body\":\"zebracrossing " +
+               std::to_string(i) + "\"}\n";
+    }
+    testing::WriteFile(dir_.Sub("extra.jsonl"), extra);
+    std::vector<std::string> more = inputs_;
+    more.push_back(dir_.Sub("extra.jsonl"));
+    for (int i = 1; i <= kShards; ++i) {
+      Index(shard_dirs_[i - 1], more, ShardSpec{i, kShards});
+    }
   }
 
   void WriteStub() {
@@ -462,21 +486,7 @@ TEST_F(ClusterTest, CommitsAndGenerationSwapsOnAShardAreSeen) {
   r.q = "zebracrossing";
   EXPECT_EQ(cluster->Search(r)->total, 0);
 
-  // 50 new articles, each indexed into its own shard (an incremental run
-  // on every shard: a commit inside the live generation).
-  std::string extra;
-  for (int i = 0; i < 50; ++i) {
-    extra += "{\"id\":\"new" + std::to_string(i) +
-             "\",\"title\":\"A zebracrossing story\",\"date\":\"2021-05-0" +
-             std::to_string(1 + i % 9) + "\",\"body\":\"zebracrossing " +
-             std::to_string(i) + "\"}\n";
-  }
-  testing::WriteFile(dir_.Sub("extra.jsonl"), extra);
-  std::vector<std::string> more = inputs_;
-  more.push_back(dir_.Sub("extra.jsonl"));
-  for (int i = 1; i <= kShards; ++i) {
-    Index(shard_dirs_[i - 1], more, ShardSpec{i, kShards});
-  }
+  AddToEveryShard();
   auto added = cluster->Search(r);
   ASSERT_TRUE(added.ok()) << added.status().ToString();
   EXPECT_EQ(added->total, 50);
@@ -492,6 +502,24 @@ TEST_F(ClusterTest, CommitsAndGenerationSwapsOnAShardAreSeen) {
   ASSERT_TRUE(dropped.ok()) << dropped.status().ToString();
   EXPECT_EQ(dropped->total, 0);
   EXPECT_EQ(cluster->Stats()->articles, one->Stats()->articles);
+}
+
+TEST_F(ClusterTest, ShardCommitsAreSeenWithinTheRefreshInterval) {
+  // Asking every shard server for its new commits costs a round trip to
+  // each, so `pundit serve` asks at most every --shard-refresh ms: a
+  // searcher that searched just before the commits sees them once that
+  // much time has passed.
+  auto cluster = Open(stub_, 200);
+  ASSERT_TRUE(cluster);
+  SearchRequest r;
+  r.q = "zebracrossing";
+  EXPECT_EQ(cluster->Search(r)->total, 0);
+  AddToEveryShard();
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  auto fresh = cluster->Search(r);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_EQ(fresh->total, 50);
+  ASSERT_FALSE(fresh->timeline.empty());
 }
 
 TEST(ShardSpecTest, RoutesEveryIdToOneShardStably) {

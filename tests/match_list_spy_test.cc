@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "tests/test_util.h"
@@ -42,7 +43,7 @@ void RunOnShards(MatchListSpy& front,
   const std::string bytes = front.serialise();
   const uint32_t n = static_cast<uint32_t>(shards.size());
   for (uint32_t i = 0; i < n; ++i) {
-    MatchListSpy proto(shards[i].get_uuid());
+    MatchListSpy proto(shards[i].get_uuid(), shards[i]);
     std::unique_ptr<Xapian::MatchSpy> spy(
         proto.unserialise(bytes, Xapian::Registry()));
     for (uint32_t merged : matches) {
@@ -94,6 +95,64 @@ TEST(MatchListSpyTest, WithoutAFilterTheBestComeFromEveryMatch) {
   EXPECT_EQ(front.Merged(shards).Cardinality(), 5u);
 }
 
+// `n` glass databases of `per_shard` documents, each holding "doc D" as
+// its data, D its merged docid.
+std::vector<Xapian::Database> MakeShardsWithData(const std::string& dir, int n,
+                                                 int per_shard) {
+  std::vector<Xapian::Database> shards;
+  for (int i = 0; i < n; ++i) {
+    const std::string path = dir + "/data" + std::to_string(i);
+    Xapian::WritableDatabase w(path, Xapian::DB_CREATE_OR_OVERWRITE);
+    for (int d = 1; d <= per_shard; ++d) {
+      Xapian::Document doc;
+      doc.set_data(
+          std::string("doc ").append(std::to_string((d - 1) * n + i + 1)));
+      w.add_document(doc);
+    }
+    w.commit();
+    shards.emplace_back(path);
+  }
+  return shards;
+}
+
+TEST(MatchListSpyTest, TheFirstBestOfEachShardComeWithTheirData) {
+  TempDir dir;
+  std::vector<Xapian::Database> shards = MakeShardsWithData(dir.path(), 2, 5);
+  std::vector<uint32_t> matches;
+  for (uint32_t d = 1; d <= 10; ++d) matches.push_back(d);
+  auto by_docid = [](uint32_t d) { return static_cast<double>(d); };
+
+  // Each shard sends its best 4 (shard 0: 9 7 5 3; shard 1: 10 8 6 4), the
+  // first 2 with their data: 9 7 and 10 8, which are the best 4 of all.
+  MatchListSpy front(shards, nullptr, 4, 2);
+  RunOnShards(front, shards, matches, by_docid);
+  std::unordered_map<Xapian::docid, std::string> data;
+  const std::vector<MatchListSpy::Ranked> best = front.Best(shards, &data);
+  ASSERT_EQ(best.size(), 4u);
+  EXPECT_EQ(best[0].did, 10u);
+  EXPECT_EQ(best[3].did, 7u);
+  ASSERT_EQ(data.size(), 4u);
+  for (const MatchListSpy::Ranked& r : best) {
+    EXPECT_EQ(data[r.did], std::string("doc ").append(std::to_string(r.did)));
+  }
+
+  // Carrying 1: 10 and 9 come with their data, 8 and 7 are to be read.
+  MatchListSpy one(shards, nullptr, 4, 1);
+  RunOnShards(one, shards, matches, by_docid);
+  data.clear();
+  EXPECT_EQ(one.Best(shards, &data).size(), 4u);
+  EXPECT_EQ(data.size(), 2u);
+  EXPECT_EQ(data[10], "doc 10");
+  EXPECT_EQ(data[9], "doc 9");
+
+  // Without carrying, no data comes.
+  MatchListSpy none(shards, nullptr, 4);
+  RunOnShards(none, shards, matches, by_docid);
+  data.clear();
+  EXPECT_EQ(none.Best(shards, &data).size(), 4u);
+  EXPECT_TRUE(data.empty());
+}
+
 TEST(MatchListSpyTest, AShardNotNamedInTheFilterHasNothingInIt) {
   TempDir dir;
   std::vector<Xapian::Database> shards = MakeShards(dir.path(), 2, 5);
@@ -114,7 +173,7 @@ TEST(MatchListSpyTest, AShardNotNamedInTheFilterHasNothingInIt) {
 TEST(MatchListSpyTest, MalformedBytesAreRefused) {
   MatchListSpy proto("uuid");
   for (const std::string bad : {"x", "5:12", "99999999999999999999:1-",
-                                "1:3+4:uuid", "1:3+4:uuid9:short"}) {
+                                "1:3+4:uuid", "1:31:0+4:uuid9:short", "1:3-"}) {
     EXPECT_THROW(proto.unserialise(bad, Xapian::Registry()),
                  Xapian::NetworkError)
         << bad;

@@ -108,6 +108,40 @@ TEST(HttpMetricsTest, RoutesPastTheCapAreCountedAsOther) {
       << text;
 }
 
+TEST(SearchStageMetricsTest, EachStageIsAHistogramOfItsOwn) {
+  SearchStageMetrics metrics;
+  std::string text;
+  metrics.Render(&text);
+  // Before any search: the family is declared, no series yet.
+  EXPECT_EQ(text.find("_count{"), std::string::npos) << text;
+  SearchStageTimes t;
+  t.match_ms = 0.5;
+  t.facets_ms = 3;
+  t.page_ms = 30;
+  t.suggest_ms = 2000;
+  metrics.Observe(t);
+  t.match_ms = 7;
+  metrics.Observe(t);
+  text.clear();
+  metrics.Render(&text);
+  auto has = [&](const std::string& line) {
+    return text.find(line + "\n") != std::string::npos;
+  };
+  const std::string b = "pundit_search_stage_duration_seconds_bucket{stage=";
+  EXPECT_TRUE(has(b + R"("match",le="0.001"} 1)")) << text;
+  EXPECT_TRUE(has(b + R"("match",le="0.01"} 2)"));
+  EXPECT_TRUE(has(b + R"("facets",le="0.0025"} 0)"));
+  EXPECT_TRUE(has(b + R"("facets",le="0.005"} 2)"));
+  EXPECT_TRUE(has(b + R"("page",le="0.05"} 2)"));
+  EXPECT_TRUE(has(b + R"("suggest",le="1"} 0)"));
+  EXPECT_TRUE(has(b + R"("suggest",le="2.5"} 2)"));
+  EXPECT_TRUE(
+      has(R"(pundit_search_stage_duration_seconds_sum{stage="match"} 0.0075)"))
+      << text;
+  EXPECT_TRUE(
+      has(R"(pundit_search_stage_duration_seconds_count{stage="page"} 2)"));
+}
+
 TEST(MetricsTest, SecondsSinceReadsTheIndexTimestamp) {
   EXPECT_GT(SecondsSince("2020-01-01T00:00:00Z"), 3600.0 * 24 * 365);
   EXPECT_EQ(SecondsSince("2999-01-01T00:00:00Z"), 0);
@@ -223,6 +257,10 @@ TEST_F(ServeTest, MetricsAfterThreeSearches) {
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 200);
   }
+  // And one from the search page: its stages are counted too.
+  auto page = client.Get("/?q=venezuela");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
   auto res = client.Get("/metrics");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
@@ -255,6 +293,16 @@ TEST_F(ServeTest, MetricsAfterThreeSearches) {
   EXPECT_GT(Sum(text, "process_resident_memory_bytes"), 0);
   EXPECT_GT(Sum(text, "process_open_fds"), 0);
   EXPECT_GE(Sum(text, "pundit_searchers_open"), 1);
+  EXPECT_NE(text.find("# TYPE pundit_search_stage_duration_seconds histogram"),
+            std::string::npos);
+  for (const char* stage : {"match", "facets", "page", "suggest"}) {
+    EXPECT_NE(text.find(std::string("pundit_search_stage_duration_seconds_count"
+                                    "{stage=\"") +
+                        stage + "\"} 4\n"),
+              std::string::npos)
+        << stage << "\n"
+        << text;
+  }
 
   kill(server->pid(), SIGTERM);
   ASSERT_TRUE(server->Wait(Seconds(60)));

@@ -132,12 +132,59 @@ std::string RouteLabel(std::string_view path, int status) {
   return std::string(path);
 }
 
+void LatencyHistogram::Add(double seconds) {
+  size_t bucket = 0;
+  while (bucket < kLatencyBuckets.size() && seconds > kLatencyBuckets[bucket]) {
+    ++bucket;
+  }
+  buckets_[bucket].fetch_add(1, std::memory_order_relaxed);
+  timed_.fetch_add(1, std::memory_order_relaxed);
+  nanoseconds_.fetch_add(static_cast<uint64_t>(seconds * 1e9),
+                         std::memory_order_relaxed);
+}
+
+void LatencyHistogram::Render(std::string* out, std::string_view name,
+                              std::string_view labels) const {
+  if (timed_.load(std::memory_order_relaxed) == 0) return;
+  const std::string n(name);
+  const std::string l(labels);
+  uint64_t cumulative = 0;
+  for (size_t b = 0; b <= kLatencyBuckets.size(); ++b) {
+    cumulative += buckets_[b].load(std::memory_order_relaxed);
+    std::string le =
+        b < kLatencyBuckets.size() ? Number(kLatencyBuckets[b]) : "+Inf";
+    *out += n + "_bucket{" + l + ",le=\"" + le + "\"} " +
+            std::to_string(cumulative) + "\n";
+  }
+  *out += n + "_sum{" + l + "} " +
+          Number(nanoseconds_.load(std::memory_order_relaxed) / 1e9) + "\n";
+  // The count is the +Inf bucket, read once, so the two always agree.
+  *out += n + "_count{" + l + "} " + std::to_string(cumulative) + "\n";
+}
+
+void SearchStageMetrics::Observe(const SearchStageTimes& stages) {
+  match_.Add(stages.match_ms / 1e3);
+  facets_.Add(stages.facets_ms / 1e3);
+  page_.Add(stages.page_ms / 1e3);
+  suggest_.Add(stages.suggest_ms / 1e3);
+}
+
+void SearchStageMetrics::Render(std::string* out) const {
+  static constexpr char kName[] = "pundit_search_stage_duration_seconds";
+  Header(out, kName, "histogram",
+         "Time searches spent in each stage: match (the match set and the "
+         "best under the filters), facets (counts and timeline), page (its "
+         "documents and snippets), suggest (did-you-mean).");
+  match_.Render(out, kName, "stage=\"match\"");
+  facets_.Render(out, kName, "stage=\"facets\"");
+  page_.Render(out, kName, "stage=\"page\"");
+  suggest_.Render(out, kName, "stage=\"suggest\"");
+}
+
 struct HttpMetrics::Route {
   std::string name;  // written before the route is published, then constant
   std::array<std::atomic<uint64_t>, kStatusSlots> statuses{};
-  std::array<std::atomic<uint64_t>, kBuckets.size() + 1> buckets{};  // +Inf
-  std::atomic<uint64_t> timed{0};
-  std::atomic<uint64_t> nanoseconds{0};
+  LatencyHistogram latency;
 };
 
 HttpMetrics::HttpMetrics(size_t max_routes)
@@ -170,13 +217,7 @@ void HttpMetrics::Observe(std::string_view route, int status, double seconds) {
                     ? static_cast<size_t>(status - kMinStatus + 1)
                     : 0;
   r.statuses[slot].fetch_add(1, std::memory_order_relaxed);
-  if (seconds < 0) return;
-  size_t bucket = 0;
-  while (bucket < kBuckets.size() && seconds > kBuckets[bucket]) ++bucket;
-  r.buckets[bucket].fetch_add(1, std::memory_order_relaxed);
-  r.timed.fetch_add(1, std::memory_order_relaxed);
-  r.nanoseconds.fetch_add(static_cast<uint64_t>(seconds * 1e9),
-                          std::memory_order_relaxed);
+  if (seconds >= 0) r.latency.Add(seconds);
 }
 
 void HttpMetrics::Render(std::string* out) const {
@@ -201,21 +242,8 @@ void HttpMetrics::Render(std::string* out) const {
          "Time from routing a complete request to its response, by route "
          "pattern.");
   each_route([&](const Route& r) {
-    uint64_t timed = r.timed.load(std::memory_order_relaxed);
-    if (timed == 0) return;
-    const std::string label = "route=\"" + Escaped(r.name) + "\"";
-    uint64_t cumulative = 0;
-    for (size_t b = 0; b <= kBuckets.size(); ++b) {
-      cumulative += r.buckets[b].load(std::memory_order_relaxed);
-      std::string le = b < kBuckets.size() ? Number(kBuckets[b]) : "+Inf";
-      *out += "pundit_http_request_duration_seconds_bucket{" + label +
-              ",le=\"" + le + "\"} " + std::to_string(cumulative) + "\n";
-    }
-    *out += "pundit_http_request_duration_seconds_sum{" + label + "} " +
-            Number(r.nanoseconds.load(std::memory_order_relaxed) / 1e9) + "\n";
-    // The count is the +Inf bucket, read once, so the two always agree.
-    *out += "pundit_http_request_duration_seconds_count{" + label + "} " +
-            std::to_string(cumulative) + "\n";
+    r.latency.Render(out, "pundit_http_request_duration_seconds",
+                     "route=\"" + Escaped(r.name) + "\"");
   });
 }
 
@@ -263,11 +291,14 @@ double SecondsSince(const std::string& iso) {
   return age < 0 ? 0 : age;
 }
 
-std::string RenderMetrics(const HttpMetrics& http, const IndexGauges& index,
+std::string RenderMetrics(const HttpMetrics& http,
+                          const SearchStageMetrics& stages,
+                          const IndexGauges& index,
                           const ProcessStats& process) {
   std::string out;
   out.reserve(8192);
   http.Render(&out);
+  stages.Render(&out);
   Gauge(&out, "pundit_index_up", "gauge",
         "1 when the index could be read for these metrics, else 0.",
         index.ok ? 1 : 0);

@@ -1,8 +1,9 @@
 // Metrics of `pundit serve` in Prometheus' text exposition format 0.0.4
 // (https://prometheus.io/docs/instrumenting/exposition_formats/), served on
 // /metrics: requests by route and status, a latency histogram by route, the
-// index's size and freshness, the searchers open, and the process's memory,
-// CPU time and files read from /proc/self.
+// time searches spend in each stage, the index's size and freshness, the
+// searchers open, and the process's memory, CPU time and files read from
+// /proc/self.
 //
 // HttpMetrics counts; RenderMetrics writes the exposition text. Route labels
 // come from RouteLabel(), which maps a request path to the pattern of the
@@ -21,6 +22,7 @@
 #include <string_view>
 
 #include "core/mutex.h"
+#include "searcher/searcher.h"
 
 namespace pundit {
 
@@ -36,14 +38,32 @@ inline constexpr char kMetricsContentType[] =
 // "/", "/api/search", ...). Thread-safe.
 std::string RouteLabel(std::string_view path, int status);
 
+// Upper bounds of the latency buckets, in seconds (+Inf is added).
+inline constexpr std::array<double, 12> kLatencyBuckets = {
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
+
+// A Prometheus histogram of durations over kLatencyBuckets. Thread-safe and
+// lock-free: Add() may run on every worker at once, Render() meanwhile.
+class LatencyHistogram {
+ public:
+  void Add(double seconds);
+  // Appends NAME_bucket{LABELS,le=".."} (cumulative), NAME_sum{LABELS} and
+  // NAME_count{LABELS}; nothing before the first Add(). `labels` is
+  // `key="value"` pairs, already escaped.
+  void Render(std::string* out, std::string_view name,
+              std::string_view labels) const;
+
+ private:
+  std::array<std::atomic<uint64_t>, kLatencyBuckets.size() + 1> buckets_{};
+  std::atomic<uint64_t> timed_{0};
+  std::atomic<uint64_t> nanoseconds_{0};
+};
+
 // Counters of answered requests. Thread-safe: Observe() is lock-free once a
 // route has been seen (relaxed atomics) and may run on every worker at once;
 // Render() may run meanwhile and sees each counter at some recent value.
 class HttpMetrics {
  public:
-  // Upper bounds of the latency buckets, in seconds (+Inf is added).
-  static constexpr std::array<double, 12> kBuckets = {
-      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10};
   // At most `max_routes` distinct route labels are kept; requests of any
   // further label are counted under "other".
   explicit HttpMetrics(size_t max_routes = 64);
@@ -68,6 +88,19 @@ class HttpMetrics {
                                      // is "other", made at construction
   std::atomic<size_t> count_{0};
   Mutex add_mu_;  // serializes adding a route
+};
+
+// Time spent in each stage of the searches answered (the API's and the
+// page's), from SearchResponse::stages: match, facets, page, suggest.
+// Thread-safe as LatencyHistogram.
+class SearchStageMetrics {
+ public:
+  void Observe(const SearchStageTimes& stages);
+  // Appends pundit_search_stage_duration_seconds{stage} (histogram).
+  void Render(std::string* out) const;
+
+ private:
+  LatencyHistogram match_, facets_, page_, suggest_;
 };
 
 // What the index looks like now; `ok` false when it could not be read (the
@@ -101,9 +134,11 @@ ProcessStats ReadProcessStats();
 // pundit:last_indexed) to now; -1 when `iso` is empty or not of that form.
 double SecondsSince(const std::string& iso);
 
-// The whole exposition: HttpMetrics, the index gauges, the process figures
-// and pundit_build_info{version}.
-std::string RenderMetrics(const HttpMetrics& http, const IndexGauges& index,
+// The whole exposition: HttpMetrics, the search stages, the index gauges,
+// the process figures and pundit_build_info{version}.
+std::string RenderMetrics(const HttpMetrics& http,
+                          const SearchStageMetrics& stages,
+                          const IndexGauges& index,
                           const ProcessStats& process);
 
 }  // namespace pundit

@@ -545,6 +545,9 @@ void HandleSearch(Context& ctx, const httplib::Request& req,
       lease = std::move(got).value();
       searcher = lease.get();
       response = searcher->Search(*request);
+      if (response.ok() && ctx.stage_metrics) {
+        ctx.stage_metrics->Observe(response->stages);
+      }
     }
   }
 

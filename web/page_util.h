@@ -20,6 +20,7 @@
 #include "core/status.h"
 #include "core/text.h"
 #include "web/api_util.h"
+#include "web/metrics.h"
 #include "web/searcher_pool.h"
 #include "web/templates.h"
 
@@ -80,6 +81,7 @@ struct Context {
   Templates templates;
   std::string asset_version;
   std::string public_url;  // "" = relative links (web/feed.h)
+  SearchStageMetrics* stage_metrics = nullptr;  // null: not counted
 };
 
 // The model every page starts from: title and asset version.

@@ -137,11 +137,13 @@ void HandleStatic(Context& ctx, const httplib::Request& req,
 
 bool RegisterPageRoutes(httplib::Server& server, SearcherPool& pool,
                         const std::string& web_dir,
-                        const std::string& public_url) {
+                        const std::string& public_url,
+                        SearchStageMetrics* stage_metrics) {
   auto ctx = std::make_shared<Context>();
   ctx->pool = &pool;
   ctx->web_dir = web_dir;
   ctx->public_url = public_url;
+  ctx->stage_metrics = stage_metrics;
   std::string error;
   if (!ctx->templates.Load(ctx->web_dir / "templates", &error)) {
     std::cerr << "pundit: " << error << "\n";

@@ -19,15 +19,19 @@ class Server;
 namespace pundit {
 
 class SearcherPool;
+class SearchStageMetrics;
 
 // Registers the page and static routes on `server`. `web_dir` holds
 // templates/ and static/; templates are read once here. `public_url`
 // (normalised by NormalizePublicUrl, web/feed.h) starts the OpenSearch
-// description's links; "" leaves them relative. Returns false (and prints
-// why on stderr) when a template is missing or does not parse.
+// description's links; "" leaves them relative. `stage_metrics`, when not
+// null, receives the stage times of the search page's searches. Returns
+// false (and prints why on stderr) when a template is missing or does not
+// parse.
 bool RegisterPageRoutes(httplib::Server& server, SearcherPool& pool,
                         const std::string& web_dir,
-                        const std::string& public_url);
+                        const std::string& public_url,
+                        SearchStageMetrics* stage_metrics = nullptr);
 
 }  // namespace pundit
 

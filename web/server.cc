@@ -213,6 +213,7 @@ std::string DefaultWebDir() {
 SearcherOptions SearcherOptionsOf(const ServerOptions& options) {
   SearcherOptions o{options.db_dir};
   o.shard_timeout_ms = options.shard_timeout_ms;
+  o.shard_refresh_ms = options.shard_refresh_ms;
   o.match_threads = static_cast<unsigned>(std::max(0, options.match_threads));
   return o;
 }
@@ -372,6 +373,7 @@ struct Server::Impl {
   int port = -1;
 
   HttpMetrics http_metrics;
+  SearchStageMetrics stage_metrics;
   AccessLog log;
   Mutex metrics_mu;
   std::unique_ptr<Searcher> metrics_searcher GUARDED_BY(metrics_mu);
@@ -391,6 +393,7 @@ void Server::Impl::HandleSearch(const httplib::Request& req,
   Result<SearchResponse> response =
       Retry([&] { return searcher->Search(*request); });
   if (!response.ok()) return SendError(res, response.status());
+  if (options.metrics) stage_metrics.Observe(response->stages);
   SendJson(res, 200, api::SearchResponseToJson(*response));
 }
 
@@ -649,9 +652,9 @@ void Server::Impl::HandleMetrics(const httplib::Request& req,
             "with --metrics-addr HOST:PORT to scrape it from elsewhere"}}}});
   }
   res.set_header("Cache-Control", "no-store");
-  res.set_content(
-      RenderMetrics(http_metrics, ReadIndexGauges(), ReadProcessStats()),
-      kMetricsContentType);
+  res.set_content(RenderMetrics(http_metrics, stage_metrics, ReadIndexGauges(),
+                                ReadProcessStats()),
+                  kMetricsContentType);
 }
 
 void Server::Impl::CountRouted(const httplib::Request& req,
@@ -872,8 +875,10 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
     if (!s.ok()) return s;
   }
   impl->RegisterRoutes();
-  if (!RegisterPageRoutes(impl->http, impl->pool, impl->options.web_dir,
-                          impl->options.public_url)) {
+  if (!RegisterPageRoutes(
+          impl->http, impl->pool, impl->options.web_dir,
+          impl->options.public_url,
+          impl->options.metrics ? &impl->stage_metrics : nullptr)) {
     return Status::InvalidArgument("cannot load the page templates from " +
                                    impl->options.web_dir +
                                    "/templates (see the message above)");

@@ -29,6 +29,7 @@ struct ServerOptions {
                                    // requests; 0 = 8 x cores, at least 64
   int searchers = 0;               // searches run at once; 0 = 2 x cores
   int shard_timeout_ms = 4000;     // SearcherOptions::shard_timeout_ms
+  int shard_refresh_ms = 1000;     // SearcherOptions::shard_refresh_ms
   int match_threads = 0;           // threads one search may use (see
                                    // SearcherOptions); 0 = one per core
   std::string web_dir;             // folder holding templates/ and static/;

@@ -45,17 +45,29 @@ printf '\x01GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3;e=1
 printf '\x20POST /x HTTP/1.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello' >"$seeds/http/c"
 printf 'the\0\001\000talks\0\002\000the\0\014\000Speace\0\001\001' >"$seeds/positions/a"
 
+# One target per core at once (each fuzzer is one process on one core).
+fuzz_one() {
+  local t=$1
+  "$out/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+    -rss_limit_mb=4096 -artifact_prefix="$out/crashes/$t-" -print_final_stats=1 \
+    "$seeds/$t" >"$out/fuzz_$t.log" 2>&1
+}
+jobs_at_once=$(nproc)
+declare -A pids
+for t in "${targets[@]}"; do
+  while (( $(jobs -rp | wc -l) >= jobs_at_once )); do wait -n || true; done
+  echo "fuzz: fuzz_$t for ${seconds}s"
+  fuzz_one "$t" &
+  pids[$t]=$!
+done
 status=0
 for t in "${targets[@]}"; do
-  echo "fuzz: fuzz_$t for ${seconds}s"
-  if ! "$out/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
-      -rss_limit_mb=4096 -artifact_prefix="$out/crashes/$t-" -print_final_stats=1 \
-      "$seeds/$t" >"$out/fuzz_$t.log" 2>&1; then
+  if ! wait "${pids[$t]}"; then
     echo "fuzz: fuzz_$t FAILED (see $out/fuzz_$t.log and $out/crashes/)"
     tail -40 "$out/fuzz_$t.log"
     status=1
   else
-    grep -E "stat::number_of_executed_units|Done" "$out/fuzz_$t.log" | tail -2 || true
+    echo "fuzz: fuzz_$t: $(grep -E "stat::number_of_executed_units" "$out/fuzz_$t.log" | tail -1)"
   fi
 done
 exit $status
