@@ -124,6 +124,8 @@ def main():
     ap.add_argument("--shards", type=int, default=3)
     ap.add_argument("--reuse", action="store_true")
     ap.add_argument("--latency-queries", type=int, default=0)
+    ap.add_argument("--startup-seconds", type=int, default=120,
+                    help="how long each server may take to come up")
     args = ap.parse_args()
     pundit = os.path.abspath(args.pundit)
     args.queries = os.path.abspath(args.queries)
@@ -177,8 +179,10 @@ def main():
             [pundit, "serve", "--quiet", "--db", db, "--port", str(port)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     try:
-        wait_up(one_port)
-        wait_up(cluster_port)
+        t = time.monotonic()
+        wait_up(one_port, seconds=args.startup_seconds)
+        wait_up(cluster_port, seconds=args.startup_seconds)
+        print(f"servers up in {time.monotonic() - t:.1f} s", flush=True)
         s1 = json.loads(get(one_port, "/api/stats")[1])
         s2 = json.loads(get(cluster_port, "/api/stats")[1])
         check(s1["articles"] == s2["articles"],
