@@ -27,7 +27,9 @@
 // the exact form; in a group of OR'ed words with at least three distinct
 // plain words that are not English stop words, the plain stop words are
 // dropped ("what is the effect of x on y" -> effect OR x OR y). Words in
-// phrases, NEAR, title: and compounds are never dropped.
+// phrases, NEAR, title: and compounds are never dropped. A group of four or
+// more plain words (a pasted passage) also ranks the articles holding them
+// as one phrase, in the order typed, above those that only share them.
 //
 // Thread-safety: the functions are pure; the Analyzer passed in is used, not
 // shared, and must be the calling thread's own.
