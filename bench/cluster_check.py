@@ -11,7 +11,9 @@ stub file naming the shards. Then:
     the same order; articles of equal score as the same set);
   * sort=newest and oldest, page 3; every hit's article page and related
     articles;
-  * latency: the median and p99 of those requests, each server alone;
+  * latency: the median and p99 of those requests (first requests, the
+    servers alternating; with --latency-queries also each server alone,
+    warm);
   * one shard stopped: the next request is a 503 whose JSON names it, and
     the time it took; restarted: the next request answers again.
 
@@ -22,7 +24,9 @@ Usage: cluster_check.py PUNDIT WORKDIR QUERIES.jsonl INPUT... [--shards N]
 shard-N/, e.g. links to an index and to the shards of `pundit index
 --shards N`) instead of building them: for large corpora. With
 --latency-queries K, K more distinct queries of the workload (no filters)
-are timed on both servers, alternating, after the checks.
+are timed on both servers, alternating, after the checks; then every timed
+request again on each server alone, after an untimed pass that brings what
+they read into the page cache ("warm latency").
 Exit status 0 when every check passes; prints one line per check.
 """
 import argparse
@@ -174,15 +178,16 @@ def main():
         for port in ports:
             f.write(f"remote 127.0.0.1:{port}\n")
     one_port, cluster_port = free_port(), free_port()
-    for db, port in (("one", one_port), ("cluster.stub", cluster_port)):
-        procs.append(subprocess.Popen(
-            [pundit, "serve", "--quiet", "--db", db, "--port", str(port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     try:
-        t = time.monotonic()
-        wait_up(one_port, seconds=args.startup_seconds)
-        wait_up(cluster_port, seconds=args.startup_seconds)
-        print(f"servers up in {time.monotonic() - t:.1f} s", flush=True)
+        # One after the other, so that each start is timed alone.
+        for db, port in (("one", one_port), ("cluster.stub", cluster_port)):
+            t = time.monotonic()
+            procs.append(subprocess.Popen(
+                [pundit, "serve", "--quiet", "--db", db, "--port", str(port)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            wait_up(port, seconds=args.startup_seconds)
+            print(f"serve --db {db} up in {time.monotonic() - t:.1f} s",
+                  flush=True)
         s1 = json.loads(get(one_port, "/api/stats")[1])
         s2 = json.loads(get(cluster_port, "/api/stats")[1])
         check(s1["articles"] == s2["articles"],
@@ -273,12 +278,29 @@ def main():
             path = "/api/search?" + urllib.parse.urlencode([("q", q)])
             timings[one_port].append(get(one_port, path)[2])
             timings[cluster_port].append(get(cluster_port, path)[2])
-        for port, name in ((one_port, "one index"),
-                           (cluster_port, f"{args.shards} shards")):
-            ms = sorted(x * 1000 for x in timings[port])
+        def report(what, name, seconds):
+            ms = sorted(x * 1000 for x in seconds)
             p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
-            print(f"latency {name}: median {statistics.median(ms):.2f} ms, "
+            print(f"{what} {name}: median {statistics.median(ms):.2f} ms, "
                   f"p99 {p99:.2f} ms over {len(ms)} searches", flush=True)
+
+        servers = ((one_port, "one index"),
+                   (cluster_port, f"{args.shards} shards"))
+        # First requests, the two servers alternating: each request may
+        # read what the other's evicted from the page cache.
+        for port, name in servers:
+            report("latency", name, timings[port])
+        # Each server alone with what these requests read in the page
+        # cache: one untimed pass, then the timed one.
+        if args.latency_queries:
+            warm_paths = paths + [
+                "/api/search?" + urllib.parse.urlencode([("q", q)])
+                for q in more]
+            for port, name in servers:
+                for path in warm_paths:
+                    get(port, path)
+                report("warm latency", name,
+                       [get(port, path)[2] for path in warm_paths])
 
         victim = 2 if args.shards >= 2 else 1
         shard_procs[victim].send_signal(signal.SIGTERM)

@@ -23,6 +23,13 @@ scores every engine on them. Every article is indexed without its title
              it, gains nothing by construction).
 
 Same SHARED, N and S, same collections.
+
+  known_item.py SHARED OUT --held-out
+
+builds the same kinds of collection from the other shared corpora of news
+and opinion (fakehealth, hyperpartisan-byarticle, webis-editorials, and
+echoes-opinions, which has no titles: sentences only), which the ranking
+was never tuned on.
 """
 import argparse
 import json
@@ -32,16 +39,24 @@ import re
 import sys
 
 CORPORA = {"reuters": "reuters21578", "bbc": "bbc-news"}
+# --held-out: the other shared corpora of news and opinion, never used to
+# tune the ranking. echoes-opinions has no titles: sentence queries only,
+# every article of it indexed.
+HELD_OUT = {"fakehealth": "fakehealth",
+            "hyperpartisan": "hyperpartisan-byarticle",
+            "editorials": "webis-editorials",
+            "echoes": "echoes-opinions"}
+UNTITLED = {"echoes"}
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 
 
-def articles(path):
+def articles(path, titled=True):
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             a = json.loads(line)
             body = (a.get("body") or "").strip()
             title = (a.get("title") or "").strip()
-            if len(body) >= 200 and len(title.split()) >= 3:
+            if len(body) >= 200 and (not titled or len(title.split()) >= 3):
                 yield str(n), title, body
 
 
@@ -83,14 +98,18 @@ def main():
     p.add_argument("out")
     p.add_argument("--queries", type=int, default=600)
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--held-out", action="store_true",
+                   help="build the held-out collections (fakehealth, "
+                        "hyperpartisan, editorials, echoes) instead")
     args = p.parse_args()
-    for short, corpus in CORPORA.items():
+    for short, corpus in (HELD_OUT if args.held_out else CORPORA).items():
+        titled = short not in UNTITLED
         path = os.path.join(args.shared, "corpora", corpus, "articles.jsonl")
         if not os.path.exists(path):
             print(f"known_item: {path} is absent: skipped", file=sys.stderr)
             continue
         rnd = random.Random(args.seed)
-        items = list(articles(path))
+        items = list(articles(path, titled))
         docs = [(did, body) for did, _, body in items]
         by_body = {}
         for did, _, body in items:
@@ -100,8 +119,10 @@ def main():
                   re.sub(r"\W+", " ", body.lower()).strip())
                  for did, title, body in items]
         sample = rnd.sample(keyed, min(args.queries, len(keyed)))
-        write(args.out, f"{short}-headline", docs,
-              [(did, title, key) for did, title, _, key in sample], by_body)
+        if titled:
+            write(args.out, f"{short}-headline", docs,
+                  [(did, title, key) for did, title, _, key in sample],
+                  by_body)
         sentences = []
         for did, _, body, key in sample:
             s = middle_sentence(body, rnd)
