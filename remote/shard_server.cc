@@ -22,6 +22,7 @@
 #include "searcher/match_list_spy.h"
 #include "searcher/position_match.h"
 #include "searcher/shard_groups.h"
+#include "searcher/term_postings.h"
 
 namespace pundit {
 namespace {
@@ -71,6 +72,7 @@ struct ShardServer::Impl {
         const std::string uuid = docs.get_uuid();
         registry.register_match_spy(MatchListSpy(uuid, docs));
         registry.register_match_spy(CopySignatureSpy(uuid));
+        registry.register_match_spy(TermPostingsSpy(uuid, docs));
         server.set_registry(registry);
         server.run();
       }

@@ -222,12 +222,16 @@ std::string IndexHandle::ShardKey(Xapian::Database& shard) {
   } catch (const Xapian::UnimplementedError&) {
     // A remote shard tells no revision: its size and the time of its last
     // indexing run change with every run that changes it.
-    key += std::to_string(shard.get_doccount()) + "/" +
-           std::to_string(shard.get_lastdocid()) + "/" +
-           std::to_string(shard.get_total_length()) + "/" +
-           shard.get_metadata(std::string(schema::kLastIndexedKey));
+    key += ContentsKey(shard);
   }
   return key;
+}
+
+std::string IndexHandle::ContentsKey(Xapian::Database& db) {
+  return std::to_string(db.get_doccount()) + "/" +
+         std::to_string(db.get_lastdocid()) + "/" +
+         std::to_string(db.get_total_length()) + "/" +
+         db.get_metadata(std::string(schema::kLastIndexedKey));
 }
 
 std::string IndexHandle::Key() {

@@ -98,6 +98,11 @@ class IndexHandle {
   // The latest pundit:last_indexed of all shards.
   std::string LastIndexed();
 
+  // What tells apart the states of a database that tells no revision (a
+  // shard server's): its size, last document number, total length and the
+  // time of its last indexing run, which every run that changes it changes.
+  static std::string ContentsKey(Xapian::Database& db);
+
  private:
   Status OpenFolder(const std::string& dir);
   Status OpenStub(const std::string& stub);

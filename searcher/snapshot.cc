@@ -5,6 +5,7 @@
 #include "core/schema.h"
 #include "core/text.h"
 #include "searcher/shard_groups.h"
+#include "searcher/term_postings.h"
 
 namespace pundit {
 namespace {
@@ -29,24 +30,18 @@ uint32_t ParseDate(const std::string& v) {
   return static_cast<uint32_t>(std::stoul(v));
 }
 
-// Reads every term with `prefix` (and a value accepted by `keep`) into a
-// FacetIndex.
+// The terms with `prefix` (and a value accepted by `keep`) as a FacetIndex.
 template <typename Keep>
-FacetIndex ReadFacet(Xapian::Database& db, std::string_view name,
+FacetIndex ReadFacet(PostingsReader& reader, std::string_view name,
                      std::string_view prefix, Xapian::docid lastdocid,
                      Analyzer& analyzer, Keep keep) {
-  const std::string p(prefix);
+  PrefixPostings read = reader.Prefixed(std::string(prefix));
   std::vector<std::string> values;
   std::vector<std::vector<uint32_t>> members;
-  for (auto t = db.allterms_begin(p); t != db.allterms_end(p); ++t) {
-    std::string term = *t;
-    std::string value = term.substr(p.size());
-    if (value.empty() || !keep(value)) continue;
-    std::vector<uint32_t>& ids = members.emplace_back();
-    for (auto d = db.postlist_begin(term); d != db.postlist_end(term); ++d) {
-      ids.push_back(*d);
-    }
-    values.push_back(std::move(value));
+  for (size_t i = 0; i < read.values.size(); ++i) {
+    if (read.values[i].empty() || !keep(read.values[i])) continue;
+    values.push_back(std::move(read.values[i]));
+    members.push_back(std::move(read.docs[i]));
   }
   return FacetIndex::Of(name, prefix, std::move(values), members, lastdocid,
                         analyzer);
@@ -155,24 +150,18 @@ void Snapshot::Build(Xapian::Database& db,
                      Analyzer& analyzer) {
   doccount_ = db.get_doccount();
   Xapian::docid lastdocid = db.get_lastdocid();
-  std::vector<uint32_t> ids;
-  ids.reserve(doccount_);
-  for (auto p = db.postlist_begin(""); p != db.postlist_end(""); ++p) {
-    ids.push_back(*p);
-  }
-  all_ = Bitmap(ids);
+  PostingsReader reader(db, shards);
+  all_ = Bitmap(reader.AllDocuments());
 
   // Dates from the day terms (D20190131), not the date value: a remote
-  // shard sends a posting list in one message but a value per document.
+  // shard sends its posting lists in one message but a value per document.
   dates_.assign(static_cast<size_t>(lastdocid) + 1, 0);
-  const std::string day_prefix(schema::kDayPrefix);
-  for (auto t = db.allterms_begin(day_prefix); t != db.allterms_end(day_prefix);
-       ++t) {
-    uint32_t d = ParseDate((*t).substr(day_prefix.size()));
+  PrefixPostings days = reader.Prefixed(std::string(schema::kDayPrefix));
+  for (size_t i = 0; i < days.values.size(); ++i) {
+    uint32_t d = ParseDate(days.values[i]);
     if (d == 0) continue;
-    for (auto p = db.postlist_begin(*t); p != db.postlist_end(*t); ++p) {
-      if (*p > lastdocid) continue;
-      dates_[*p] = d;
+    for (uint32_t doc : days.docs[i]) {
+      if (doc <= lastdocid) dates_[doc] = d;
     }
     if (min_date_ == 0 || d < min_date_) min_date_ = d;
     if (d > max_date_) max_date_ = d;
@@ -182,19 +171,21 @@ void Snapshot::Build(Xapian::Database& db,
   for (const auto& def : schema::kFacets) {
     if (def.prefix == schema::kYearPrefix) {
       facets_.push_back(
-          ReadFacet(db, def.name, def.prefix, lastdocid, analyzer,
+          ReadFacet(reader, def.name, def.prefix, lastdocid, analyzer,
                     [](const std::string& v) { return AllDigits(v, 4); }));
     } else {
       facets_.push_back(
-          ReadFacet(db, def.name, def.prefix, lastdocid, analyzer, any));
+          ReadFacet(reader, def.name, def.prefix, lastdocid, analyzer, any));
     }
   }
-  months_ = ReadFacet(db, "month", schema::kMonthPrefix, lastdocid, analyzer,
-                      [](const std::string& v) { return AllDigits(v, 6); });
-  groups_ = JoinGroupsAcrossShards(
-      db, shards,
-      ReadFacet(db, "group", schema::kGroupPrefix, lastdocid, analyzer, any),
-      lastdocid, analyzer);
+  months_ =
+      ReadFacet(reader, "month", schema::kMonthPrefix, lastdocid, analyzer,
+                [](const std::string& v) { return AllDigits(v, 6); });
+  groups_ =
+      JoinGroupsAcrossShards(db, shards,
+                             ReadFacet(reader, "group", schema::kGroupPrefix,
+                                       lastdocid, analyzer, any),
+                             lastdocid, analyzer);
 }
 
 Bitmap Snapshot::DateRange(uint32_t lo, uint32_t hi) const {

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -60,12 +61,16 @@ class Bitmap {
     return out;
   }
   static Bitmap Deserialize(std::string_view bytes) {
+    return Parse(bytes).value_or(Bitmap());
+  }
+  // nullopt for bytes that are not one.
+  static std::optional<Bitmap> Parse(std::string_view bytes) {
+    roaring_bitmap_t* r =
+        roaring_bitmap_portable_deserialize_safe(bytes.data(), bytes.size());
+    if (!r) return std::nullopt;
     Bitmap b;
-    if (roaring_bitmap_t* r = roaring_bitmap_portable_deserialize_safe(
-            bytes.data(), bytes.size())) {
-      roaring_bitmap_free(b.r_);
-      b.r_ = r;
-    }
+    roaring_bitmap_free(b.r_);
+    b.r_ = r;
     return b;
   }
   uint64_t Cardinality() const { return roaring_bitmap_get_cardinality(r_); }
@@ -126,8 +131,9 @@ class Snapshot {
   // The snapshot of what `db` holds now, built on first use and shared
   // while any Searcher holds it, by `key` (IndexHandle::Key(): every
   // database and revision `db` reads). Reads only terms and their posting
-  // lists, which a remote shard sends whole, so it serves a database of
-  // shards as well as a local one. Throws what Xapian throws (notably
+  // lists (searcher/term_postings.h, which has each shard server send its
+  // own in one message per prefix), so it serves a database of shards as
+  // well as a local one. Throws what Xapian throws (notably
   // DatabaseModifiedError) so that callers can reopen and retry. `shards`
   // are the sub-databases of `db`, in order.
   static std::shared_ptr<const Snapshot> Get(

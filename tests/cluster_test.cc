@@ -17,10 +17,15 @@
 #include <thread>
 #include <vector>
 
+#include "core/schema.h"
 #include "core/shard.h"
 #include "indexer/indexer.h"
 #include "remote/shard_server.h"
+#include "searcher/index_handle.h"
 #include "searcher/searcher.h"
+#include "searcher/snapshot.h"
+#include "searcher/spy_fields.h"
+#include "searcher/term_postings.h"
 #include "tests/test_util.h"
 
 namespace pundit {
@@ -436,6 +441,50 @@ TEST_F(ClusterTest, CopiesOnDifferentShardsAreOneGroup) {
   }
 }
 
+// What a snapshot is built from (searcher/term_postings.h): shard servers
+// send their posting lists in one message per prefix, and the lists, in
+// merged document numbers, are those of the same shards opened as local
+// folders, alone or mixed with shard servers.
+TEST_F(ClusterTest, ShardServersSendTheTermPostingsOfTheirShards) {
+  std::string local_text, mixed_text;
+  for (int i = 0; i < kShards; ++i) {
+    local_text += "auto " + shard_dirs_[i] + "\n";
+    mixed_text +=
+        i == 1
+            ? "auto " + shard_dirs_[i] + "\n"
+            : "remote 127.0.0.1:" + std::to_string(servers_[i]->port()) + "\n";
+  }
+  const std::string local_stub = dir_.Sub("local.stub");
+  const std::string mixed_stub = dir_.Sub("mixed.stub");
+  testing::WriteFile(local_stub, local_text);
+  testing::WriteFile(mixed_stub, mixed_text);
+
+  std::vector<std::string> prefixes = {std::string(schema::kDayPrefix),
+                                       std::string(schema::kMonthPrefix),
+                                       std::string(schema::kGroupPrefix)};
+  for (const auto& def : schema::kFacets) {
+    prefixes.push_back(std::string(def.prefix));
+  }
+  IndexHandle local;
+  ASSERT_TRUE(local.Open(local_stub, 3000).ok());
+  PostingsReader from_local(local.db(), local.shards());
+  const std::vector<uint32_t> all = from_local.AllDocuments();
+  EXPECT_EQ(all.size(), local.db().get_doccount());
+  for (const std::string& stub : {stub_, mixed_stub}) {
+    IndexHandle handle;
+    ASSERT_TRUE(handle.Open(stub, 3000).ok()) << stub;
+    PostingsReader reader(handle.db(), handle.shards());
+    EXPECT_EQ(reader.AllDocuments(), all) << stub;
+    for (const std::string& prefix : prefixes) {
+      const PrefixPostings want = from_local.Prefixed(prefix);
+      const PrefixPostings got = reader.Prefixed(prefix);
+      EXPECT_FALSE(want.values.empty()) << prefix;
+      EXPECT_EQ(got.values, want.values) << stub << " " << prefix;
+      EXPECT_EQ(got.docs, want.docs) << stub << " " << prefix;
+    }
+  }
+}
+
 TEST_F(ClusterTest, StoppedShardIsNamedAndARestartedOneAnswersAgain) {
   auto cluster = Open(stub_);
   ASSERT_TRUE(cluster);
@@ -520,6 +569,69 @@ TEST_F(ClusterTest, ShardCommitsAreSeenWithinTheRefreshInterval) {
   ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
   EXPECT_EQ(fresh->total, 50);
   ASSERT_FALSE(fresh->timeline.empty());
+}
+
+// What a shard server's TermPostingsSpy sends, read back in the front: a
+// shard whose state changed since the front opened it fails the read so
+// that the front reopens, and bytes that are not a shard's results are
+// refused.
+TEST(TermPostingsSpyTest, AChangedShardOrMalformedBytesFailTheRead) {
+  TempDir dir;
+  const std::string path = dir.Sub("shard");
+  {
+    Xapian::WritableDatabase w(path, Xapian::DB_CREATE_OR_OVERWRITE);
+    for (int d = 0; d < 5; ++d) {
+      Xapian::Document doc;
+      doc.add_term(d % 2 ? "A:Ana Ruiz" : "A:Li Wei");
+      w.add_document(doc);
+    }
+    w.commit();
+  }
+  Xapian::Database shard(path);
+  const std::string uuid = shard.get_uuid();
+  auto run = [&](const TermPostingsSpy& front) {
+    TermPostingsSpy proto(uuid, Xapian::Database(path));
+    std::unique_ptr<Xapian::MatchSpy> spy(
+        proto.unserialise(front.serialise(), Xapian::Registry()));
+    return spy->serialise_results();
+  };
+
+  TermPostingsSpy front("A:");
+  front.merge_results(run(front));
+  auto lists = front.From(uuid, IndexHandle::ContentsKey(shard));
+  ASSERT_TRUE(lists);
+  EXPECT_EQ((*lists)["A:Ana Ruiz"], (std::vector<uint32_t>{2, 4}));
+  EXPECT_EQ((*lists)["A:Li Wei"], (std::vector<uint32_t>{1, 3, 5}));
+  EXPECT_EQ(lists->size(), 2u);
+  EXPECT_FALSE(front.From("another uuid", IndexHandle::ContentsKey(shard)));
+
+  {
+    Xapian::WritableDatabase w(path, Xapian::DB_OPEN);
+    w.add_document(Xapian::Document());
+    w.commit();
+  }
+  TermPostingsSpy later("A:");
+  later.merge_results(run(later));
+  EXPECT_THROW(later.From(uuid, IndexHandle::ContentsKey(shard)),
+               Xapian::DatabaseModifiedError)
+      << "the front still reads the shard as it was";
+
+  TermPostingsSpy bad("A:");
+  EXPECT_THROW(bad.merge_results("no fields"), Xapian::NetworkError);
+  std::string wrong_prefix, not_a_bitmap;
+  PutField(wrong_prefix, uuid);
+  PutField(wrong_prefix, IndexHandle::ContentsKey(shard));
+  not_a_bitmap = wrong_prefix;
+  PutField(wrong_prefix, "R:Europe");
+  PutField(wrong_prefix, Bitmap(std::vector<uint32_t>{1}).Serialize());
+  PutField(not_a_bitmap, "A:Li Wei");
+  PutField(not_a_bitmap, "not a bitmap");
+  for (const std::string& bytes : {wrong_prefix, not_a_bitmap}) {
+    TermPostingsSpy f("A:");
+    f.merge_results(bytes);
+    EXPECT_THROW(f.From(uuid, IndexHandle::ContentsKey(shard)),
+                 Xapian::NetworkError);
+  }
 }
 
 TEST(ShardSpecTest, RoutesEveryIdToOneShardStably) {
