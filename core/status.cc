@@ -4,6 +4,7 @@
 
 #include <exception>
 #include <new>
+#include <string>
 
 namespace pundit {
 
@@ -63,6 +64,19 @@ Status FromCurrentException(const std::string& context) {
     return Status::Unavailable(prefix + "shard " +
                                (where.empty() ? "server" : where) +
                                " is unavailable: " + e.get_msg());
+  } catch (const Xapian::InvalidArgumentError& e) {
+    // A shard server whose registry lacks a class the front sends (its
+    // pundit is older than the front's): "REMOTE:Match spy X not
+    // registered".
+    const std::string& msg = e.get_msg();
+    if (msg.rfind("REMOTE:", 0) == 0 &&
+        msg.find(" not registered") != std::string::npos) {
+      return Status::VersionMismatch(
+          prefix + "a shard server runs an older pundit than this one (" +
+          msg.substr(7) +
+          "): run the same version of pundit on every shard server");
+    }
+    return Status::IoError(prefix + e.get_type() + ": " + msg);
   } catch (const Xapian::Error& e) {
     return Status::IoError(prefix + e.get_type() + ": " + e.get_msg());
   } catch (const std::bad_alloc&) {

@@ -19,6 +19,7 @@
 
 #include "core/schema.h"
 #include "core/shard.h"
+#include "core/status.h"
 #include "indexer/indexer.h"
 #include "remote/shard_server.h"
 #include "searcher/index_handle.h"
@@ -632,6 +633,29 @@ TEST(TermPostingsSpyTest, AChangedShardOrMalformedBytesFailTheRead) {
     EXPECT_THROW(f.From(uuid, IndexHandle::ContentsKey(shard)),
                  Xapian::NetworkError);
   }
+}
+
+// A shard server of an older pundit does not know a class the front sends
+// (Xapian says "REMOTE:Match spy ... not registered"): the front says so.
+TEST(ShardVersionTest, AShardServerLackingAClassIsNamedAsOlder) {
+  Status s;
+  try {
+    throw Xapian::InvalidArgumentError(
+        "REMOTE:Match spy pundit::TermPostings not registered");
+  } catch (...) {
+    s = FromCurrentException("opening cluster.stub");
+  }
+  EXPECT_EQ(s.code(), Status::Code::kVersionMismatch);
+  EXPECT_EQ(s.message(),
+            "opening cluster.stub: a shard server runs an older pundit than "
+            "this one (Match spy pundit::TermPostings not registered): run "
+            "the same version of pundit on every shard server");
+  try {
+    throw Xapian::InvalidArgumentError("Unknown operator");
+  } catch (...) {
+    s = FromCurrentException("");
+  }
+  EXPECT_EQ(s.code(), Status::Code::kIoError) << s.message();
 }
 
 TEST(ShardSpecTest, RoutesEveryIdToOneShardStably) {
