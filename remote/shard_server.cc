@@ -71,7 +71,7 @@ struct ShardServer::Impl {
         Xapian::Database docs(*live);
         const std::string uuid = docs.get_uuid();
         registry.register_match_spy(MatchListSpy(uuid, docs));
-        registry.register_match_spy(CopySignatureSpy(uuid));
+        registry.register_match_spy(CopyBandsSpy(uuid, docs));
         registry.register_match_spy(TermPostingsSpy(uuid, docs));
         server.set_registry(registry);
         server.run();

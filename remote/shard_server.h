@@ -7,7 +7,7 @@
 // It is Xapian's own RemoteServer (remote/xapian_remote_server.h) on each
 // connection, with a Registry that knows pundit's match-time classes (the
 // phrase and NEAR posting source, searcher/position_match.h, and the match
-// spies that send a shard's matches, copy signatures and term postings in
+// spies that send a shard's matches, copy bands and term postings in
 // one message each), which the stock xapian-tcpsrv cannot unserialise. Each
 // connection reads the live generation as it was when the connection opened and
 // follows its commits (a client's reopen()); when a `--full` run or `pundit

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -11,6 +12,8 @@
 #include "core/dedup.h"
 #include "core/schema.h"
 #include "searcher/collapse.h"
+#include "searcher/index_handle.h"
+#include "searcher/spy_fields.h"
 
 namespace pundit {
 namespace {
@@ -148,7 +151,7 @@ class Joiner {
 };
 
 [[noreturn]] void Unreadable() {
-  throw Xapian::NetworkError("a shard sent copy signatures pundit cannot read");
+  throw Xapian::NetworkError("a shard sent copy bands pundit cannot read");
 }
 
 uint32_t DocidAt(std::string_view records, size_t pos) {
@@ -158,73 +161,133 @@ uint32_t DocidAt(std::string_view records, size_t pos) {
   return did;
 }
 
-// The signature of every document of `db`, in one match.
-SignatureTable AllSignatures(Xapian::Database& db,
-                             const std::vector<Xapian::Database>& shards) {
-  Xapian::Enquire enquire(db);
-  enquire.set_query(Xapian::Query::MatchAll);
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  CopySignatureSpy spy;
-  enquire.add_matchspy(&spy);
-  enquire.get_mset(0, 0, std::max<Xapian::doccount>(1, db.get_doccount()));
-  return spy.Found(shards);
+// The requests of CopyBandsSpy.
+constexpr char kBandsRequest = 'B';
+constexpr char kSignaturesRequest = 'S';
+
+// The 32-bit hash band keys are matched by across shards.
+uint32_t BandHash(uint64_t key) {
+  return static_cast<uint32_t>((key * 0x9E3779B97F4A7C15ull) >> 32);
 }
 
-}  // namespace
-
-std::string_view SignatureTable::Of(Xapian::docid did) const {
-  auto it = std::lower_bound(ids.begin(), ids.end(), did);
-  if (it == ids.end() || *it != did) return {};
-  return std::string_view(bytes).substr(
-      static_cast<size_t>(it - ids.begin()) * kBytes, kBytes);
-}
-
-void CopySignatureSpy::operator()(const Xapian::Document& doc, double) {
-  const std::string signature = doc.get_value(schema::kSignatureValue);
-  if (signature.size() != kSignatureBytes) return;
-  const uint32_t did = doc.get_docid();
-  char buf[4];
-  std::memcpy(buf, &did, 4);
-  seen_.append(buf, 4);
-  seen_ += signature;
-}
-
-CopySignatureSpy* CopySignatureSpy::unserialise(const std::string&,
-                                                const Xapian::Registry&) const {
-  return new CopySignatureSpy(uuid_);
-}
-
-CopySignatureSpy* CopySignatureSpy::clone() const {
-  return new CopySignatureSpy(uuid_);
-}
-
-std::string CopySignatureSpy::serialise_results() const {
-  // uuid, a NUL, then the records: document number (4 bytes), signature.
-  return uuid_ + '\0' + seen_;
-}
-
-void CopySignatureSpy::merge_results(const std::string& bytes) {
-  const size_t nul = bytes.find('\0');
-  if (nul == std::string::npos || (bytes.size() - nul - 1) % kRecordBytes) {
-    Unreadable();
+// Calls f(did, signature) for every document of `db` (one database, not a
+// shard server) that has a copy signature, by document number.
+template <typename F>
+void ForEachSignature(Xapian::Database& db, F&& f) {
+  for (auto v = db.valuestream_begin(schema::kSignatureValue);
+       v != db.valuestream_end(schema::kSignatureValue); ++v) {
+    const std::string signature = *v;
+    if (signature.size() == kSignatureBytes) f(v.get_docid(), signature);
   }
-  merged_[bytes.substr(0, nul)].append(bytes, nul + 1);
 }
 
-SignatureTable CopySignatureSpy::Found(
-    const std::vector<Xapian::Database>& shards) const {
-  // (merged document number, where its record is) for every record.
+// Answer "B": the hashes of the band keys of every signature of `db`.
+std::string BandHashesOf(Xapian::Database& db) {
+  std::vector<uint32_t> hashes;
+  ForEachSignature(db, [&](Xapian::docid, const std::string& signature) {
+    for (uint64_t key : dedup::BandKeys(signature)) {
+      hashes.push_back(BandHash(key));
+    }
+  });
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  return Bitmap(hashes).Serialize();
+}
+
+// Answer "S": the records of the documents of `db` holding a band whose
+// hash is in `candidates`.
+std::string SignaturesHolding(Xapian::Database& db, const Bitmap& candidates) {
+  std::string records;
+  ForEachSignature(db, [&](Xapian::docid did, const std::string& signature) {
+    for (uint64_t key : dedup::BandKeys(signature)) {
+      if (!candidates.Contains(BandHash(key))) continue;
+      char buf[4];
+      const uint32_t id = did;
+      std::memcpy(buf, &id, 4);
+      records.append(buf, 4);
+      records += signature;
+      return;
+    }
+  });
+  return records;
+}
+
+// What `request` asks of `db`; nullopt for a request that is neither.
+std::optional<std::string> Answer(Xapian::Database& db,
+                                  std::string_view request) {
+  if (request.size() == 1 && request[0] == kBandsRequest) {
+    return BandHashesOf(db);
+  }
+  if (!request.empty() && request[0] == kSignaturesRequest) {
+    std::optional<Bitmap> candidates = Bitmap::Parse(request.substr(1));
+    if (!candidates) return std::nullopt;
+    return SignaturesHolding(db, *candidates);
+  }
+  return std::nullopt;
+}
+
+// What every shard of `db` (its sub-databases `shards`, in order) answers
+// to `request`: local shards are read here, shard servers read their own
+// in one match carrying CopyBandsSpy.
+std::vector<std::string> AskShards(Xapian::Database& db,
+                                   const std::vector<Xapian::Database>& shards,
+                                   const std::string& request) {
+  std::vector<bool> remote;
+  for (const Xapian::Database& shard : shards) {
+    Xapian::Database handle = shard;
+    remote.push_back(IsShardServer(handle));
+  }
+  CopyBandsSpy spy(request);
+  if (std::find(remote.begin(), remote.end(), true) != remote.end()) {
+    CarryToShardServers(db, spy);
+  }
+  std::vector<std::string> answers;
+  for (size_t i = 0; i < shards.size(); ++i) {
+    Xapian::Database shard = shards[i];
+    std::optional<std::string> answer =
+        remote[i] ? spy.From(shard.get_uuid(), IndexHandle::ContentsKey(shard))
+                  : Answer(shard, request);
+    if (!answer) {
+      throw Xapian::NetworkError("shard " + shard.get_description() +
+                                 " sent no copy bands");
+    }
+    answers.push_back(std::move(*answer));
+  }
+  return answers;
+}
+
+// The band hashes held by more than one shard.
+Bitmap SharedBandHashes(Xapian::Database& db,
+                        const std::vector<Xapian::Database>& shards) {
+  Bitmap seen, shared;
+  for (const std::string& answer :
+       AskShards(db, shards, std::string(1, kBandsRequest))) {
+    std::optional<Bitmap> hashes = Bitmap::Parse(answer);
+    if (!hashes) Unreadable();
+    Bitmap both = *hashes;
+    both.And(seen);
+    shared.Or(both);
+    seen.Or(*hashes);
+  }
+  return shared;
+}
+
+// The signatures of the documents of every shard holding a band whose hash
+// is in `candidates`, by merged document number.
+SignatureTable SignaturesOfCandidates(
+    Xapian::Database& db, const std::vector<Xapian::Database>& shards,
+    const Bitmap& candidates) {
+  std::string request(1, kSignaturesRequest);
+  request.append(candidates.Serialize());
+  const std::vector<std::string> answers = AskShards(db, shards, request);
+  // (merged document number, signature) for every record.
   std::vector<std::pair<Xapian::docid, std::string_view>> at;
-  for (size_t pos = 0; pos < seen_.size(); pos += kRecordBytes) {
-    at.emplace_back(DocidAt(seen_, pos),
-                    std::string_view(seen_).substr(pos + 4, kSignatureBytes));
-  }
   const uint32_t n = static_cast<uint32_t>(shards.size());
   for (uint32_t i = 0; i < n; ++i) {
-    auto it = merged_.find(shards[i].get_uuid());
-    if (it == merged_.end()) continue;
-    const std::string_view records = it->second;
+    const std::string_view records = answers[i];
+    if (records.size() % kRecordBytes) Unreadable();
     for (size_t pos = 0; pos < records.size(); pos += kRecordBytes) {
+      // Xapian interleaves shards: merged = (local - 1) * n + index + 1.
       at.emplace_back((DocidAt(records, pos) - 1) * n + i + 1,
                       records.substr(pos + 4, kSignatureBytes));
     }
@@ -241,12 +304,83 @@ SignatureTable CopySignatureSpy::Found(
   return table;
 }
 
+}  // namespace
+
+std::string_view SignatureTable::Of(Xapian::docid did) const {
+  auto it = std::lower_bound(ids.begin(), ids.end(), did);
+  if (it == ids.end() || *it != did) return {};
+  return std::string_view(bytes).substr(
+      static_cast<size_t>(it - ids.begin()) * kBytes, kBytes);
+}
+
+CopyBandsSpy* CopyBandsSpy::unserialise(const std::string& bytes,
+                                        const Xapian::Registry&) const {
+  auto spy = std::make_unique<CopyBandsSpy>(bytes);
+  spy->uuid_ = uuid_;
+  spy->db_ = db_;
+  // The connection's database was reopened by the front's last refresh.
+  if (spy->db_) spy->db_->reopen();
+  return spy.release();
+}
+
+CopyBandsSpy* CopyBandsSpy::clone() const {
+  auto spy = std::make_unique<CopyBandsSpy>(request_);
+  spy->uuid_ = uuid_;
+  spy->db_ = db_;
+  return spy.release();
+}
+
+std::string CopyBandsSpy::serialise_results() const {
+  // Fields: uuid, state, answer.
+  std::string out;
+  PutField(out, uuid_);
+  if (!db_) return out;
+  Xapian::Database db = *db_;
+  std::optional<std::string> answer = Answer(db, request_);
+  if (!answer) {
+    throw Xapian::NetworkError(
+        "a shard server cannot read the copy bands "
+        "request it was sent");
+  }
+  PutField(out, IndexHandle::ContentsKey(db));
+  PutField(out, *answer);
+  return out;
+}
+
+void CopyBandsSpy::merge_results(const std::string& bytes) {
+  size_t pos = 0;
+  std::string_view uuid;
+  if (!GetField(bytes, pos, uuid)) Unreadable();
+  merged_[std::string(uuid)] = bytes.substr(pos);
+}
+
+std::optional<std::string> CopyBandsSpy::From(const std::string& uuid,
+                                              const std::string& state) const {
+  auto it = merged_.find(uuid);
+  if (it == merged_.end()) return std::nullopt;
+  const std::string_view in = it->second;
+  size_t pos = 0;
+  std::string_view sent_state, answer;
+  if (!GetField(in, pos, sent_state) || !GetField(in, pos, answer) ||
+      pos != in.size()) {
+    Unreadable();
+  }
+  if (sent_state != state) {
+    throw Xapian::DatabaseModifiedError(
+        "a shard changed while its copy bands were read");
+  }
+  return std::string(answer);
+}
+
 FacetIndex JoinGroupsAcrossShards(Xapian::Database& db,
                                   const std::vector<Xapian::Database>& shards,
                                   FacetIndex groups, Xapian::docid lastdocid,
                                   Analyzer& analyzer) {
   if (shards.size() < 2) return groups;
-  const SignatureTable signatures = AllSignatures(db, shards);
+  const Bitmap candidates = SharedBandHashes(db, shards);
+  if (candidates.Cardinality() == 0) return groups;
+  const SignatureTable signatures =
+      SignaturesOfCandidates(db, shards, candidates);
   // (band, holder) for every band of every signature: in band term order,
   // each band's holders by document number, as the indexer reads them.
   std::vector<std::pair<uint64_t, Xapian::docid>> bands;

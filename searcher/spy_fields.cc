@@ -33,4 +33,22 @@ size_t ToSize(std::string_view digits) {
   return n;
 }
 
+bool IsShardServer(Xapian::Database& shard) {
+  try {
+    shard.get_revision();
+    return false;
+  } catch (const Xapian::UnimplementedError&) {
+    return true;  // a remote database tells no revision
+  }
+}
+
+void CarryToShardServers(Xapian::Database& db, Xapian::MatchSpy& spy) {
+  // A term no document holds ("\xff" starts no term pundit writes).
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Xapian::Query("\xff"));
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.add_matchspy(&spy);
+  enquire.get_mset(0, 0);
+}
+
 }  // namespace pundit

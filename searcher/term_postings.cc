@@ -11,21 +11,8 @@
 namespace pundit {
 namespace {
 
-// A term no document holds: the match that carries TermPostingsSpy to the
-// shards needs no match at all.
-const char kNoTerm[] = "\xff";
-
 [[noreturn]] void Unreadable() {
   throw Xapian::NetworkError("a shard sent term postings pundit cannot read");
-}
-
-bool IsShardServer(Xapian::Database& shard) {
-  try {
-    shard.get_revision();
-    return false;
-  } catch (const Xapian::UnimplementedError&) {
-    return true;  // a remote database tells no revision
-  }
 }
 
 // The documents of `term` in `db`, increasing.
@@ -65,9 +52,7 @@ PostingsReader::PostingsReader(Xapian::Database& db,
 
 std::vector<uint32_t> PostingsReader::AllDocuments() {
   if (!any_remote_) return ReadList(db_, "");
-  std::vector<uint32_t> ids = std::move(FromShards("")[""]);
-  std::sort(ids.begin(), ids.end());
-  return ids;
+  return std::move(FromShards("")[""]);
 }
 
 PrefixPostings PostingsReader::Prefixed(const std::string& prefix) {
@@ -80,10 +65,7 @@ PrefixPostings PostingsReader::Prefixed(const std::string& prefix) {
     ForEachList(db_, prefix, add);
     return out;
   }
-  for (auto& [term, ids] : FromShards(prefix)) {
-    std::sort(ids.begin(), ids.end());
-    add(term, std::move(ids));
-  }
+  for (auto& [term, ids] : FromShards(prefix)) add(term, std::move(ids));
   return out;
 }
 
@@ -91,19 +73,19 @@ std::map<std::string, std::vector<uint32_t>> PostingsReader::FromShards(
     const std::string& prefix) {
   // One match carries the spy to every shard server at once.
   TermPostingsSpy spy(prefix);
-  Xapian::Enquire enquire(db_);
-  enquire.set_query(Xapian::Query(kNoTerm));
-  enquire.set_weighting_scheme(Xapian::BoolWeight());
-  enquire.add_matchspy(&spy);
-  enquire.get_mset(0, 0);
+  CarryToShardServers(db_, spy);
 
   std::map<std::string, std::vector<uint32_t>> merged;
   const uint32_t n = static_cast<uint32_t>(shards_.size());
-  // Xapian interleaves shards: merged = (local - 1) * n + index + 1.
+  // Xapian interleaves shards: merged = (local - 1) * n + index + 1. Each
+  // shard's list is increasing, and merged into those of the shards before.
   auto add = [&](uint32_t index, const std::string& term,
                  const std::vector<uint32_t>& ids) {
     std::vector<uint32_t>& to = merged[term];
+    const size_t before = to.size();
     for (uint32_t local : ids) to.push_back((local - 1) * n + index + 1);
+    std::inplace_merge(to.begin(), to.begin() + static_cast<long>(before),
+                       to.end());
   };
   for (uint32_t i = 0; i < n; ++i) {
     Xapian::Database shard = shards_[i];

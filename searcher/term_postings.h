@@ -50,7 +50,7 @@ class PostingsReader {
 
  private:
   // The lists of `prefix` ("" for every document) by merged term, each in
-  // merged document numbers and unordered, from every shard.
+  // merged document numbers, increasing, from every shard.
   std::map<std::string, std::vector<uint32_t>> FromShards(
       const std::string& prefix);
 

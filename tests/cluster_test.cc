@@ -10,13 +10,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "core/dedup.h"
 #include "core/schema.h"
 #include "core/shard.h"
 #include "core/status.h"
@@ -24,6 +27,7 @@
 #include "remote/shard_server.h"
 #include "searcher/index_handle.h"
 #include "searcher/searcher.h"
+#include "searcher/shard_groups.h"
 #include "searcher/snapshot.h"
 #include "searcher/spy_fields.h"
 #include "searcher/term_postings.h"
@@ -79,7 +83,8 @@ std::string SyntheticArticles(int n) {
                     1 + next(12), 1 + next(28));
       date = buf;
     }
-    std::string regions = "\"" + std::string(kRegions[next(5)]) + "\"";
+    std::string regions = "\"";
+    regions.append(kRegions[next(5)]).append("\"");
     if (i % 3 == 0) regions += ",\"" + std::string(kRegions[next(5)]) + "\"";
     const std::string author = kAuthors[next(6)];
     const std::string theme = kThemes[next(5)];
@@ -440,6 +445,28 @@ TEST_F(ClusterTest, CopiesOnDifferentShardsAreOneGroup) {
   for (const std::set<std::string>& group : expected) {
     EXPECT_EQ(in_cluster.count(group), 1u) << *group.begin();
   }
+
+  // The same with the shards as local folders, and with one local folder
+  // among shard servers (a shard read here, the others sending theirs).
+  std::string local_text, mixed_text;
+  for (int i = 0; i < kShards; ++i) {
+    local_text += "auto " + shard_dirs_[i] + "\n";
+    mixed_text +=
+        i == 2
+            ? "auto " + shard_dirs_[i] + "\n"
+            : "remote 127.0.0.1:" + std::to_string(servers_[i]->port()) + "\n";
+  }
+  for (const std::string& text : {local_text, mixed_text}) {
+    SCOPED_TRACE(text);
+    const std::string path = dir_.Sub("copies.stub");
+    testing::WriteFile(path, text);
+    auto other = Open(path);
+    ASSERT_TRUE(other);
+    long total = 0, groups = 0;
+    EXPECT_EQ(groups_of(*other, &total, &groups), in_one);
+    EXPECT_EQ(total, total_one);
+    EXPECT_EQ(groups, groups_one);
+  }
 }
 
 // What a snapshot is built from (searcher/term_postings.h): shard servers
@@ -633,6 +660,102 @@ TEST(TermPostingsSpyTest, AChangedShardOrMalformedBytesFailTheRead) {
     EXPECT_THROW(f.From(uuid, IndexHandle::ContentsKey(shard)),
                  Xapian::NetworkError);
   }
+}
+
+// What a shard server's CopyBandsSpy sends (searcher/shard_groups.h): the
+// hashes of its documents' band keys, then the signatures of the documents
+// holding a band with one of the hashes asked for; a shard whose state
+// changed since the front opened it fails the read, and bytes or requests
+// that are not the spy's are refused.
+TEST(CopyBandsSpyTest, ShardsSendBandHashesThenTheSignaturesAskedFor) {
+  TempDir dir;
+  const std::string path = dir.Sub("shard");
+  // Documents 1 and 3 have signatures, 2 has none.
+  std::string first(dedup::kSignatureHashes * 2, '\0');
+  std::string second(dedup::kSignatureHashes * 2, '\0');
+  for (size_t i = 0; i < first.size(); ++i) {
+    first[i] = static_cast<char>(i);
+    second[i] = static_cast<char>(3 * i + 1);
+  }
+  {
+    Xapian::WritableDatabase w(path, Xapian::DB_CREATE_OR_OVERWRITE);
+    for (const std::string& signature : {first, std::string(), second}) {
+      Xapian::Document doc;
+      if (!signature.empty()) doc.add_value(schema::kSignatureValue, signature);
+      w.add_document(doc);
+    }
+    w.commit();
+  }
+  Xapian::Database shard(path);
+  const std::string uuid = shard.get_uuid();
+  const std::string state = IndexHandle::ContentsKey(shard);
+  auto ask = [&](const std::string& request) {
+    CopyBandsSpy proto(uuid, Xapian::Database(path));
+    std::unique_ptr<Xapian::MatchSpy> spy(
+        proto.unserialise(request, Xapian::Registry()));
+    CopyBandsSpy front(request);
+    front.merge_results(spy->serialise_results());
+    return front.From(uuid, state);
+  };
+  auto signatures_of = [](const Bitmap& hashes) {
+    std::string request("S");
+    request.append(hashes.Serialize());
+    return request;
+  };
+
+  std::optional<std::string> bands = ask("B");
+  ASSERT_TRUE(bands);
+  std::optional<Bitmap> hashes = Bitmap::Parse(*bands);
+  ASSERT_TRUE(hashes);
+  EXPECT_EQ(hashes->Cardinality(), 2u * dedup::kBands)
+      << "every band of both signatures, none of the unsigned document";
+
+  // Asked for one of the hashes: the document holding it; for all of
+  // them: both, by document number; for none: nothing.
+  uint32_t one_hash = 0;
+  hashes->ForEach([&](uint32_t h) { one_hash = one_hash ? one_hash : h; });
+  const std::string all = ask(signatures_of(*hashes)).value_or("?");
+  ASSERT_EQ(all.size(), 2 * (4 + first.size()));
+  uint32_t did = 0;
+  std::memcpy(&did, all.data(), 4);
+  EXPECT_EQ(did, 1u);
+  EXPECT_EQ(all.substr(4, first.size()), first);
+  std::memcpy(&did, all.data() + 4 + first.size(), 4);
+  EXPECT_EQ(did, 3u);
+  EXPECT_EQ(all.substr(8 + first.size()), second);
+  const std::string some =
+      ask(signatures_of(Bitmap(std::vector<uint32_t>{one_hash}))).value_or("?");
+  EXPECT_EQ(some.size(), 4 + first.size());
+  EXPECT_EQ(ask(signatures_of(Bitmap())), std::string());
+
+  // A request the shard cannot read.
+  for (const std::string& request : {std::string("X"), std::string("Snot")}) {
+    CopyBandsSpy proto(uuid, Xapian::Database(path));
+    std::unique_ptr<Xapian::MatchSpy> spy(
+        proto.unserialise(request, Xapian::Registry()));
+    EXPECT_THROW(spy->serialise_results(), Xapian::NetworkError) << request;
+  }
+
+  // A commit after the front opened the shard.
+  {
+    Xapian::WritableDatabase w(path, Xapian::DB_OPEN);
+    w.add_document(Xapian::Document());
+    w.commit();
+  }
+  EXPECT_THROW(ask("B"), Xapian::DatabaseModifiedError)
+      << "the front still reads the shard as it was";
+
+  CopyBandsSpy bad("B");
+  EXPECT_THROW(bad.merge_results("no fields"), Xapian::NetworkError);
+  std::string trailing;
+  PutField(trailing, uuid);
+  PutField(trailing, state);
+  PutField(trailing, "answer");
+  PutField(trailing, "more");
+  CopyBandsSpy f("B");
+  f.merge_results(trailing);
+  EXPECT_THROW(f.From(uuid, state), Xapian::NetworkError);
+  EXPECT_FALSE(f.From("another uuid", state));
 }
 
 // A shard server of an older pundit does not know a class the front sends
