@@ -181,6 +181,40 @@ void ForEachSignature(Xapian::Database& db, F&& f) {
   }
 }
 
+// `hashes` sorted, without repeats: bucketed by their high 16 bits first
+// (hashes are uniform, so buckets are small), then each bucket sorted.
+void SortUnique(std::vector<uint32_t>& hashes) {
+  std::vector<uint32_t> start((1u << 16) + 1, 0);
+  for (uint32_t h : hashes) ++start[(h >> 16) + 1];
+  for (size_t b = 1; b < start.size(); ++b) start[b] += start[b - 1];
+  std::vector<uint32_t> sorted(hashes.size());
+  std::vector<uint32_t> next(start.begin(), start.end() - 1);
+  for (uint32_t h : hashes) sorted[next[h >> 16]++] = h;
+  for (size_t b = 0; b + 1 < start.size(); ++b) {
+    std::sort(sorted.begin() + start[b], sorted.begin() + start[b + 1]);
+  }
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  hashes = std::move(sorted);
+}
+
+// A set of hashes asked about millions of times, most of them absent: a
+// bit per range of 4,096 hashes (128 KB) answers most at once.
+class HashFilter {
+ public:
+  explicit HashFilter(const Bitmap& hashes)
+      : hashes_(hashes), ranges_((1u << 20) / 64, 0) {
+    hashes.ForEach([&](uint32_t h) { ranges_[h >> 18] |= Bit(h); });
+  }
+  bool Contains(uint32_t h) const {
+    return (ranges_[h >> 18] & Bit(h)) != 0 && hashes_.Contains(h);
+  }
+
+ private:
+  static uint64_t Bit(uint32_t h) { return uint64_t{1} << ((h >> 12) & 63); }
+  const Bitmap& hashes_;
+  std::vector<uint64_t> ranges_;
+};
+
 // Answer "B": the hashes of the band keys of every signature of `db`.
 std::string BandHashesOf(Xapian::Database& db) {
   std::vector<uint32_t> hashes;
@@ -189,18 +223,18 @@ std::string BandHashesOf(Xapian::Database& db) {
       hashes.push_back(BandHash(key));
     }
   });
-  std::sort(hashes.begin(), hashes.end());
-  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  SortUnique(hashes);
   return Bitmap(hashes).Serialize();
 }
 
 // Answer "S": the records of the documents of `db` holding a band whose
 // hash is in `candidates`.
 std::string SignaturesHolding(Xapian::Database& db, const Bitmap& candidates) {
+  const HashFilter filter(candidates);
   std::string records;
   ForEachSignature(db, [&](Xapian::docid did, const std::string& signature) {
     for (uint64_t key : dedup::BandKeys(signature)) {
-      if (!candidates.Contains(BandHash(key))) continue;
+      if (!filter.Contains(BandHash(key))) continue;
       char buf[4];
       const uint32_t id = did;
       std::memcpy(buf, &id, 4);
