@@ -66,15 +66,17 @@ Status FromCurrentException(const std::string& context) {
                                " is unavailable: " + e.get_msg());
   } catch (const Xapian::InvalidArgumentError& e) {
     // A shard server whose registry lacks a class the front sends (its
-    // pundit is older than the front's): "REMOTE:Match spy X not
-    // registered".
+    // pundit is older than the front's, or newer and without a class an
+    // older front still sends): "REMOTE:Match spy X not registered".
     const std::string& msg = e.get_msg();
     if (msg.rfind("REMOTE:", 0) == 0 &&
         msg.find(" not registered") != std::string::npos) {
       return Status::VersionMismatch(
-          prefix + "a shard server runs an older pundit than this one (" +
+          prefix +
+          "a shard server runs another version of pundit than this one (" +
           msg.substr(7) +
-          "): run the same version of pundit on every shard server");
+          "): run the same version of pundit on every shard server and "
+          "wherever it is searched from");
     }
     return Status::IoError(prefix + e.get_type() + ": " + msg);
   } catch (const Xapian::Error& e) {

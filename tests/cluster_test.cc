@@ -758,9 +758,10 @@ TEST(CopyBandsSpyTest, ShardsSendBandHashesThenTheSignaturesAskedFor) {
   EXPECT_FALSE(f.From("another uuid", state));
 }
 
-// A shard server of an older pundit does not know a class the front sends
-// (Xapian says "REMOTE:Match spy ... not registered"): the front says so.
-TEST(ShardVersionTest, AShardServerLackingAClassIsNamedAsOlder) {
+// A shard server of another version of pundit does not know a class the
+// front sends (Xapian says "REMOTE:Match spy ... not registered"): the
+// front says so.
+TEST(ShardVersionTest, AShardServerLackingAClassIsNamedAsAnotherVersion) {
   Status s;
   try {
     throw Xapian::InvalidArgumentError(
@@ -770,9 +771,10 @@ TEST(ShardVersionTest, AShardServerLackingAClassIsNamedAsOlder) {
   }
   EXPECT_EQ(s.code(), Status::Code::kVersionMismatch);
   EXPECT_EQ(s.message(),
-            "opening cluster.stub: a shard server runs an older pundit than "
-            "this one (Match spy pundit::TermPostings not registered): run "
-            "the same version of pundit on every shard server");
+            "opening cluster.stub: a shard server runs another version of "
+            "pundit than this one (Match spy pundit::TermPostings not "
+            "registered): run the same version of pundit on every shard "
+            "server and wherever it is searched from");
   try {
     throw Xapian::InvalidArgumentError("Unknown operator");
   } catch (...) {
