@@ -14,6 +14,7 @@
 
 #include "cli/commands.h"
 #include "core/files.h"
+#include "core/readers/fields.h"
 #include "core/shard.h"
 #include "indexer/indexer.h"
 #include "indexer/progress.h"
@@ -182,18 +183,23 @@ CommandRun DefineIndex(CLI::App& command, const CommandContext& context) {
   command.add_flag("--json", args->json, "print the summary as JSON");
   command
       .add_option("--map", args->column_maps,
-                  "CSV/TSV: read column COLUMN as FIELD (id, title, authors, "
-                  "date, body, source, url, themes, regions, lede); "
-                  "repeatable")
+                  std::string("CSV, TSV and JSON: read the column or key "
+                              "COLUMN as FIELD (") +
+                      readers::MapFieldNames() + "); repeatable")
       ->type_name("COLUMN=FIELD")
       ->each([args](const std::string& pair) {
         const size_t eq = pair.find('=');
         if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
-          throw CLI::ValidationError(
-              "--map", "takes COLUMN=FIELD, not \"" + pair + "\"");
+          throw CLI::ValidationError("takes COLUMN=FIELD, not \"" + pair +
+                                     "\"");
         }
-        args->options.column_map.emplace_back(pair.substr(0, eq),
-                                              pair.substr(eq + 1));
+        const std::string field = pair.substr(eq + 1);
+        if (readers::FieldForMapName(field) == readers::Field::kNone) {
+          throw CLI::ValidationError("\"" + field +
+                                     "\" is no field: FIELD is one of " +
+                                     readers::MapFieldNames());
+        }
+        args->options.column_map.emplace_back(pair.substr(0, eq), field);
       });
   command
       .add_option("--shard", args->shard,

@@ -106,10 +106,19 @@ TEST(IngestTest, TheSameRecordsHaveTheSameIdsPlainCompressedSplitAndPiped) {
   WriteFile(dir.Sub("dump.jsonl.zst"), ZstdBytes(all));
   WriteFile(dir.Sub("split/a/part-0001.jsonl"), Records(0, 250));
   WriteFile(dir.Sub("split/b/part-0002.ndjson"), Records(250, kRecords));
+  // The same records as one JSON array, an element a line.
+  std::string array = "[";
+  for (size_t at = 0, end; (end = all.find('\n', at)) != std::string::npos;
+       at = end + 1) {
+    array += (at == 0 ? "\n" : ",\n") + all.substr(at, end - at);
+  }
+  array += "\n]\n";
+  WriteFile(dir.Sub("records.json.gz"), GzipBytes(array));
 
   for (const std::string& input :
        {dir.Sub("dump.jsonl"), dir.Sub("dump.jsonl.gz"),
-        dir.Sub("dump.jsonl.zst"), dir.Sub("split")}) {
+        dir.Sub("dump.jsonl.zst"), dir.Sub("split"),
+        dir.Sub("records.json.gz")}) {
     const std::string db = dir.Sub("db-" + std::to_string(input.size()));
     CommandResult r = Index(db, {input});
     EXPECT_EQ(r.exit_code, 0) << input << "\n" << r.err;

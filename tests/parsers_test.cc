@@ -565,9 +565,13 @@ TEST(JsonLinesTest, EachBadLineGivesOneWholeMessage) {
       errors,
       (Strings{
           "lines.jsonl:2: error: no title and no body: every article needs "
-          "a non-empty \"title\" or \"body\" string",
+          "a non-empty title (\"title\", \"headline\") or body (\"body\", "
+          "\"content\", \"text\"), or --map KEY=title for the key that "
+          "holds it",
           "lines.jsonl:3: error: no title and no body: every article needs "
-          "a non-empty \"title\" or \"body\" string",
+          "a non-empty title (\"title\", \"headline\") or body (\"body\", "
+          "\"content\", \"text\"), or --map KEY=title for the key that "
+          "holds it",
           "lines.jsonl:4: error: \"title\" must be a string, not a list",
           "lines.jsonl:5: error: date \"2019-02-30\" is not a valid date: use "
           "YYYY-MM-DD or 'Month D, YYYY'",
@@ -907,8 +911,8 @@ TEST(FormatTest, FromFileName) {
       {".hidden.md", ""},
       {"dir/.draft.md", ""},
       {"photo.png", ""},
-      {"data.json", ""},
-      {"data.json.gz", ""},
+      {"data.json", "json"},
+      {"data.json.gz", "json"},
       {"archive.gz", ""},
       {"md", ""},
       {"", ""},

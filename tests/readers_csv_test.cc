@@ -130,7 +130,7 @@ TEST(CsvReaderTest, MapNamesOtherColumnsAndUnknownOnesGetOneNotice) {
                      "news.csv: note: columns views, shares are not read (map "
                      "one with --map COLUMN=FIELD, FIELD one of id, title, "
                      "authors, date, body, source, url, themes, regions, "
-                     "lede)"}));
+                     "lede, bio)"}));
   // 20190304 is not a date form pundit reads: that row is an error.
   EXPECT_EQ(r.errors,
             Strings{"news.csv:2: error: date \"20190304\" is not a date: use "

@@ -11,94 +11,10 @@
 
 #include "core/parse_text.h"
 #include "core/parsers.h"
+#include "core/readers/fields.h"
 
 namespace pundit::readers {
 namespace {
-
-enum class Field {
-  kNone,  // not read
-  kId,
-  kTitle,
-  kAuthors,
-  kDate,
-  kBody,
-  kSource,
-  kUrl,
-  kThemes,
-  kRegions,
-  kLede,
-};
-
-struct FieldName {
-  std::string_view name;
-  Field field;
-};
-
-// The names --map takes, in the order messages list them.
-constexpr std::array<FieldName, 10> kMapFields = {{
-    {"id", Field::kId},
-    {"title", Field::kTitle},
-    {"authors", Field::kAuthors},
-    {"date", Field::kDate},
-    {"body", Field::kBody},
-    {"source", Field::kSource},
-    {"url", Field::kUrl},
-    {"themes", Field::kThemes},
-    {"regions", Field::kRegions},
-    {"lede", Field::kLede},
-}};
-
-// Header names public datasets use (normalised by HeaderKey).
-constexpr std::array<FieldName, 38> kColumnNames = {{
-    {"id", Field::kId},
-    {"title", Field::kTitle},
-    {"headline", Field::kTitle},
-    {"author", Field::kAuthors},
-    {"authors", Field::kAuthors},
-    {"byline", Field::kAuthors},
-    {"creator", Field::kAuthors},
-    {"date", Field::kDate},
-    {"published", Field::kDate},
-    {"publish_date", Field::kDate},
-    {"pubdate", Field::kDate},
-    {"datetime", Field::kDate},
-    {"published_at", Field::kDate},
-    {"date_published", Field::kDate},
-    {"publication_date", Field::kDate},
-    {"content", Field::kBody},
-    {"text", Field::kBody},
-    {"body", Field::kBody},
-    {"article", Field::kBody},
-    {"publication", Field::kSource},
-    {"source", Field::kSource},
-    {"site", Field::kSource},
-    {"outlet", Field::kSource},
-    {"publisher", Field::kSource},
-    {"url", Field::kUrl},
-    {"link", Field::kUrl},
-    {"section", Field::kThemes},
-    {"category", Field::kThemes},
-    {"theme", Field::kThemes},
-    {"topic", Field::kThemes},
-    {"tags", Field::kThemes},
-    {"region", Field::kRegions},
-    {"country", Field::kRegions},
-    {"location", Field::kRegions},
-    {"lede", Field::kLede},
-    {"description", Field::kLede},
-    {"summary", Field::kLede},
-    {"themes", Field::kThemes},
-}};
-
-// "Publish Date" -> "publish_date": lower case, trimmed, ' ' and '-' as '_'.
-std::string HeaderKey(std::string_view name) {
-  std::string out = parse::CleanText(name);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c == ' ' || c == '-') c = '_';
-  }
-  return out;
-}
 
 // One row: its cells and the line it starts on.
 struct Row {
@@ -268,19 +184,10 @@ class CsvReader : public ArticleReader {
 
   void MapColumns(const std::vector<std::string>& names) {
     columns_.assign(names.size(), Field::kNone);
-    std::vector<bool> mapped(names.size(), false);
     for (const auto& [column, field_name] : options_.column_map) {
-      Field field = Field::kNone;
-      for (const FieldName& f : kMapFields) {
-        if (HeaderKey(field_name) == f.name) field = f.field;
-      }
       bool found = false;
-      for (size_t i = 0; i < names.size(); ++i) {
-        if (HeaderKey(names[i]) == HeaderKey(column)) {
-          columns_[i] = field;
-          mapped[i] = true;
-          found = true;
-        }
+      for (const std::string& name : names) {
+        found = found || NameKey(name) == NameKey(column);
       }
       if (!found) {
         AddNotice("--map " + column + "=" + field_name +
@@ -290,12 +197,10 @@ class CsvReader : public ArticleReader {
     }
     std::vector<std::string> unread;
     for (size_t i = 0; i < names.size(); ++i) {
-      if (mapped[i]) continue;
-      const std::string key = HeaderKey(names[i]);
-      if (key.empty()) continue;  // the pandas index column
-      for (const FieldName& f : kColumnNames) {
-        if (key == f.name) columns_[i] = f.field;
-      }
+      bool mapped = false;
+      columns_[i] =
+          FieldForColumn(names[i], options_.column_map, &mapped).field;
+      if (mapped || NameKey(names[i]).empty()) continue;  // pandas' index
       if (columns_[i] == Field::kNone) unread.push_back(names[i]);
     }
     bool title = false, body = false;
@@ -314,7 +219,7 @@ class CsvReader : public ArticleReader {
     if (!unread.empty()) {
       AddNotice("columns " + JoinNames(unread) +
                 " are not read (map one with " +
-                "--map COLUMN=FIELD, FIELD one of " + CsvFieldNames() + ")");
+                "--map COLUMN=FIELD, FIELD one of " + MapFieldNames() + ")");
     }
   }
 
@@ -405,6 +310,9 @@ class CsvReader : public ArticleReader {
         case Field::kLede:
           a.lede = parse::CleanText(parse::DecodeEntities(cell));
           break;
+        case Field::kBio:
+          a.bio = parse::CleanText(parse::DecodeEntities(cell));
+          break;
       }
     }
     a.body = PlainTextBlocks(body);
@@ -461,10 +369,6 @@ std::unique_ptr<ArticleReader> OpenCsvReader(std::unique_ptr<ByteStream> in,
                                              const ReaderOptions& options,
                                              char delimiter) {
   return std::make_unique<CsvReader>(std::move(in), options, delimiter);
-}
-
-const char* CsvFieldNames() {
-  return "id, title, authors, date, body, source, url, themes, regions, lede";
 }
 
 }  // namespace pundit::readers

@@ -3,20 +3,9 @@
 // breaks; CRLF or LF). Read from the stream a byte at a time through a
 // state machine, so a file of any size takes the memory of one row.
 //
-// Columns are named by the header, case-insensitively (a UTF-8 BOM, spaces,
-// '-' and ' ' inside names do not matter), as public news datasets name
-// them:
-//   id                                             -> the article's own id
-//   title, headline                                -> title
-//   author, authors, byline, creator               -> authors
-//   date, published, publish_date, pubdate, datetime, published_at,
-//   date_published, publication_date               -> date
-//   content, text, body, article                   -> body
-//   publication, source, site, outlet, publisher   -> source
-//   url, link                                      -> url
-//   section, category, theme, topic, tags          -> themes
-//   region, country, location                      -> regions
-//   lede, description, summary                     -> lede
+// Columns are named by the header as public news datasets name them
+// (core/readers/fields.h: title or headline, content or text, ...; case,
+// a UTF-8 BOM, ' ', '-' and '_' do not matter).
 // `ReaderOptions::column_map` ("--map COLUMN=FIELD") names the rest; a map
 // for a column this file does not have is a notice. An unnamed column (the
 // index pandas writes first) is ignored silently; other columns nobody
@@ -43,9 +32,6 @@ namespace pundit::readers {
 std::unique_ptr<ArticleReader> OpenCsvReader(std::unique_ptr<ByteStream> in,
                                              const ReaderOptions& options,
                                              char delimiter);
-
-// The fields a column may be mapped to, for messages: "id, title, ...".
-const char* CsvFieldNames();
 
 }  // namespace pundit::readers
 

@@ -9,6 +9,7 @@
 #include "core/readers/csv_reader.h"
 #include "core/readers/feed_reader.h"
 #include "core/readers/html_reader.h"
+#include "core/readers/json_reader.h"
 #include "core/readers/jsonl_reader.h"
 #include "core/readers/markdown_reader.h"
 #include "core/readers/warc_reader.h"
@@ -41,6 +42,7 @@ const std::vector<Format>& Table() {
   static const std::vector<Format> table = {
       {"markdown", {"md", "markdown", "txt"}, nullptr, OpenMarkdownReader},
       {"jsonl", {"jsonl", "ndjson"}, nullptr, OpenJsonLinesReader, true},
+      {"json", {"json"}, nullptr, OpenJsonReader, true},
       {"csv", {"csv"}, nullptr, OpenCsv, true},
       {"tsv", {"tsv", "tab"}, nullptr, OpenTsv, true},
       {"html", {"html", "htm", "xhtml"}, nullptr, OpenHtmlReader},

@@ -19,8 +19,8 @@
 namespace pundit::readers {
 
 struct Format {
-  const char*
-      name;  // "markdown", "jsonl", "csv", "tsv", "html", "feed", "warc"
+  const char* name;  // "markdown", "jsonl", "json", "csv", "tsv", "html",
+                     // "feed", "warc"
   // Extensions, lower case, without the dot.
   std::vector<std::string_view> extensions;
   // For the extensions in `shared_extensions` (names other contents use
@@ -46,7 +46,7 @@ const Format* FormatByName(std::string_view name);
 // whose sniff decides at open time.
 const Format* FormatForFileName(std::string_view file_name);
 
-// "md, markdown, txt, jsonl, ndjson, csv, tsv, html, htm, rss, atom, xml,
+// "md, markdown, txt, jsonl, ndjson, json, csv, tsv, html, htm, rss, atom, xml,
 // warc (each also .gz or .zst)": for messages and --help.
 std::string ExtensionList();
 

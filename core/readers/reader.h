@@ -10,6 +10,7 @@
 // Formats (one file each in this folder, listed in formats.cc):
 //   markdown  seed layout or YAML front matter (.md .markdown .txt)
 //   jsonl     JSON Lines (.jsonl .ndjson; standard input)
+//   json      an array of articles, one article, or one per line (.json)
 //   csv, tsv  RFC 4180 with a header row (.csv .tsv)
 //   html      a saved web page (.html .htm)
 //   feed      RSS 2.0 or Atom 1.0 (.rss .atom, or .xml that is a feed)

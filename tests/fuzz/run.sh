@@ -19,7 +19,7 @@ elif ! grep -q '^PUNDIT_FUZZ:BOOL=ON' "$out/CMakeCache.txt" 2>/dev/null; then
   echo "fuzz: $out is not a build configured with -DPUNDIT_FUZZ=ON" >&2
   exit 2
 fi
-targets=(parsers params query positions csv html feed warc http)
+targets=(parsers params query positions csv json html feed warc http)
 cmake --build "$out" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
 
 seeds=$out/seeds
@@ -38,11 +38,15 @@ done < <(find tests/testdata corpus -type f -print0)
 { printf '\x03'; gzip -c corpus/wire/dispatches.jsonl; } >"$seeds/parsers/gzip"
 { printf '\x03'; zstd -q -c corpus/wire/briefs.jsonl; } >"$seeds/parsers/zstd"
 # The readers of the other formats: their own seed files.
-for t in csv html feed warc; do
+for t in csv json html feed warc; do
   if [[ -d tests/testdata/readers/$t ]]; then
     find "tests/testdata/readers/$t" -type f -exec cp {} "$seeds/$t/" \;
   fi
   [[ -n "$(ls -A "$seeds/$t")" ]] || printf 'x' >"$seeds/$t/empty"
+done
+# fuzz_json reads its first byte as options: the seeds get one before them.
+for f in "$seeds"/json/*; do
+  { printf '\x00'; cat "$f"; } >"$f.seed" && mv "$f.seed" "$f"
 done
 printf 'q=venezuela&author=Andrew+Korybko&page=2' >"$seeds/params/a"
 printf 'q=x&per_page=1000&sort=bogus&from=2019-13-01' >"$seeds/params/b"

@@ -1,0 +1,41 @@
+// libFuzzer target: the JSON reader (core/readers/json_reader.h) on
+// arbitrary bytes, read as a stream (plain, gzip or zstd by the first
+// bytes). The first byte picks a --map; the reader must never crash, hang
+// or hold more than a record, every article has a title and an id, and
+// every error and notice says something.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "core/readers/byte_stream.h"
+#include "core/readers/json_reader.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  using pundit::readers::ReadItem;
+  pundit::readers::ReaderOptions options;
+  options.path = "fuzz.json";
+  options.id_base = "fuzz";
+  options.max_record_bytes = 4096;
+  if (data[0] & 1) options.column_map = {{"headline", "title"}, {"x", "body"}};
+  auto reader = pundit::readers::OpenJsonReader(
+      pundit::readers::ByteStream::FromString(
+          std::string(reinterpret_cast<const char*>(data) + 1, size - 1)),
+      options);
+  ReadItem item;
+  while (reader->Next(&item)) {
+    switch (item.kind) {
+      case ReadItem::Kind::kArticle:
+        if (item.article.title.empty() || item.article.id.empty()) std::abort();
+        break;
+      case ReadItem::Kind::kError:
+        if (item.error.message.empty() || item.error.line < 1) std::abort();
+        break;
+      case ReadItem::Kind::kNotice:
+        if (item.notice.empty()) std::abort();
+        break;
+    }
+  }
+  return 0;
+}
