@@ -194,6 +194,32 @@ TEST(CsvReaderTest, InvalidUtf8InARowIsThatRowsError) {
   EXPECT_EQ(r.articles.size(), 2u);
 }
 
+TEST(CsvReaderTest, ACsvOfSemicolonsOrTabsIsReadByItsHeader) {
+  // As spreadsheets save CSV where ',' is the decimal mark.
+  Read r = ReadCsv(
+      "Title;Body;Date\r\n"
+      "Grain;\"Prices rose 2,5%; bakers worried.\";04/03/2019\r\n",
+      kSniffDelimiter);
+  // Three fields, the quoted one whole: its date is read (and refused).
+  EXPECT_EQ(r.errors, (Strings{"news.csv:2: error: date \"04/03/2019\" is "
+                               "not a date: use YYYY-MM-DD or 'Month D, "
+                               "YYYY'"}));
+  r = ReadCsv("title;body\nGrain;Prices rose 2,5%.\n", kSniffDelimiter);
+  EXPECT_EQ(r.errors, Strings{});
+  ASSERT_EQ(r.articles.size(), 1u);
+  EXPECT_EQ(r.articles[0].title, "Grain");
+  EXPECT_EQ(Paragraphs(r.articles[0]), Strings{"Prices rose 2,5%."});
+  r = ReadCsv("title\tbody\nGrain\tPrices rose.\n", kSniffDelimiter);
+  ASSERT_EQ(r.articles.size(), 1u);
+  EXPECT_EQ(Paragraphs(r.articles[0]), Strings{"Prices rose."});
+  // A ';' inside a quoted name, or after the first comma, is no delimiter.
+  r = ReadCsv("\"title;x\",body;y\nA,B\n", kSniffDelimiter,
+              {{"title;x", "title"}, {"body;y", "body"}});
+  EXPECT_EQ(r.errors, Strings{});
+  ASSERT_EQ(r.articles.size(), 1u);
+  EXPECT_EQ(r.articles[0].title, "A");
+}
+
 TEST(CsvReaderTest, GzipInputReadsTheSame) {
   const std::string csv = "id,title\na,First\nb,Second\n";
   z_stream z{};

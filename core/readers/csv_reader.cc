@@ -158,6 +158,7 @@ class CsvReader : public ArticleReader {
   void Start() {
     started_ = true;
     if (in_->Peek(3) == "\xEF\xBB\xBF") in_->Consume(3);
+    if (delimiter_ == kSniffDelimiter) delimiter_ = HeaderDelimiter();
     Row header;
     for (;;) {
       if (!ReadRow(&header)) {
@@ -180,6 +181,27 @@ class CsvReader : public ArticleReader {
       return;
     }
     MapColumns(header.cells);
+  }
+
+  // The delimiter of a .csv: ',' unless the header row (its first 64 KiB)
+  // has none outside quotes and has ';' (as spreadsheets write CSV where
+  // ',' is the decimal mark) or a tab.
+  char HeaderDelimiter() {
+    std::string_view head = in_->Peek(64 << 10);
+    size_t commas = 0, semicolons = 0, tabs = 0;
+    bool quoted = false;
+    for (char c : head) {
+      if (c == '"') quoted = !quoted;
+      if (quoted) continue;
+      if (c == '\n') break;
+      commas += c == ',';
+      semicolons += c == ';';
+      tabs += c == '\t';
+    }
+    if (commas > 0) return ',';
+    if (semicolons > 0) return ';';
+    if (tabs > 0) return '\t';
+    return ',';
   }
 
   void MapColumns(const std::vector<std::string>& names) {
@@ -355,7 +377,7 @@ class CsvReader : public ArticleReader {
 
   std::unique_ptr<ByteStream> in_;
   const ReaderOptions options_;
-  const char delimiter_;
+  char delimiter_;
   bool started_ = false;
   bool done_ = false;
   int line_ = 0;  // newlines read so far (0-based line of the next byte)

@@ -28,7 +28,10 @@
 
 namespace pundit::readers {
 
-// `delimiter`: ',' for CSV, '\t' for TSV.
+// `delimiter`: '\t' for TSV; kSniffDelimiter for CSV: ',' unless the
+// header row has no ',' and has ';' (spreadsheets where ',' is the decimal
+// mark write such CSV) or a tab.
+inline constexpr char kSniffDelimiter = '\0';
 std::unique_ptr<ArticleReader> OpenCsvReader(std::unique_ptr<ByteStream> in,
                                              const ReaderOptions& options,
                                              char delimiter);

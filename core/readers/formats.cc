@@ -29,7 +29,7 @@ std::string LowerAscii(std::string_view s) {
 
 std::unique_ptr<ArticleReader> OpenCsv(std::unique_ptr<ByteStream> in,
                                        const ReaderOptions& options) {
-  return OpenCsvReader(std::move(in), options, ',');
+  return OpenCsvReader(std::move(in), options, kSniffDelimiter);
 }
 
 std::unique_ptr<ArticleReader> OpenTsv(std::unique_ptr<ByteStream> in,

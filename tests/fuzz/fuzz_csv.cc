@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto reader = pundit::readers::OpenCsvReader(
       pundit::readers::ByteStream::FromString(
           std::string(reinterpret_cast<const char*>(data) + 1, size - 1)),
-      options, data[0] & 1 ? '\t' : ',');
+      options, data[0] & 1 ? '\t' : pundit::readers::kSniffDelimiter);
   ReadItem item;
   while (reader->Next(&item)) {
     switch (item.kind) {
