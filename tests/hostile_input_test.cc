@@ -309,7 +309,7 @@ class HostileCorpus {
         R"([1, 2, 3])",
         R"("a string")",
         R"({"id": "n", "title": 5})",
-        R"({"id": "o", "title": "x", "author": {"name": "A"}})",
+        R"({"id": "o", "title": "x", "author": {"age": 3}})",
         R"({"id": "r", "title": "x", "region": [["nested"]]})",
         R"({})",
         R"({"id": "e", "title": "", "body": ""})",
