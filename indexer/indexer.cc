@@ -127,6 +127,11 @@ std::string IndexSummary::FormatsLine() const {
            (count.articles == 1 ? " article" : " articles") + " in " +
            WithThousands(count.files) + (count.files == 1 ? " file" : " files");
   }
+  if (archives > 0) {
+    if (!out.empty()) out += "; ";
+    out += WithThousands(archive_files) + " of the files inside " +
+           WithThousands(archives) + (archives == 1 ? " archive" : " archives");
+  }
   if (copies > 0) {
     if (!out.empty()) out += "; ";
     out += WithThousands(copies) + (copies == 1 ? " copy" : " copies") +
@@ -155,6 +160,8 @@ std::string IndexSummary::ToJson() const {
   j["skipped"] = skipped;
   j["copies"] = copies;
   j["passed_over"] = passed_over;
+  j["archives"] = archives;
+  j["archive_files"] = archive_files;
   j["other_shards"] = other_shards;
   j["seconds"] = std::round(seconds * 1000) / 1000;
   j["articles_per_second"] = std::round(ArticlesPerSecond() * 10) / 10;
@@ -199,6 +206,9 @@ enum class Change {
 struct BuiltArticle {
   std::string id;
   int line = 0;
+  // The member of an archive it was read from (Article::path), "" when it
+  // is the file's own path.
+  std::string member_path;
   Change change = Change::kNew;
   bool has_doc = false;
   Xapian::Document doc;
@@ -212,7 +222,8 @@ struct BuiltArticle {
 // Where an id was first read: a later record with the same id and content
 // is a copy (kept once), with other content an error naming this place.
 struct WrittenId {
-  size_t file;
+  uint32_t file;
+  uint32_t member;  // Indexer::Where
   int line;
   uint64_t content_hash;
 };
@@ -254,6 +265,9 @@ struct FileWork {
   size_t chunks_made = 0;
   long articles_read = 0;
   long other_shards = 0;  // articles read and left to other shards
+  // An archive: the files it held, by format (taken from the reader when
+  // the file ends).
+  std::optional<readers::InnerFiles> inner;
 
   Chunk* At(size_t k) { return chunks[k - first_chunk].get(); }
 };
@@ -854,6 +868,9 @@ class IndexRun {
         old_hash == hash;
     w.new_state = indexer::FormatFileState(
         f.size, w.errors.empty() ? f.mtime_ns : kErrorMtime, hash);
+    if (const readers::InnerFiles* inner = w.reader->inner_files()) {
+      w.inner = *inner;
+    }
     w.reader.reset();
     w.stream = nullptr;
   }
@@ -866,6 +883,7 @@ class IndexRun {
       BuiltArticle b;
       b.id = article.id;
       b.line = article.line;
+      if (article.path != files_[i].path) b.member_path = article.path;
       if (schema::IdTerm(article.id).size() > kMaxTermBytes) {
         b.error = "id \"" + article.id + "\" is " +
                   std::to_string(article.id.size()) +
@@ -1015,7 +1033,16 @@ class IndexRun {
     for (ParseError& e : w.errors) errors.push_back(std::move(e));
     w.errors.clear();
     for (std::string& n : w.notices) summary_.notices.push_back(std::move(n));
-    if (w.format != nullptr) {
+    if (w.inner) {
+      ++summary_.archives;
+      for (const auto& [name, inner] : w.inner->formats) {
+        IndexSummary::FormatCount& count = summary_.formats[name];
+        count.files += inner.files;
+        count.articles += inner.articles;
+        summary_.archive_files += inner.files;
+      }
+      summary_.passed_over += w.inner->passed_over;
+    } else if (w.format != nullptr) {
       IndexSummary::FormatCount& count = summary_.formats[w.format->name];
       ++count.files;
       count.articles += w.articles_read;
@@ -1050,9 +1077,11 @@ class IndexRun {
         if (kept.count(*p) == 0) ++summary_.unchanged;
       }
     }
+    // In line order; an archive's by member, then line.
     std::stable_sort(errors.begin(), errors.end(),
                      [](const ParseError& a, const ParseError& b) {
-                       return a.line < b.line;
+                       return a.path != b.path ? a.path < b.path
+                                               : a.line < b.line;
                      });
     if (!errors.empty()) {
       // Errors found while building (an over-long id) count like parse
@@ -1073,23 +1102,25 @@ class IndexRun {
                     std::unordered_map<std::string, WrittenId>* ids_in_file,
                     std::unordered_set<Xapian::docid>* kept,
                     std::vector<ParseError>* errors) {
-    const InputFile& f = files_[i];
+    const uint32_t member = MemberOf(i, b.member_path);
+    const std::string& path = Where(i, member);
     if (!b.error.empty()) {
-      errors->push_back(ParseError{f.path, b.line, std::move(b.error)});
+      errors->push_back(ParseError{path, b.line, std::move(b.error)});
       return;
     }
     if (build_) {  // written_ids_ sees the ids of this file too
-      WriteToNewGeneration(i, b, errors);
+      WriteToNewGeneration(i, member, b, errors);
       return;
     }
-    auto [it, inserted] =
-        ids_in_file->emplace(b.id, WrittenId{i, b.line, b.content_hash});
+    auto [it, inserted] = ids_in_file->emplace(
+        b.id,
+        WrittenId{static_cast<uint32_t>(i), member, b.line, b.content_hash});
     if (!inserted) {
       if (it->second.content_hash == b.content_hash) {
         ++copies_of_file_;
       } else {
-        errors->push_back(
-            DuplicateIdError(f.path, b.line, b.id, f.path, it->second.line));
+        errors->push_back(DuplicateIdError(
+            path, b.line, b.id, Where(i, it->second.member), it->second.line));
       }
       return;
     }
@@ -1123,7 +1154,7 @@ class IndexRun {
         Result<Article> first =
             ArticleFromData(db_->get_document(owner_doc).get_data());
         errors->push_back(DuplicateIdError(
-            f.path, b.line, b.id,
+            path, b.line, b.id,
             first.ok() ? first->path : files_[other->second].path,
             first.ok() ? first->line : 1));
         return;
@@ -1158,23 +1189,25 @@ class IndexRun {
 
   // A full run: the new generation holds only this run's articles, so an
   // id already written came from an earlier file of this run.
-  void WriteToNewGeneration(size_t i, BuiltArticle& b,
+  void WriteToNewGeneration(size_t i, uint32_t member, BuiltArticle& b,
                             std::vector<ParseError>* errors) {
-    auto [it, inserted] =
-        written_ids_.emplace(b.id, WrittenId{i, b.line, b.content_hash});
+    auto [it, inserted] = written_ids_.emplace(
+        b.id,
+        WrittenId{static_cast<uint32_t>(i), member, b.line, b.content_hash});
     if (!inserted) {
       if (it->second.content_hash == b.content_hash) {
         ++copies_of_file_;  // the same record, read again: kept once
         return;
       }
-      errors->push_back(DuplicateIdError(files_[i].path, b.line, b.id,
-                                         files_[it->second.file].path,
-                                         it->second.line));
+      errors->push_back(DuplicateIdError(
+          Where(i, member), b.line, b.id,
+          Where(it->second.file, it->second.member), it->second.line));
       return;
     }
     build_->Add(std::move(b.article), files_[i].abs_path, written_.size());
     b.article = Article();
-    written_.push_back(Written{i, b.line, b.change});
+    written_.push_back(
+        Written{static_cast<uint32_t>(i), member, b.line, b.change});
     CountWritten(b.change, +1);
   }
 
@@ -1204,17 +1237,20 @@ class IndexRun {
     if (rejected.empty()) return;
     std::unordered_map<std::string, size_t> file_of_path;
     for (size_t i = 0; i < files_.size(); ++i) file_of_path[files_[i].path] = i;
+    for (const Member& m : member_paths_) file_of_path[m.path] = m.file;
     for (indexer::ShardBuild::Rejected& r : rejected) {
       const Written& w = written_[r.tag];
       CountWritten(w.change, -1);
       summary_.errors.push_back(
-          ParseError{files_[w.file].path, w.line, std::move(r.message)});
+          ParseError{Where(w.file, w.member), w.line, std::move(r.message)});
     }
     std::stable_sort(summary_.errors.begin(), summary_.errors.end(),
                      [&](const ParseError& a, const ParseError& b) {
                        size_t fa = file_of_path[a.path];
                        size_t fb = file_of_path[b.path];
-                       return fa != fb ? fa < fb : a.line < b.line;
+                       return fa != fb           ? fa < fb
+                              : a.path != b.path ? a.path < b.path
+                                                 : a.line < b.line;
                      });
   }
 
@@ -1391,10 +1427,36 @@ class IndexRun {
   std::unordered_map<std::string, WrittenId> written_ids_;
   long copies_of_file_ = 0;  // copies met in the file being written
   struct Written {
-    size_t file;
+    uint32_t file;
+    uint32_t member;  // Where
     int line;
     Change change;
   };
+  // The members of archives that articles were written from, in the order
+  // met (a member's articles come one after another): Where(file, k) is
+  // member_paths_[k - 1].
+  struct Member {
+    std::string path;
+    size_t file;
+  };
+  std::vector<Member> member_paths_;
+
+  // The number Where knows `member_path` of file i by, 0 for "" (the file
+  // itself). Called by the writer in the order articles are written.
+  uint32_t MemberOf(size_t i, const std::string& member_path) {
+    if (member_path.empty()) return 0;
+    if (member_paths_.empty() || member_paths_.back().path != member_path ||
+        member_paths_.back().file != i) {
+      member_paths_.push_back(Member{member_path, i});
+    }
+    return static_cast<uint32_t>(member_paths_.size());
+  }
+
+  // The path errors name for an article of file i: the file's own, or that
+  // of the archive member it came from.
+  const std::string& Where(size_t i, uint32_t member) const {
+    return member == 0 ? files_[i].path : member_paths_[member - 1].path;
+  }
   std::vector<Written> written_;
   std::string gen_name_, gen_path_;  // full run: the generation being built
   Xapian::doccount old_doccount_ = 0;

@@ -48,16 +48,18 @@ struct IndexerOptions {
 };
 
 struct IndexSummary {
-  long indexed = 0;       // new articles added
-  long updated = 0;       // articles whose content changed
-  long deleted = 0;       // articles whose source (or JSONL line) is gone
-  long unchanged = 0;     // articles seen and identical (or files skipped by
-                          // size+mtime)
-  long skipped = 0;       // inputs that could not be read as articles
-  long copies = 0;        // records read again with the same id and content
-  long passed_over = 0;   // files not read (README.md, images), each noticed
-  long files = 0;         // files read
-  long other_shards = 0;  // articles read that belong to other shards
+  long indexed = 0;        // new articles added
+  long updated = 0;        // articles whose content changed
+  long deleted = 0;        // articles whose source (or JSONL line) is gone
+  long unchanged = 0;      // articles seen and identical (or files skipped by
+                           // size+mtime)
+  long skipped = 0;        // inputs that could not be read as articles
+  long copies = 0;         // records read again with the same id and content
+  long passed_over = 0;    // files not read (README.md, images), each noticed
+  long files = 0;          // files read
+  long archives = 0;       // of them archives (their members are in formats)
+  long archive_files = 0;  // files read inside archives
+  long other_shards = 0;   // articles read that belong to other shards
   // Per format ("jsonl", "csv", ...): the files read and the articles
   // read from them (before comparison with the index).
   struct FormatCount {
@@ -75,10 +77,12 @@ struct IndexSummary {
   std::string SummaryLine() const;
   // "read jsonl 1,200 articles in 2 files, csv 4 articles in 1 file; 3
   // copies indexed once; 2 files passed over; 2,400 articles left to other
-  // shards"; "" when nothing was read.
+  // shards"; "" when nothing was read. Files inside archives count as
+  // files of their format, then "; 2,225 of the files inside 1 archive".
   std::string FormatsLine() const;
   // The same as a JSON object: {"indexed":..,"updated":..,"deleted":..,
-  // "unchanged":..,"skipped":..,"copies":..,"passed_over":..,
+  // "unchanged":..,"skipped":..,"copies":..,"passed_over":..,"archives":..,
+  // "archive_files":..,
   // "other_shards":..,"seconds":..,
   // "articles_per_second":..,"formats":{"jsonl":{"files":..,"articles":..}},
   // "errors":["path:line: error: ..."]}

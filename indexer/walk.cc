@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/readers/reader.h"
+
 namespace pundit::indexer {
 namespace {
 
@@ -162,14 +164,7 @@ class Walker {
     InputFile file;
     file.path = display;
     file.abs_path = abs;
-    file.id_base = IdBase(relative);
-    // Ids never contain white space (core/article.h).
-    for (char& c : file.id_base) {
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-          c == '\f') {
-        c = '_';
-      }
-    }
+    file.id_base = readers::PathIdBase(relative.generic_string());
     file.format = format;
     struct stat st;
     if (stat(display.c_str(), &st) == 0) {
@@ -274,14 +269,6 @@ class Walker {
 
   // The path-scheme id: the relative path without its extensions
   // ("wire/dump.jsonl.gz" -> "wire/dump").
-  static std::string IdBase(const fs::path& relative) {
-    fs::path p = relative;
-    std::string ext = p.extension().string();
-    for (char& c : ext) c = static_cast<char>(std::tolower(c));
-    if (ext == ".gz" || ext == ".zst" || ext == ".zstd") p.replace_extension();
-    return p.replace_extension().generic_string();
-  }
-
   WalkOutput* out_;
   const std::vector<std::string> input_files_;
   const std::vector<std::string> input_folders_;

@@ -9,6 +9,7 @@ packages=(
   build-essential cmake pkg-config git
   libxapian-dev xapian-tools libicu-dev
   libcpp-httplib-dev libssl-dev zlib1g-dev libzstd-dev libxml2-dev libbrotli-dev
+  libarchive-dev
   libmd4c-dev libmd4c-html0-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev
   libcli11-dev libfmt-dev libkainjow-mustache-dev libroaring-dev
   libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev

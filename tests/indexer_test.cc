@@ -728,7 +728,8 @@ TEST(IndexSummaryTest, SummaryLineAndJson) {
             "1.5 s (805 articles/s)");
   EXPECT_EQ(s.ToJson(),
             "{\"indexed\":1204,\"updated\":3,\"deleted\":1,\"unchanged\":0,"
-            "\"skipped\":2,\"copies\":0,\"passed_over\":0,\"other_shards\":0,"
+            "\"skipped\":2,\"copies\":0,\"passed_over\":0,\"archives\":0,"
+            "\"archive_files\":0,\"other_shards\":0,"
             "\"seconds\":1.5,"
             "\"articles_per_second\":804.7,\"formats\":{},"
             "\"errors\":[\"a.jsonl:3: error: invalid JSON\","

@@ -898,7 +898,7 @@ TEST(FormatTest, FromFileName) {
       {"astana.md", "markdown"},
       {"corpus/globe/astana.md", "markdown"},
       {"NOTES.MARKDOWN", "markdown"},
-      {"000_2cf9de6876a550d4.txt", "markdown"},
+      {"000_2cf9de6876a550d4.txt", "text"},
       {"wire/articles.jsonl", "jsonl"},
       {"feed.NDJSON", "jsonl"},
       {"dump.jsonl.gz", "jsonl"},

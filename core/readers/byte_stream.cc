@@ -57,8 +57,9 @@ const char* CompressionName(Compression c) {
 }
 
 struct ByteStream::Impl {
-  // The raw source: a file descriptor, or bytes in memory.
+  // The raw source: a file descriptor, a pull source, or bytes in memory.
   int fd = -1;
+  ByteStream::Source source;
   bool own_fd = false;
   std::string memory;
   size_t memory_pos = 0;
@@ -115,6 +116,14 @@ struct ByteStream::Impl {
         }
         n = static_cast<size_t>(got);
         break;
+      }
+    } else if (source) {
+      std::string source_error;
+      n = source(raw.data() + raw_end, room, &source_error);
+      if (!source_error.empty()) {
+        error = std::move(source_error);
+        raw_eof = true;
+        return false;
       }
     } else {
       n = std::min(room, memory.size() - memory_pos);
@@ -331,6 +340,14 @@ std::unique_ptr<ByteStream> ByteStream::FromString(std::string bytes) {
   auto impl = std::make_unique<Impl>();
   impl->raw_size = bytes.size();
   impl->memory = std::move(bytes);
+  return std::unique_ptr<ByteStream>(new ByteStream(std::move(impl)));
+}
+
+std::unique_ptr<ByteStream> ByteStream::FromSource(Source source,
+                                                   uint64_t raw_size) {
+  auto impl = std::make_unique<Impl>();
+  impl->raw_size = raw_size;
+  impl->source = std::move(source);
   return std::unique_ptr<ByteStream>(new ByteStream(std::move(impl)));
 }
 

@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -42,6 +43,13 @@ class ByteStream {
   // Over bytes held in memory (tests, fuzzers, payloads of other records:
   // a WARC record's HTML), decompressed likewise.
   static std::unique_ptr<ByteStream> FromString(std::string bytes);
+  // Over raw bytes pulled on demand (a member of an archive), decompressed
+  // likewise. `source(buf, n, &error)` fills up to n bytes of buf and
+  // returns how many, 0 at the end; on damage it sets *error (a ParseError
+  // message) and the stream ends there. `raw_size` when known, else 0.
+  using Source = std::function<size_t(char* buf, size_t n, std::string* error)>;
+  static std::unique_ptr<ByteStream> FromSource(Source source,
+                                                uint64_t raw_size);
 
   ~ByteStream();
   ByteStream(const ByteStream&) = delete;

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/parse_text.h"
+#include "core/readers/archive_reader.h"
 #include "core/readers/csv_reader.h"
 #include "core/readers/feed_reader.h"
 #include "core/readers/html_reader.h"
@@ -40,7 +41,8 @@ std::unique_ptr<ArticleReader> OpenTsv(std::unique_ptr<ByteStream> in,
 // The rows. Extensions are unique across rows.
 const std::vector<Format>& Table() {
   static const std::vector<Format> table = {
-      {"markdown", {"md", "markdown", "txt"}, nullptr, OpenMarkdownReader},
+      {"markdown", {"md", "markdown"}, nullptr, OpenMarkdownReader},
+      {"text", {"txt", "text"}, nullptr, OpenTextReader},
       {"jsonl", {"jsonl", "ndjson"}, nullptr, OpenJsonLinesReader, true},
       {"json", {"json"}, nullptr, OpenJsonReader, true},
       {"csv", {"csv"}, nullptr, OpenCsv, true},
@@ -53,6 +55,10 @@ const std::vector<Format>& Table() {
        false,
        {"xml"}},
       {"warc", {"warc"}, nullptr, OpenWarcReader},
+      {"archive",
+       {"zip", "tar", "tgz", "tbz", "tbz2", "txz"},
+       nullptr,
+       OpenArchiveReader},
   };
   return table;
 }
@@ -64,6 +70,13 @@ std::string_view FormatExtension(std::string_view lower_base) {
         lower_base.ends_with(compressed)) {
       lower_base.remove_suffix(compressed.size());
       break;
+    }
+  }
+  // A tar compressed by what libarchive decompresses: "x.tar.xz" -> "tar".
+  for (std::string_view compressed : {".tar.xz", ".tar.bz2"}) {
+    if (lower_base.size() > compressed.size() &&
+        lower_base.ends_with(compressed)) {
+      return "tar";
     }
   }
   size_t dot = lower_base.find_last_of('.');
@@ -125,8 +138,13 @@ Result<OpenedInput> OpenInput(const std::string& path, const Format* format,
   }
   Result<std::unique_ptr<ByteStream>> stream = ByteStream::OpenFile(path);
   if (!stream.ok()) return stream.status();
-  std::unique_ptr<ByteStream> in = std::move(stream).value();
-  const std::string lower = LowerAscii(path);
+  return OpenStream(std::move(stream).value(), format, path, options);
+}
+
+Result<OpenedInput> OpenStream(std::unique_ptr<ByteStream> in,
+                               const Format* format, std::string_view name,
+                               const ReaderOptions& options) {
+  const std::string lower = LowerAscii(name);
   const std::string_view ext = FormatExtension(
       std::string_view(lower).substr(lower.find_last_of('/') + 1));
   const bool sniff = format->sniff != nullptr &&

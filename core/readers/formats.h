@@ -19,8 +19,8 @@
 namespace pundit::readers {
 
 struct Format {
-  const char* name;  // "markdown", "jsonl", "json", "csv", "tsv", "html",
-                     // "feed", "warc"
+  const char* name;  // "markdown", "text", "jsonl", "json", "csv", "tsv",
+                     // "html", "feed", "warc"
   // Extensions, lower case, without the dot.
   std::vector<std::string_view> extensions;
   // For the extensions in `shared_extensions` (names other contents use
@@ -46,8 +46,8 @@ const Format* FormatByName(std::string_view name);
 // whose sniff decides at open time.
 const Format* FormatForFileName(std::string_view file_name);
 
-// "md, markdown, txt, jsonl, ndjson, json, csv, tsv, html, htm, rss, atom, xml,
-// warc (each also .gz or .zst)": for messages and --help.
+// ".md, .markdown, .txt, .text, .jsonl, ... .warc, .zip, .tar, ... (each
+// also compressed: .gz or .zst after it)": for messages and --help.
 std::string ExtensionList();
 
 // An open input: the reader, and the stream it reads (owned by the reader)
@@ -71,6 +71,13 @@ struct OpenedInput {
 // format (an .xml that is not a feed) is no error: see `passed_over`.
 Result<OpenedInput> OpenInput(const std::string& path, const Format* format,
                               const ReaderOptions& options);
+
+// The second stage of OpenInput, over a stream already open (a member of an
+// archive): `name` is the file name the format was chosen by (for the
+// sniffing of shared extensions). The same errors but those of opening.
+Result<OpenedInput> OpenStream(std::unique_ptr<ByteStream> in,
+                               const Format* format, std::string_view name,
+                               const ReaderOptions& options);
 
 }  // namespace pundit::readers
 

@@ -6,14 +6,18 @@
 #include <string>
 
 #include "core/parsers.h"
+#include "core/readers/plain_text.h"
+#include "core/text.h"
 
 namespace pundit::readers {
 namespace {
 
 class MarkdownReader : public ArticleReader {
  public:
-  MarkdownReader(std::unique_ptr<ByteStream> in, const ReaderOptions& options)
-      : in_(std::move(in)), options_(options) {}
+  // `text`: a .txt file, plain text unless it looks like Markdown.
+  MarkdownReader(std::unique_ptr<ByteStream> in, const ReaderOptions& options,
+                 bool text)
+      : in_(std::move(in)), options_(options), text_(text) {}
 
   bool Next(ReadItem* item) override {
     if (!read_) Read();
@@ -37,8 +41,10 @@ class MarkdownReader : public ArticleReader {
       AddError(1, in_->error());
       return;
     }
-    ParseOutput out = ParseContent(InputFormat::kSeedMarkdown, content,
-                                   options_.path, options_.id_base);
+    ParseOutput out = text_ && !TextLooksLikeMarkdown(content)
+                          ? ParsePlainTextFile(&content)
+                          : ParseContent(InputFormat::kSeedMarkdown, content,
+                                         options_.path, options_.id_base);
     for (ParseError& e : out.errors) {
       ReadItem item;
       item.kind = ReadItem::Kind::kError;
@@ -53,6 +59,27 @@ class MarkdownReader : public ArticleReader {
     }
   }
 
+  // A plain text file not in UTF-8 is read as Windows-1252, with a note:
+  // text collections older than UTF-8 are mostly Latin-1.
+  ParseOutput ParsePlainTextFile(std::string* content) {
+    if (content->find('\0') == std::string::npos && !IsValidUtf8(*content)) {
+      *content = FromWindows1252(*content);
+      ReadItem item;
+      item.kind = ReadItem::Kind::kNotice;
+      item.notice = options_.path +
+                    ": note: not UTF-8, read as Windows-1252 (Latin-1); save "
+                    "it as UTF-8 if that is wrong";
+      pending_.push_back(std::move(item));
+    }
+    int line = 1;
+    if (std::string problem = CheckText(*content, &line); !problem.empty()) {
+      ParseOutput out;
+      out.errors.push_back(ParseError{options_.path, line, std::move(problem)});
+      return out;
+    }
+    return ParsePlainText(*content, options_.path, options_.id_base);
+  }
+
   void AddError(int line, std::string message) {
     ReadItem item;
     item.kind = ReadItem::Kind::kError;
@@ -62,6 +89,7 @@ class MarkdownReader : public ArticleReader {
 
   std::unique_ptr<ByteStream> in_;
   const ReaderOptions options_;
+  const bool text_;
   bool read_ = false;
   std::deque<ReadItem> pending_;
 };
@@ -70,7 +98,12 @@ class MarkdownReader : public ArticleReader {
 
 std::unique_ptr<ArticleReader> OpenMarkdownReader(
     std::unique_ptr<ByteStream> in, const ReaderOptions& options) {
-  return std::make_unique<MarkdownReader>(std::move(in), options);
+  return std::make_unique<MarkdownReader>(std::move(in), options, false);
+}
+
+std::unique_ptr<ArticleReader> OpenTextReader(std::unique_ptr<ByteStream> in,
+                                              const ReaderOptions& options) {
+  return std::make_unique<MarkdownReader>(std::move(in), options, true);
 }
 
 }  // namespace pundit::readers

@@ -4,8 +4,10 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <utility>
 
@@ -33,6 +35,10 @@ class DateCheckingReader : public ArticleReader {
     return true;
   }
 
+  const InnerFiles* inner_files() const override {
+    return inner_->inner_files();
+  }
+
  private:
   std::unique_ptr<ArticleReader> inner_;
   const int latest_year_;
@@ -48,6 +54,22 @@ std::unique_ptr<ArticleReader> CheckDates(std::unique_ptr<ArticleReader> reader,
 std::string RecordId(std::string_view own_id, std::string_view url,
                      std::string_view path_id) {
   std::string id(!own_id.empty() ? own_id : !url.empty() ? url : path_id);
+  // Ids never contain white space (core/article.h).
+  for (char& c : id) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+        c == '\f') {
+      c = '_';
+    }
+  }
+  return id;
+}
+
+std::string PathIdBase(std::string_view relative) {
+  std::filesystem::path p{std::string(relative)};
+  std::string ext = p.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(c));
+  if (ext == ".gz" || ext == ".zst" || ext == ".zstd") p.replace_extension();
+  std::string id = p.replace_extension().generic_string();
   // Ids never contain white space (core/article.h).
   for (char& c : id) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||

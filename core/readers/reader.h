@@ -8,7 +8,8 @@
 // input of any size is read in memory bounded by max_record_bytes.
 //
 // Formats (one file each in this folder, listed in formats.cc):
-//   markdown  seed layout or YAML front matter (.md .markdown .txt)
+//   markdown  seed layout or YAML front matter (.md .markdown)
+//   text      plain text, or Markdown as above (.txt .text)
 //   jsonl     JSON Lines (.jsonl .ndjson; standard input)
 //   json      an array of articles, one article, or one per line (.json)
 //   csv, tsv  RFC 4180 with a header row (.csv .tsv)
@@ -27,6 +28,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -57,6 +59,8 @@ struct ReaderOptions {
   // themes regions lede.
   std::vector<std::pair<std::string, std::string>> column_map;
   size_t max_record_bytes = kMaxRecordBytes;
+  // How many archives this input lies inside (core/readers/archive_reader.h).
+  int archive_depth = 0;
 };
 
 struct ReadItem {
@@ -71,6 +75,16 @@ struct ReadItem {
   std::string notice;
 };
 
+// What an input that holds files of its own (an archive) read from them.
+struct InnerFiles {
+  struct Count {
+    long files = 0;
+    long articles = 0;
+  };
+  std::map<std::string, Count> formats;  // by Format::name
+  long passed_over = 0;                  // files that are no articles
+};
+
 class ArticleReader {
  public:
   virtual ~ArticleReader() = default;
@@ -81,6 +95,9 @@ class ArticleReader {
   // std::bad_alloc when memory runs out: that is no fault of the record,
   // and is never reported as a bad one.
   virtual bool Next(ReadItem* item) = 0;
+  // For an archive: the files it held and read so far, by format (final
+  // once Next returned false). Null for a reader of one file.
+  virtual const InnerFiles* inner_files() const { return nullptr; }
 };
 
 // Wraps `reader` so that an article whose date lies outside the plausible
@@ -96,6 +113,12 @@ std::unique_ptr<ArticleReader> CheckDates(std::unique_ptr<ArticleReader> reader,
 // not empty, else `url` when not empty, else `path_id`.
 std::string RecordId(std::string_view own_id, std::string_view url,
                      std::string_view path_id);
+
+// The path-scheme id of a file at `relative` ('/'-separated, below the
+// indexed folder): without its extension (and a .gz, .zst or .zstd after
+// it), white space as '_' ("wire/Daily Briefs.jsonl.gz" ->
+// "wire/Daily_Briefs").
+std::string PathIdBase(std::string_view relative);
 
 // The checks every text record passes before a format's parser sees it:
 // "" when fine, else the message of a ParseError (empty, NUL byte, invalid

@@ -19,7 +19,7 @@ elif ! grep -q '^PUNDIT_FUZZ:BOOL=ON' "$out/CMakeCache.txt" 2>/dev/null; then
   echo "fuzz: $out is not a build configured with -DPUNDIT_FUZZ=ON" >&2
   exit 2
 fi
-targets=(parsers params query positions csv json html feed warc http)
+targets=(parsers params query positions csv json html feed warc http archive)
 cmake --build "$out" -j"$(nproc)" --target "${targets[@]/#/fuzz_}"
 
 seeds=$out/seeds
@@ -51,6 +51,12 @@ done
 printf 'q=venezuela&author=Andrew+Korybko&page=2' >"$seeds/params/a"
 printf 'q=x&per_page=1000&sort=bogus&from=2019-13-01' >"$seeds/params/b"
 printf 'q=a&region=Asia&region=Europe&op=or&facet_limit=5&to=2020-01-01' >"$seeds/params/c"
+# fuzz_archive: bit 0 of the first byte reads an archive, else a .txt.
+{ printf '\x01'; cat tests/testdata/readers/archive/stories.zip; } >"$seeds/archive/zip"
+{ printf '\x01'; tar -C tests/testdata/readers -cf - json; } >"$seeds/archive/tar"
+{ printf '\x01'; tar -C tests/testdata/readers -czf - csv; } >"$seeds/archive/tgz"
+printf '\x00Ad sales boost profit\n\nQuarterly profits at US media giant TimeWarner jumped.\n' >"$seeds/archive/txt"
+printf '\x00Caf\xe9 prices\n\nA coffee costs \xa32.\n' >"$seeds/archive/latin1"
 printf '"as soon as possible" -russia' >"$seeds/query/a"
 printf '(venezuela OR syria) AND author:"Andrew Korybko" date:2019-01-01..2019-03-31' >"$seeds/query/b"
 printf 'title:astana NEAR conference prefix* year:2019 ((' >"$seeds/query/c"
