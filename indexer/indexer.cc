@@ -814,6 +814,7 @@ class IndexRun {
       switch (item.kind) {
         case readers::ReadItem::Kind::kArticle:
           w.last_line = item.article.line;
+          ++w.articles_read;  // counted as read whichever shard keeps it
           if (!options_.shard.Keeps(item.article.id)) {
             ++w.other_shards;
             break;
@@ -832,7 +833,6 @@ class IndexRun {
           break;
       }
     }
-    w.articles_read += static_cast<long>(chunk->articles.size());
     chunk->end_raw_bytes = w.stream->raw_bytes_read();
     if (!more) {
       FinishReading(i);

@@ -61,7 +61,8 @@ struct IndexSummary {
   long archive_files = 0;  // files read inside archives
   long other_shards = 0;   // articles read that belong to other shards
   // Per format ("jsonl", "csv", ...): the files read and the articles
-  // read from them (before comparison with the index).
+  // read from them (before comparison with the index, and whichever
+  // shard keeps them).
   struct FormatCount {
     long files = 0;
     long articles = 0;

@@ -76,19 +76,6 @@ CommandResult Index(const std::string& db, std::vector<std::string> inputs,
   return RunCommand(argv);
 }
 
-std::set<std::string> Ids(const std::string& db) {
-  std::set<std::string> ids;
-  Result<Xapian::Database> d = store::OpenForReading(db);
-  EXPECT_TRUE(d.ok()) << d.status().message();
-  if (!d.ok()) return ids;
-  const std::string prefix(schema::kIdPrefix);
-  for (Xapian::TermIterator t = d->allterms_begin(prefix);
-       t != d->allterms_end(prefix); ++t) {
-    ids.insert((*t).substr(prefix.size()));
-  }
-  return ids;
-}
-
 std::set<std::string> ExpectedIds() {
   std::set<std::string> ids;
   for (int i = 0; i < kRecords; ++i)
@@ -123,7 +110,7 @@ TEST(IngestTest, TheSameRecordsHaveTheSameIdsPlainCompressedSplitAndPiped) {
     CommandResult r = Index(db, {input});
     EXPECT_EQ(r.exit_code, 0) << input << "\n" << r.err;
     EXPECT_NE(r.out.find("indexed 600,"), std::string::npos) << r.out;
-    EXPECT_EQ(Ids(db), ExpectedIds()) << input;
+    EXPECT_EQ(testing::IndexedIds(db), ExpectedIds()) << input;
   }
   // Standard input, compressed as it comes.
   const std::string db = dir.Sub("db-stdin");
@@ -134,7 +121,7 @@ TEST(IngestTest, TheSameRecordsHaveTheSameIdsPlainCompressedSplitAndPiped) {
   EXPECT_NE(piped.out.find("read jsonl 600 articles in 1 file"),
             std::string::npos)
       << piped.out;
-  EXPECT_EQ(Ids(db), ExpectedIds());
+  EXPECT_EQ(testing::IndexedIds(db), ExpectedIds());
   // Standard input adds to an index and deletes nothing it did not send.
   CommandResult more = RunCommand(
       {"/bin/sh", "-c", "printf '%s\\n' \"$2\" | \"$0\" index --db \"$1\" -",
@@ -143,7 +130,7 @@ TEST(IngestTest, TheSameRecordsHaveTheSameIdsPlainCompressedSplitAndPiped) {
   EXPECT_NE(more.out.find("indexed 1, updated 0, deleted 0,"),
             std::string::npos)
       << more.out;
-  EXPECT_EQ(Ids(db).size(), static_cast<size_t>(kRecords + 1));
+  EXPECT_EQ(testing::IndexedIds(db).size(), static_cast<size_t>(kRecords + 1));
 }
 
 TEST(IngestTest, RenamingOrSplittingADumpKeepsEveryIdAndRewritesNothing) {
@@ -160,7 +147,7 @@ TEST(IngestTest, RenamingOrSplittingADumpKeepsEveryIdAndRewritesNothing) {
   EXPECT_NE(r.out.find("indexed 0, updated 0, deleted 0, unchanged 600,"),
             std::string::npos)
       << r.out;
-  EXPECT_EQ(Ids(db), ExpectedIds());
+  EXPECT_EQ(testing::IndexedIds(db), ExpectedIds());
 }
 
 TEST(IngestTest, ARecordOverTheLimitIsRefusedAloneWithItsPlace) {
@@ -181,7 +168,7 @@ TEST(IngestTest, ARecordOverTheLimitIsRefusedAloneWithItsPlace) {
             std::string::npos)
       << r.err;
   EXPECT_NE(r.out.find("indexed 2,"), std::string::npos) << r.out;
-  EXPECT_EQ(Ids(dir.Sub("db")),
+  EXPECT_EQ(testing::IndexedIds(dir.Sub("db")),
             (std::set<std::string>{"b1000001", "b1000002"}));
 }
 
@@ -216,7 +203,7 @@ TEST(IngestTest, TwoRecordsClaimingOneIdAreAnErrorNamingBothPlaces) {
                          "content) of articles read before, indexed once"),
               std::string::npos)
         << mode << r.err;
-    EXPECT_EQ(Ids(db), (std::set<std::string>{"x1", "x2"}));
+    EXPECT_EQ(testing::IndexedIds(db), (std::set<std::string>{"x1", "x2"}));
   }
 }
 
@@ -253,7 +240,7 @@ TEST(IngestTest, NoFileIsPassedOverWithoutAWord) {
   EXPECT_NE(cut.err.find("error: truncated gzip data after "),
             std::string::npos)
       << cut.err;
-  EXPECT_GT(Ids(dir.Sub("db2")).size(), 100u);
+  EXPECT_GT(testing::IndexedIds(dir.Sub("db2")).size(), 100u);
 }
 
 // A date outside 1800-01-01..(next year)-12-31 skips its article, whatever
@@ -316,7 +303,7 @@ TEST(IngestTest, DatesOutsideThePlausibleRangeAreSkippedInEveryFormat) {
       r.out.starts_with("indexed 7, updated 0, deleted 0, "
                         "unchanged 0, skipped 6 in "))
       << r.out;
-  EXPECT_EQ(Ids(dir.Sub("db")),
+  EXPECT_EQ(testing::IndexedIds(dir.Sub("db")),
             (std::set<std::string>{"j1", "j4", "j5", "j7", "m2", "c1", "f2"}));
 }
 

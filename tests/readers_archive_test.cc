@@ -26,6 +26,7 @@ namespace pundit::readers {
 namespace {
 
 using testing::CommandResult;
+using testing::Paragraphs;
 using testing::PunditBinary;
 using testing::RunCommand;
 using testing::TempDir;
@@ -377,12 +378,6 @@ Read ReadText(const std::string& bytes, const std::string& name = "s.txt") {
   return out;
 }
 
-Strings Paragraphs(const Article& a) {
-  Strings out;
-  for (const Block& b : a.body) out.push_back(b.text);
-  return out;
-}
-
 TEST(TextReaderTest, AFirstLineAloneIsTheTitle) {
   Read r = ReadText(kStory, "bbc/business/001.txt");
   ASSERT_EQ(r.articles.size(), 1u);
@@ -464,19 +459,6 @@ TEST(TextReaderTest, LatinOneIsReadWithANoteMarkdownStaysMarkdown) {
 
 // The real binary: a dataset indexed as downloaded, again unchanged, then
 // changed; and the archive beside its unpacked folder.
-std::set<std::string> Ids(const std::string& db) {
-  std::set<std::string> ids;
-  Result<Xapian::Database> d = store::OpenForReading(db);
-  EXPECT_TRUE(d.ok()) << d.status().message();
-  if (!d.ok()) return ids;
-  const std::string prefix(schema::kIdPrefix);
-  for (Xapian::TermIterator t = d->allterms_begin(prefix);
-       t != d->allterms_end(prefix); ++t) {
-    ids.insert((*t).substr(prefix.size()));
-  }
-  return ids;
-}
-
 TEST(ArchiveIndexTest, ADownloadIsIndexedAsItCameAndFollowedAcrossRuns) {
   TempDir dir;
   std::filesystem::create_directories(dir.Sub("data"));
@@ -495,7 +477,7 @@ TEST(ArchiveIndexTest, ADownloadIsIndexedAsItCameAndFollowedAcrossRuns) {
                        "1 archive; 1 file passed over"),
             std::string::npos)
       << r.out;
-  EXPECT_EQ(Ids(db),
+  EXPECT_EQ(testing::IndexedIds(db),
             (std::set<std::string>{"w1", "news/2019/wire:2", "news/opinion:2",
                                    "news/bbc/business/001"}));
   // Unchanged: nothing is read again.
@@ -514,7 +496,7 @@ TEST(ArchiveIndexTest, ADownloadIsIndexedAsItCameAndFollowedAcrossRuns) {
   EXPECT_NE(r.out.find("indexed 1, updated 1, deleted 1, unchanged 2,"),
             std::string::npos)
       << r.out;
-  EXPECT_EQ(Ids(db),
+  EXPECT_EQ(testing::IndexedIds(db),
             (std::set<std::string>{"w1", "news/opinion:2", "news/opinion:3",
                                    "news/bbc/business/001"}));
   // Unpacked beside it: the same ids, each record kept once.
@@ -530,7 +512,7 @@ TEST(ArchiveIndexTest, ADownloadIsIndexedAsItCameAndFollowedAcrossRuns) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("indexed 4,"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("4 copies indexed once"), std::string::npos) << r.out;
-  EXPECT_EQ(Ids(both),
+  EXPECT_EQ(testing::IndexedIds(both),
             (std::set<std::string>{"w1", "news/2019/wire:2", "news/opinion:2",
                                    "news/bbc/business/001"}));
 }
@@ -559,7 +541,7 @@ TEST(ArchiveIndexTest, ErrorsNameTheMemberAndItsLine) {
                   zip +
                   "/b.jsonl:3: error: date \"2019-02-30\" is not a valid "
                   "date: use YYYY-MM-DD or 'Month D, YYYY'\n");
-    EXPECT_EQ(Ids(db), (std::set<std::string>{"x", "y"}));
+    EXPECT_EQ(testing::IndexedIds(db), (std::set<std::string>{"x", "y"}));
   }
 }
 

@@ -15,6 +15,8 @@
 namespace pundit::readers {
 namespace {
 
+using testing::Paragraphs;
+
 using Strings = std::vector<std::string>;
 
 struct Read {
@@ -48,12 +50,6 @@ Read ReadCsv(const std::string& bytes, char delimiter = ',',
         break;
     }
   }
-  return out;
-}
-
-Strings Paragraphs(const Article& a) {
-  Strings out;
-  for (const Block& b : a.body) out.push_back(b.text);
   return out;
 }
 

@@ -19,6 +19,7 @@
 namespace pundit::readers {
 namespace {
 
+using testing::Paragraphs;
 using testing::ReadFile;
 using testing::TestData;
 using testing::WriteFile;
@@ -72,12 +73,6 @@ Read ReadJsonLines(const std::string& bytes, Map map = {}) {
   return ReadWith(OpenJsonLinesReader(
       ByteStream::FromString(bytes),
       Options("news.jsonl", std::move(map), kMaxRecordBytes)));
-}
-
-Strings Paragraphs(const Article& a) {
-  Strings out;
-  for (const Block& b : a.body) out.push_back(b.text);
-  return out;
 }
 
 Strings Titles(const Read& r) {

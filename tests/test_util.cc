@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <xapian.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -17,6 +18,8 @@
 #include <thread>
 
 #include "core/files.h"
+#include "core/schema.h"
+#include "core/store.h"
 
 namespace pundit::testing {
 
@@ -179,6 +182,24 @@ CommandResult RunInTerminal(const std::vector<std::string>& argv,
   waitpid(pid, &status, 0);
   result.exit_code = ExitCodeOf(status);
   return result;
+}
+
+std::vector<std::string> Paragraphs(const Article& a) {
+  std::vector<std::string> out;
+  for (const Block& b : a.body) out.push_back(b.text);
+  return out;
+}
+
+std::set<std::string> IndexedIds(const std::string& db) {
+  std::set<std::string> ids;
+  Result<Xapian::Database> d = store::OpenForReading(db);
+  if (!d.ok()) return ids;
+  const std::string prefix(schema::kIdPrefix);
+  for (Xapian::TermIterator t = d->allterms_begin(prefix);
+       t != d->allterms_end(prefix); ++t) {
+    ids.insert((*t).substr(prefix.size()));
+  }
+  return ids;
 }
 
 }  // namespace pundit::testing

@@ -4,8 +4,11 @@
 #ifndef PUNDIT_TESTS_TEST_UTIL_H_
 #define PUNDIT_TESTS_TEST_UTIL_H_
 
+#include <set>
 #include <string>
 #include <vector>
+
+#include "core/article.h"
 
 namespace pundit::testing {
 
@@ -56,6 +59,12 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
 CommandResult RunInTerminal(const std::vector<std::string>& argv,
                             const std::vector<std::string>& env = {},
                             int columns = 120);
+
+// The text of each block of an article's body, in order.
+std::vector<std::string> Paragraphs(const Article& a);
+
+// Every article id in the index at `db` (a folder pundit index wrote).
+std::set<std::string> IndexedIds(const std::string& db);
 
 }  // namespace pundit::testing
 
