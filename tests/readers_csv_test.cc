@@ -183,11 +183,27 @@ TEST(CsvReaderTest, AHeaderWithoutTitleOrBodyIsOneErrorForTheFile) {
                     "articles in it or delete it"});
 }
 
-TEST(CsvReaderTest, InvalidUtf8InARowIsThatRowsError) {
-  Read r = ReadCsv("title,body\nGood,Fine\nBad,caf\xE9\nAlso good,Fine\n");
-  EXPECT_EQ(r.errors, Strings{"news.csv:3: error: invalid UTF-8 in field 2: "
-                              "save the file as UTF-8"});
-  EXPECT_EQ(r.articles.size(), 2u);
+TEST(CsvReaderTest, FieldsNotInUtf8AreReadAsWindows1252WithOneNote) {
+  // As Excel saves "CSV (Comma delimited)" on a Western Windows machine.
+  Read r = ReadCsv(
+      "title,body\nGood,Fine\nCaf\xE9 prices,A cup costs \xA3"
+      "2 \x96 "
+      "\x93more\x94\nAlso good,Fine\nNa\xEFve,x\n");
+  EXPECT_TRUE(r.errors.empty()) << r.errors[0];
+  ASSERT_EQ(r.articles.size(), 4u);
+  EXPECT_EQ(r.articles[1].title, "Caf\u00e9 prices");
+  EXPECT_EQ(Paragraphs(r.articles[1]),
+            Strings{"A cup costs \u00a32 \u2013 \u201cmore\u201d"});
+  EXPECT_EQ(r.articles[3].title, "Na\u00efve");
+  EXPECT_EQ(r.notices,
+            Strings{"news.csv: note: not UTF-8 (first in line 3, field 1), "
+                    "read as Windows-1252 (Latin-1), as spreadsheet programs "
+                    "save CSV; save it as UTF-8 if that is wrong"});
+  // UTF-8 stays UTF-8.
+  Read utf8 = ReadCsv("title,body\nCaf\u00e9,\u00a32\n");
+  ASSERT_EQ(utf8.articles.size(), 1u);
+  EXPECT_EQ(utf8.articles[0].title, "Caf\u00e9");
+  EXPECT_TRUE(utf8.notices.empty());
 }
 
 TEST(CsvReaderTest, ACsvOfSemicolonsOrTabsIsReadByItsHeader) {

@@ -12,6 +12,7 @@
 #include "core/parse_text.h"
 #include "core/parsers.h"
 #include "core/readers/fields.h"
+#include "core/readers/plain_text.h"
 
 namespace pundit::readers {
 namespace {
@@ -69,6 +70,7 @@ class CsvReader : public ArticleReader {
         continue;
       }
       if (IsBlank(row)) continue;
+      DecodeWindows1252(&row);
       ToItem(row);
     }
   }
@@ -276,15 +278,6 @@ class CsvReader : public ArticleReader {
                          ": quote fields that hold the delimiter");
       return;
     }
-    for (size_t i = 0; i < row.cells.size(); ++i) {
-      const std::string& cell = row.cells[i];
-      if (columns_[i] != Field::kNone &&
-          !simdjson::validate_utf8(cell.data(), cell.size())) {
-        AddError(line, "invalid UTF-8 in field " + std::to_string(i + 1) +
-                           ": save the file as UTF-8");
-        return;
-      }
-    }
     ReadItem item;
     Article& a = item.article;
     a.path = options_.path;
@@ -361,6 +354,27 @@ class CsvReader : public ArticleReader {
     pending_.push_back(std::move(item));
   }
 
+  // Spreadsheet programs save CSV in the code page of the machine, on
+  // Windows mostly Windows-1252: a field read that is not UTF-8 is read
+  // as Windows-1252, with one note for the file at the first such field.
+  void DecodeWindows1252(Row* row) {
+    for (size_t i = 0; i < row->cells.size() && i < columns_.size(); ++i) {
+      std::string& cell = row->cells[i];
+      if (columns_[i] == Field::kNone ||
+          simdjson::validate_utf8(cell.data(), cell.size())) {
+        continue;
+      }
+      cell = FromWindows1252(cell);
+      if (!noted_windows1252_) {
+        noted_windows1252_ = true;
+        AddNotice("not UTF-8 (first in line " + std::to_string(row->line + 1) +
+                  ", field " + std::to_string(i + 1) +
+                  "), read as Windows-1252 (Latin-1), as spreadsheet "
+                  "programs save CSV; save it as UTF-8 if that is wrong");
+      }
+    }
+  }
+
   void AddError(int line, std::string message) {
     ReadItem item;
     item.kind = ReadItem::Kind::kError;
@@ -381,6 +395,7 @@ class CsvReader : public ArticleReader {
   bool started_ = false;
   bool done_ = false;
   int line_ = 0;  // newlines read so far (0-based line of the next byte)
+  bool noted_windows1252_ = false;
   std::vector<Field> columns_;
   std::deque<ReadItem> pending_;
 };
