@@ -22,10 +22,11 @@ struct Block {
 };
 
 struct Article {
-  // Unique within one index; see docs/ARCHITECTURE.md "Article ids":
-  //   Markdown file:   <path relative to the indexed root, without extension>
-  //   JSON Lines line: <path relative to the indexed root, without .jsonl>:<id>
-  // '/' in relative paths is kept; ids never contain whitespace.
+  // Unique within one index (corpus/README.md "Article ids"): the record's
+  // own id, else its url, else for the one article of a file its path
+  // relative to the indexed root without extension ('/' kept), else for a
+  // record of a file of many 16 hex digits of its content. Ids never
+  // contain whitespace.
   std::string id;
   std::string title;
   std::vector<std::string> authors;  // display form, in byline order

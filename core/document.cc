@@ -170,6 +170,26 @@ void AppendList(std::string& out, const std::vector<std::string>& list) {
   for (const std::string& item : list) AppendField(out, item);
 }
 
+// Every parsed field but id, path and line, length-prefixed, so that no two
+// articles share an encoding.
+void AppendContent(std::string& out, const Article& article) {
+  AppendField(out, article.title);
+  AppendList(out, article.authors);
+  AppendField(out, article.date);
+  AppendList(out, article.regions);
+  AppendList(out, article.themes);
+  AppendField(out, article.source);
+  AppendField(out, article.url);
+  AppendField(out, article.lede);
+  out += std::to_string(article.body.size());
+  out += '[';
+  for (const Block& block : article.body) {
+    out += block.kind == Block::Kind::kHeading ? 'h' : 'p';
+    AppendField(out, block.text);
+  }
+  AppendField(out, article.bio);
+}
+
 Status BadData(const std::string& what) {
   return Status::Corruption("document data " + what +
                             ": the index is damaged or was written by "
@@ -251,24 +271,15 @@ Xapian::Document BuildDocument(const Article& article,
 }
 
 std::string ContentHash(const Article& article) {
-  // Length-prefixed fields, so that no two articles share an encoding.
   std::string bytes;
   AppendField(bytes, article.id);
-  AppendField(bytes, article.title);
-  AppendList(bytes, article.authors);
-  AppendField(bytes, article.date);
-  AppendList(bytes, article.regions);
-  AppendList(bytes, article.themes);
-  AppendField(bytes, article.source);
-  AppendField(bytes, article.url);
-  AppendField(bytes, article.lede);
-  bytes += std::to_string(article.body.size());
-  bytes += '[';
-  for (const Block& block : article.body) {
-    bytes += block.kind == Block::Kind::kHeading ? 'h' : 'p';
-    AppendField(bytes, block.text);
-  }
-  AppendField(bytes, article.bio);
+  AppendContent(bytes, article);
+  return schema::HashHex(bytes);
+}
+
+std::string ContentId(const Article& article) {
+  std::string bytes;
+  AppendContent(bytes, article);
   return schema::HashHex(bytes);
 }
 

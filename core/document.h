@@ -33,6 +33,12 @@ Xapian::Document BuildDocument(const Article& article,
 // except path and line).
 std::string ContentHash(const Article& article);
 
+// The id of a record that has neither an id nor a url of its own, in a file
+// of many records (corpus/README.md "Article ids"): 16 hex digits hashing
+// every parsed field except id, path and line, so that it does not depend
+// on where the record stands, in which file, or in what order.
+std::string ContentId(const Article& article);
+
 // JSON document data <-> Article. ArticleFromData returns kCorruption for
 // data that is not such JSON.
 std::string ArticleToData(const Article& article);

@@ -245,7 +245,7 @@ ParseOutput ParseFrontMatter(std::string_view content, const std::string& path,
                         "'_' or '/'");
       }
     }
-    article.id = readers::RecordId(id, article.url, id_base);
+    article.id = readers::RecordId(id, article, id_base);
   } catch (const YAML::Exception& e) {
     return Fail(path, e.mark.line >= 0 ? e.mark.line + 2 : 1,
                 "front matter cannot be read (" + e.msg + ")");

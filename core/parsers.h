@@ -62,7 +62,9 @@ struct ParseOutput {
 InputFormat DetectMarkdownFormat(std::string_view content);
 
 // `path` is only used for Article::path and messages; `id_base` is the id
-// (Markdown) or the id prefix (JSON Lines, ids become "<id_base>:<id>").
+// of an article without its own id or url in Markdown (JSON Lines records
+// without one get the id of their content: RecordId in
+// core/readers/reader.h).
 ParseOutput ParseSeedMarkdown(std::string_view content, const std::string& path,
                               const std::string& id_base);
 ParseOutput ParseFrontMatter(std::string_view content, const std::string& path,

@@ -1051,9 +1051,11 @@ class IndexRun {
 
     if (copies_of_file_ > 0) {
       summary_.notices.push_back(
-          f.path + ": note: " + indexer::WithThousands(copies_of_file_) +
-          " articles are copies (same id, same content) of articles read "
-          "before, indexed once");
+          f.path + ": note: " +
+          (copies_of_file_ == 1 ? std::string("1 article is a copy")
+                                : indexer::WithThousands(copies_of_file_) +
+                                      " articles are copies") +
+          " (same id, same content) of one read before, indexed once");
       summary_.copies += copies_of_file_;
       copies_of_file_ = 0;
     }

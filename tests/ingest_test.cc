@@ -150,6 +150,71 @@ TEST(IngestTest, RenamingOrSplittingADumpKeepsEveryIdAndRewritesNothing) {
   EXPECT_EQ(testing::IndexedIds(db), ExpectedIds());
 }
 
+// A CSV row (or JSON record) with neither an id nor a url: the id of its
+// content, so rows inserted above it, a dump sorted another way, or the same
+// records piped as JSON Lines change no id and rewrite nothing.
+TEST(IngestTest, RecordsWithoutIdsKeepTheirIdsWhenRowsMoveOrArePiped) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.Sub("in"));
+  auto row = [](int i) {
+    return "\"Record " + std::to_string(i) + ", on grain\",Ana Lima,2019-03-" +
+           std::to_string(10 + i % 18) + ",\"Paragraph of record " +
+           std::to_string(i) + ".\"\n";
+  };
+  const std::string header = "title,author,date,body\n";
+  std::string rows = header;
+  for (int i = 0; i < kRecords; ++i) rows += row(i);
+  WriteFile(dir.Sub("in/news.csv"), rows);
+  const std::string db = dir.Sub("db");
+  CommandResult r = Index(db, {dir.Sub("in")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::set<std::string> before = testing::IndexedIds(db);
+  ASSERT_EQ(before.size(), static_cast<size_t>(kRecords));
+  // A new edition: two rows inserted at the top, one in the middle, and
+  // the rest in reverse order.
+  std::string next = header + row(1001) + row(1002);
+  for (int i = kRecords - 1; i >= 0; --i) {
+    next += row(i);
+    if (i == 300) next += row(1003);
+  }
+  WriteFile(dir.Sub("in/news.csv"), next);
+  r = Index(db, {dir.Sub("in")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("indexed 3, updated 0, deleted 0, unchanged 600,"),
+            std::string::npos)
+      << r.out;
+  std::set<std::string> after = testing::IndexedIds(db);
+  EXPECT_EQ(after.size(), static_cast<size_t>(kRecords + 3));
+  for (const std::string& id : before) EXPECT_TRUE(after.contains(id)) << id;
+  // A row edited is another article: the old one goes.
+  std::string edited = next;
+  const std::string old_row = row(7);
+  edited.replace(edited.find(old_row), old_row.size(),
+                 "\"Record 7, on grain\",Ana Lima,2019-03-17,\"Revised.\"\n");
+  WriteFile(dir.Sub("in/news.csv"), edited);
+  r = Index(db, {dir.Sub("in")});
+  EXPECT_NE(r.out.find("indexed 1, updated 0, deleted 1, unchanged 602,"),
+            std::string::npos)
+      << r.out << r.err;
+  // The same records as JSON Lines from standard input: the same ids.
+  std::string jsonl;
+  for (int i = 0; i < kRecords; ++i) {
+    nlohmann::json j;
+    j["title"] = "Record " + std::to_string(i) + ", on grain";
+    j["author"] = "Ana Lima";
+    j["date"] = "2019-03-" + std::to_string(10 + i % 18);
+    j["body"] = "Paragraph of record " + std::to_string(i) + ".";
+    jsonl += j.dump() + "\n";
+  }
+  WriteFile(dir.Sub("records.jsonl"), jsonl);
+  const std::string piped_db = dir.Sub("db-piped");
+  CommandResult piped =
+      RunCommand({"/bin/sh", "-c", "\"$0\" index --db \"$1\" - < \"$2\"",
+                  PunditBinary(), piped_db, dir.Sub("records.jsonl")});
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(testing::IndexedIds(piped_db), before);
+}
+
 TEST(IngestTest, ARecordOverTheLimitIsRefusedAloneWithItsPlace) {
   TempDir dir;
   // 40 MB in one line, between two good ones.
@@ -199,8 +264,8 @@ TEST(IngestTest, TwoRecordsClaimingOneIdAreAnErrorNamingBothPlaces) {
         << mode << r.err;
     // The same record read twice is kept once, with a note.
     EXPECT_NE(r.err.find(dir.Sub("b.jsonl") +
-                         ": note: 1 articles are copies (same id, same "
-                         "content) of articles read before, indexed once"),
+                         ": note: 1 article is a copy (same id, same "
+                         "content) of one read before, indexed once"),
               std::string::npos)
         << mode << r.err;
     EXPECT_EQ(testing::IndexedIds(db), (std::set<std::string>{"x1", "x2"}));

@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "core/document.h"
 #include "core/readers/formats.h"
 #include "tests/test_util.h"
 
@@ -482,7 +483,7 @@ TEST(FrontMatterTest, TitleFromFirstHeadingWhenTheKeyIsMissing) {
 
 // ------------------------------------------------------------- JSON Lines
 
-TEST(JsonLinesTest, ReadsEveryFieldAndNumbersIdsByLine) {
+TEST(JsonLinesTest, ReadsEveryFieldAndIdsARecordWithoutOneByItsContent) {
   ParseOutput out = ParseFile(TestData("mixed/articles.jsonl"),
                               "wire/articles.jsonl", "wire/articles");
   ASSERT_EQ(ErrorsOf(out), "");
@@ -503,9 +504,9 @@ TEST(JsonLinesTest, ReadsEveryFieldAndNumbersIdsByLine) {
       (std::vector<Block>{
           {Block::Kind::kParagraph, "The first paragraph spans two lines."},
           {Block::Kind::kParagraph, "The second & last paragraph."}}));
-  // Line 2 is empty; line 3 has no id and gets its line number.
+  // Line 2 is empty; line 3 has no id and gets the id of its content.
   const Article& b = out.articles[1];
-  EXPECT_EQ(b.id, "wire/articles:3");
+  EXPECT_EQ(b.id, ContentId(b));
   EXPECT_EQ(b.line, 3);
   EXPECT_EQ(b.authors, (Strings{"Ivo Brandt", "Mara Holt"}));
   EXPECT_EQ(b.date, "2020-01-05");

@@ -111,7 +111,7 @@ Read ReadInput(const std::string& path, const std::string& display,
   while (opened->reader->Next(&item)) {
     switch (item.kind) {
       case ReadItem::Kind::kArticle:
-        out.ids.push_back(item.article.id);
+        out.ids.push_back(testing::IdOrContent(item.article));
         out.paths.push_back(item.article.path + ":" +
                             std::to_string(item.article.line));
         out.articles.push_back(item.article);
@@ -161,10 +161,10 @@ TEST(ArchiveReaderTest, MembersAreReadWithThePathsAndIdsOfTheUnpackedFiles) {
   WriteArchive(zip, "zip", "", Dataset());
   Read r = ReadInput(zip, "data/news.zip", "data/news.zip");
   EXPECT_EQ(r.errors, Strings{});
-  // Ids: as if news.zip were unpacked in data/, where it lies.
-  EXPECT_EQ(r.ids,
-            (Strings{"w1", "data/news/2019/wire:2", "data/news/opinion:2",
-                     "data/news/bbc/business/001"}));
+  // Ids: as if news.zip were unpacked in data/, where it lies (records
+  // without an id of their own: that of their content, wherever they are).
+  EXPECT_EQ(r.ids, (Strings{"w1", "(content)", "(content)",
+                            "data/news/bbc/business/001"}));
   EXPECT_EQ(r.paths, (Strings{"data/news.zip/news/2019/wire.jsonl:1",
                               "data/news.zip/news/2019/wire.jsonl:2",
                               "data/news.zip/news/opinion.csv:2",
@@ -182,7 +182,8 @@ TEST(ArchiveReaderTest, MembersAreReadWithThePathsAndIdsOfTheUnpackedFiles) {
   EXPECT_EQ(r.inner.formats["text"].articles, 1);
   EXPECT_EQ(r.inner.passed_over, 1);
   // At the top of the indexed folder: the member paths alone.
-  EXPECT_EQ(ReadInput(zip, "news.zip", "news.zip").ids[1], "news/2019/wire:2");
+  EXPECT_EQ(ReadInput(zip, "news.zip", "news.zip").ids[3],
+            "news/bbc/business/001");
 }
 
 TEST(ArchiveReaderTest, EveryContainerAndCompressionReadsTheSame) {
@@ -303,14 +304,15 @@ TEST(ArchiveReaderTest, ArchivesInsideArchivesAreReadThreeDeep) {
   WriteArchive(dir.Sub("outer.zip"), "zip", "",
                {{"sets/middle.zip", testing::ReadFile(dir.Sub("middle.zip"))}});
   Read middle = ReadInput(dir.Sub("middle.zip"), "middle.zip", "middle.zip");
-  EXPECT_EQ(middle.ids, (Strings{"wire/a:1", "b"}));
+  EXPECT_EQ(middle.ids, (Strings{"(content)", "b"}));
   EXPECT_EQ(middle.paths, (Strings{"middle.zip/inner.tar.gz/wire/a.jsonl:1",
                                    "middle.zip/b.txt:1"}));
   EXPECT_EQ(middle.inner.formats["jsonl"].files, 1);
   EXPECT_EQ(middle.inner.formats["text"].files, 1);
   EXPECT_EQ(middle.inner.formats.count("archive"), 0u);
   Read outer = ReadInput(dir.Sub("outer.zip"), "outer.zip", "outer.zip");
-  EXPECT_EQ(outer.ids, (Strings{"sets/wire/a:1", "sets/b"}));
+  EXPECT_EQ(outer.ids, (Strings{"(content)", "sets/b"}));
+  EXPECT_EQ(outer.articles[0].id, middle.articles[0].id);
   // Four deep: the innermost is passed over with a note.
   WriteArchive(dir.Sub("top.tar"), "tar", "",
                {{"outer.zip", testing::ReadFile(dir.Sub("outer.zip"))}});
@@ -477,9 +479,14 @@ TEST(ArchiveIndexTest, ADownloadIsIndexedAsItCameAndFollowedAcrossRuns) {
                        "1 archive; 1 file passed over"),
             std::string::npos)
       << r.out;
-  EXPECT_EQ(testing::IndexedIds(db),
-            (std::set<std::string>{"w1", "news/2019/wire:2", "news/opinion:2",
-                                   "news/bbc/business/001"}));
+  // The ids of the records without one of their own: their content's.
+  const Read read = ReadInput(tgz, "data/news.tar.gz", "news.tar.gz");
+  ASSERT_EQ(read.articles.size(), 4u);
+  const std::string no_id = read.articles[1].id;
+  const std::string view = read.articles[2].id;
+  EXPECT_EQ(
+      testing::IndexedIds(db),
+      (std::set<std::string>{"w1", no_id, view, "news/bbc/business/001"}));
   // Unchanged: nothing is read again.
   r = RunCommand({PunditBinary(), "index", "--db", db, dir.Sub("data")});
   EXPECT_NE(r.out.find("indexed 0, updated 0, deleted 0, unchanged 4,"),
@@ -496,9 +503,11 @@ TEST(ArchiveIndexTest, ADownloadIsIndexedAsItCameAndFollowedAcrossRuns) {
   EXPECT_NE(r.out.find("indexed 1, updated 1, deleted 1, unchanged 2,"),
             std::string::npos)
       << r.out;
-  EXPECT_EQ(testing::IndexedIds(db),
-            (std::set<std::string>{"w1", "news/opinion:2", "news/opinion:3",
-                                   "news/bbc/business/001"}));
+  // The new row has an id of its own content; the old row keeps its id.
+  const std::set<std::string> ids = testing::IndexedIds(db);
+  EXPECT_EQ(ids.size(), 4u);
+  EXPECT_TRUE(ids.contains("w1") && ids.contains(view) &&
+              ids.contains("news/bbc/business/001") && !ids.contains(no_id));
   // Unpacked beside it: the same ids, each record kept once.
   WriteArchive(tgz, "tar", "gzip", Dataset());
   std::filesystem::create_directories(dir.Sub("data/news/2019"));
@@ -512,9 +521,9 @@ TEST(ArchiveIndexTest, ADownloadIsIndexedAsItCameAndFollowedAcrossRuns) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("indexed 4,"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("4 copies indexed once"), std::string::npos) << r.out;
-  EXPECT_EQ(testing::IndexedIds(both),
-            (std::set<std::string>{"w1", "news/2019/wire:2", "news/opinion:2",
-                                   "news/bbc/business/001"}));
+  EXPECT_EQ(
+      testing::IndexedIds(both),
+      (std::set<std::string>{"w1", no_id, view, "news/bbc/business/001"}));
 }
 
 TEST(ArchiveIndexTest, ErrorsNameTheMemberAndItsLine) {

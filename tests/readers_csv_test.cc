@@ -105,7 +105,7 @@ TEST(CsvReaderTest, QuotesCommasNewlinesAndCrlf) {
   ASSERT_EQ(r.articles.size(), 3u);
   EXPECT_EQ(r.articles[0].title, "A, B");
   EXPECT_EQ(Paragraphs(r.articles[0]), Strings{"He said \"no\". Next line."});
-  EXPECT_EQ(r.articles[0].id, "news:2");
+  EXPECT_EQ(testing::IdOrContent(r.articles[0]), "(content)");
   EXPECT_EQ(r.articles[1].id, "https://example.org/p");
   EXPECT_EQ(Paragraphs(r.articles[1]), Strings{"x\""});
   EXPECT_EQ(r.articles[1].line, 4);

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "core/document.h"
 #include "core/readers/byte_stream.h"
 #include "core/readers/feed_reader.h"
 #include "core/readers/reader.h"
@@ -121,7 +122,7 @@ TEST(FeedReader, Rss2) {
   EXPECT_EQ(items[1].article, second);
 
   ASSERT_EQ(items[2].kind, ReadItem::Kind::kArticle);
-  EXPECT_EQ(items[2].article.id, "feeds/sample:31");
+  EXPECT_EQ(testing::IdOrContent(items[2].article), "(content)");
   EXPECT_EQ(items[2].article.title, "Untitled note on the ferry timetable.");
   EXPECT_EQ(items[2].article.body,
             std::vector<Block>{
@@ -170,12 +171,13 @@ TEST(FeedReader, Atom) {
   EXPECT_EQ(items[1].article, second);
 
   Article third;
-  third.id = "feeds/sample:27";  // rel="related" is not the item's url
   third.title = "Summary only";
   third.source = "Notes & Arguments";
   third.body = {P("One paragraph."), P("Another paragraph.")};
   third.path = "feeds/atom.xml";
   third.line = 27;
+  // rel="related" is not the item's url: no id, no url, the content's id.
+  third.id = ContentId(third);
   EXPECT_EQ(items[2].article, third);
 }
 
@@ -268,7 +270,7 @@ TEST(FeedReader, ItemOverTheLimitIsOneErrorAndSkipped) {
             "one article: it is skipped; split it or shorten it");
   ASSERT_EQ(items[2].kind, ReadItem::Kind::kArticle);
   EXPECT_EQ(items[2].article.title, "After");
-  EXPECT_EQ(items[2].article.id, "feeds/sample:4");
+  EXPECT_EQ(testing::IdOrContent(items[2].article), "(content)");
 }
 
 TEST(FeedReader, GzipFeed) {

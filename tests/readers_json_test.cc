@@ -40,7 +40,7 @@ Read ReadWith(std::unique_ptr<ArticleReader> reader) {
   while (reader->Next(&item)) {
     switch (item.kind) {
       case ReadItem::Kind::kArticle:
-        out.ids.push_back(item.article.id);
+        out.ids.push_back(testing::IdOrContent(item.article));
         out.articles.push_back(item.article);
         break;
       case ReadItem::Kind::kError:
@@ -93,11 +93,14 @@ TEST(JsonReaderTest, AnArrayOnOneLineOrManyGivesTheSameArticlesAndIds) {
     Read r = ReadJson(bytes);
     EXPECT_EQ(r.errors, Strings{});
     EXPECT_EQ(Titles(r), (Strings{"First", "Second", "Third"}));
-    // The element's number, not its line: a one-line array has one line.
-    EXPECT_EQ(r.ids, (Strings{"news:1", "news:2", "7"}));
+    EXPECT_EQ(r.ids, (Strings{"(content)", "(content)", "7"}));
   }
   Read r = ReadJson(many_lines);
   ASSERT_EQ(r.articles.size(), 3u);
+  Read o = ReadJson(one_line);
+  ASSERT_EQ(o.articles.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ(r.articles[i].id, o.articles[i].id);
+  EXPECT_NE(r.articles[0].id, r.articles[1].id);
   EXPECT_EQ(r.articles[0].line, 2);
   EXPECT_EQ(r.articles[1].line, 6);
   EXPECT_EQ(r.articles[2].line, 7);
@@ -122,9 +125,9 @@ TEST(JsonReaderTest, AnApiResponseWrappingAListGivesEachItsFields) {
                                "(map one with --map KEY=FIELD, FIELD one of "
                                "id, title, authors, date, body, source, url, "
                                "themes, regions, lede, bio)"});
-  // Without a url, the id names the list and the item.
+  // Without an id or url, each has the id of its content.
   Read bare = ReadJson(R"({"data": [{"title": "A"}, {"title": "B"}]})");
-  EXPECT_EQ(bare.ids, (Strings{"news:data/1", "news:data/2"}));
+  EXPECT_EQ(bare.ids, (Strings{"(content)", "(content)"}));
 }
 
 TEST(JsonReaderTest, AFileOfOneArticleIsOneArticleWithThePathId) {
@@ -159,7 +162,7 @@ TEST(JsonReaderTest, KeysOfScrapedExportsAreRead) {
   EXPECT_EQ(a.url, "https://example.org/grids");       // "link"
   EXPECT_EQ(r.articles[1].lede, "Fishermen write home.");
   EXPECT_EQ(r.articles[1].themes, Strings{"Environment"});  // "tags"
-  EXPECT_EQ(r.ids, (Strings{"https://example.org/grids", "news:2"}));
+  EXPECT_EQ(r.ids, (Strings{"https://example.org/grids", "(content)"}));
 }
 
 TEST(JsonReaderTest, AFieldsOwnNameWinsOverOtherNamesForIt) {
@@ -178,7 +181,7 @@ TEST(JsonReaderTest, JsonLinesNamedJsonAreReadLineByLine) {
       "{\"headline\": \"cut\n"
       "{\"headline\": \"Four\"}\n");
   EXPECT_EQ(Titles(r), (Strings{"One", "Two", "Four"}));
-  EXPECT_EQ(r.ids, (Strings{"https://h.example/1", "news:2", "news:4"}));
+  EXPECT_EQ(r.ids, (Strings{"https://h.example/1", "(content)", "(content)"}));
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_TRUE(r.errors[0].starts_with("news.json:3: error: invalid JSON"))
       << r.errors[0];
@@ -187,7 +190,7 @@ TEST(JsonReaderTest, JsonLinesNamedJsonAreReadLineByLine) {
 TEST(JsonReaderTest, ObjectsInARowOverSeveralLinesAreEachAnArticle) {
   Read r = ReadJson("{\n \"title\": \"A\"\n}\n{\n \"title\": \"B\"\n}\n");
   EXPECT_EQ(r.errors, Strings{});
-  EXPECT_EQ(r.ids, (Strings{"news:1", "news:4"}));
+  EXPECT_EQ(r.ids, (Strings{"(content)", "(content)"}));
 }
 
 TEST(JsonReaderTest, ABadElementCostsOnlyItself) {
@@ -196,7 +199,7 @@ TEST(JsonReaderTest, ABadElementCostsOnlyItself) {
       " {\"title\": \"bad date\", \"date\": \"2019-02-30\"},\n"
       " {\"title\": [1]},\n {\"title\": \"ok two\"}]");
   EXPECT_EQ(Titles(r), (Strings{"ok one", "ok two"}));
-  EXPECT_EQ(r.ids, (Strings{"news:1", "news:6"}));
+  EXPECT_EQ(r.ids, (Strings{"(content)", "(content)"}));
   EXPECT_EQ(
       r.errors,
       (Strings{
@@ -234,7 +237,7 @@ TEST(JsonReaderTest, AnElementOverTheLimitIsSkippedAloneUnheld) {
       "[{\"title\": \"A\"}, {\"title\": \"" + big + "\"}, {\"title\": \"C\"}]",
       {}, 1000);
   EXPECT_EQ(Titles(r), (Strings{"A", "C"}));
-  EXPECT_EQ(r.ids, (Strings{"news:1", "news:3"}));
+  EXPECT_EQ(r.ids, (Strings{"(content)", "(content)"}));
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_TRUE(r.errors[0].starts_with("news.json:1: error: element 2 is 5,"))
       << r.errors[0];
@@ -294,7 +297,7 @@ TEST(JsonReaderTest, ACompressedFileIsReadByItsNameAsJson) {
   EXPECT_STREQ(in->format->name, "json");
   Read r = ReadWith(std::move(in->reader));
   EXPECT_EQ(r.errors, Strings{});
-  EXPECT_EQ(r.ids, (Strings{"https://example.org/grids", "scrapy:2"}));
+  EXPECT_EQ(r.ids, (Strings{"https://example.org/grids", "(content)"}));
 }
 
 TEST(JsonLinesReaderTest, KeysPublicDatasetsUseAreReadAndOthersNoted) {

@@ -5,9 +5,11 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
+#include "core/document.h"
 #include "core/readers/byte_stream.h"
 #include "core/readers/formats.h"
 #include "core/readers/jsonl_reader.h"
@@ -202,7 +204,8 @@ TEST(JsonLinesReaderTest, IdsAreTheRecordsOwnThenUrlThenLine) {
     ids.push_back(i.article.id);
   }
   EXPECT_EQ(ids, (std::vector<std::string>{"b0000301", "https://x.org/b",
-                                           "dump:4", "42", "has_space"}));
+                                           ContentId(items[2].article), "42",
+                                           "has_space"}));
   EXPECT_EQ(items[2].article.line, 4);
 }
 
@@ -272,11 +275,54 @@ TEST(FormatsTest, NamesCompressionAndSniffing) {
   }
 }
 
-TEST(RecordIdTest, OwnIdThenUrlThenPath) {
-  EXPECT_EQ(RecordId("abc", "https://u", "p:1"), "abc");
-  EXPECT_EQ(RecordId("", "https://u", "p:1"), "https://u");
-  EXPECT_EQ(RecordId("", "", "p:1"), "p:1");
-  EXPECT_EQ(RecordId("a b\tc", "", ""), "a_b_c");
+TEST(RecordIdTest, OwnIdThenUrlThenPathThenContent) {
+  Article a;
+  a.title = "Grain prices";
+  a.body = {{Block::Kind::kParagraph, "Prices rose."}};
+  a.url = "https://u";
+  EXPECT_EQ(RecordId("abc", a, "p"), "abc");
+  EXPECT_EQ(RecordId("a b\tc", a, ""), "a_b_c");
+  EXPECT_EQ(RecordId("", a, "p"), "https://u");
+  a.url.clear();
+  EXPECT_EQ(RecordId("", a, "globe/p"), "globe/p");
+  EXPECT_EQ(RecordId("", a, ""), ContentId(a));
+}
+
+// A record of a file of many without an id or url: its id is its content's,
+// wherever it stands.
+TEST(RecordIdTest, ContentIdsDependOnContentNotPlace) {
+  Article a;
+  a.title = "Grain prices";
+  a.authors = {"Ana Lima"};
+  a.date = "2020-01-02";
+  a.body = {{Block::Kind::kParagraph, "Prices rose."}};
+  const std::string id = ContentId(a);
+  ASSERT_EQ(id.size(), 16u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+  Article moved = a;
+  moved.path = "other/file.jsonl";
+  moved.line = 4000;
+  EXPECT_EQ(ContentId(moved), id);
+  // Any field read changes it.
+  std::vector<Article> changed(6, a);
+  changed[0].title = "Grain prices.";
+  changed[1].authors = {"Ana Lima", "Bo Chen"};
+  changed[2].date = "2020-01-03";
+  changed[3].body[0].text = "Prices fell.";
+  changed[4].body[0].kind = Block::Kind::kHeading;
+  changed[5].themes = {"Food"};
+  std::set<std::string> ids = {id};
+  for (const Article& c : changed) ids.insert(ContentId(c));
+  EXPECT_EQ(ids.size(), 7u);
+  // Fields are length-prefixed: moving text between title and body is
+  // another article.
+  Article x;
+  x.title = "ab";
+  x.body = {{Block::Kind::kParagraph, "c"}};
+  Article y;
+  y.title = "a";
+  y.body = {{Block::Kind::kParagraph, "bc"}};
+  EXPECT_NE(ContentId(x), ContentId(y));
 }
 
 }  // namespace

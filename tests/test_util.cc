@@ -17,6 +17,7 @@
 #include <string_view>
 #include <thread>
 
+#include "core/document.h"
 #include "core/files.h"
 #include "core/schema.h"
 #include "core/store.h"
@@ -182,6 +183,10 @@ CommandResult RunInTerminal(const std::vector<std::string>& argv,
   waitpid(pid, &status, 0);
   result.exit_code = ExitCodeOf(status);
   return result;
+}
+
+std::string IdOrContent(const Article& a) {
+  return a.id == ContentId(a) ? "(content)" : a.id;
 }
 
 std::vector<std::string> Paragraphs(const Article& a) {

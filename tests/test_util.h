@@ -63,6 +63,10 @@ CommandResult RunInTerminal(const std::vector<std::string>& argv,
 // The text of each block of an article's body, in order.
 std::vector<std::string> Paragraphs(const Article& a);
 
+// The id of `a`, or "(content)" when it is the id of its content
+// (ContentId: a record of a file of many without its own id or url).
+std::string IdOrContent(const Article& a);
+
 // Every article id in the index at `db` (a folder pundit index wrote).
 std::set<std::string> IndexedIds(const std::string& db);
 

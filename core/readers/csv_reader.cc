@@ -348,8 +348,7 @@ class CsvReader : public ArticleReader {
         return;
       }
     }
-    a.id =
-        RecordId(own_id, a.url, options_.id_base + ":" + std::to_string(line));
+    a.id = RecordId(own_id, a, "");
     item.kind = ReadItem::Kind::kArticle;
     pending_.push_back(std::move(item));
   }

@@ -576,8 +576,7 @@ class FeedReader : public ArticleReader {
     a.date = it.date.empty() ? std::move(it.updated) : std::move(it.date);
     a.themes = std::move(it.themes);
     a.source = source_;
-    a.id = RecordId(it.own_id, a.url,
-                    options_.id_base + ":" + std::to_string(it.line));
+    a.id = RecordId(it.own_id, a, "");
     a.path = options_.path;
     a.line = it.line;
     ReadItem item;

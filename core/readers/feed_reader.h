@@ -27,7 +27,7 @@
 //   lede     the plain text of <description> / <summary> when the body
 //            comes from <content:encoded> or Atom <content>
 //   source   the channel's (feed's) <title>
-//   id       RecordId(<guid> or Atom <id>, url, id_base + ":" + line)
+//   id       RecordId: <guid> or Atom <id>, else url, else its content
 //   line     the line the <item> / <entry> tag starts on
 //
 // Errors (one kError each, reading goes on after it):

@@ -54,7 +54,7 @@ class HtmlReader : public ArticleReader {
     item->kind = ReadItem::Kind::kArticle;
     item->article = std::move(page.article);
     Article& article = item->article;
-    article.id = RecordId(page.own_id, article.url, options_.id_base);
+    article.id = RecordId(page.own_id, article, options_.id_base);
     article.path = options_.path;
     article.line = 1;
   }

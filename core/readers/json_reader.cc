@@ -231,8 +231,7 @@ class JsonReader : public ArticleReader {
       line_offset_ = scanner_.line() - 1;
       lines_.emplace(in_.get(), options_.max_record_bytes);
     }
-    return Record(item, first,
-                  options_.id_base + ":" + std::to_string(first.first_line));
+    return Record(item, first);
   }
 
   // The file's only value: an article, or a wrapper of a list of them.
@@ -296,8 +295,7 @@ class JsonReader : public ArticleReader {
     Value v = scanner_.Read();
     ++elements_;
     if (!v.complete) return CutOff(item, v);
-    return Record(item, v, options_.id_base + ":" + std::to_string(elements_),
-                  "element " + std::to_string(elements_));
+    return Record(item, v, "element " + std::to_string(elements_));
   }
 
   bool NextValue(ReadItem* item) {
@@ -311,8 +309,7 @@ class JsonReader : public ArticleReader {
     }
     Value v = scanner_.Read();
     if (!v.complete) return CutOff(item, v);
-    return Record(item, v,
-                  options_.id_base + ":" + std::to_string(v.first_line));
+    return Record(item, v);
   }
 
   bool NextLine(ReadItem* item) {
@@ -336,9 +333,7 @@ class JsonReader : public ArticleReader {
       simdjson::dom::element doc;
       std::string error = ParseJsonValue(parser_, line, "each line", &doc);
       if (!error.empty()) return Error(item, number, std::move(error));
-      return ToArticle(item, doc, number,
-                       options_.id_base + ":" + std::to_string(number),
-                       "a line");
+      return ToArticle(item, doc, number, "", "a line");
     }
   }
 
@@ -350,15 +345,14 @@ class JsonReader : public ArticleReader {
     simdjson::dom::element element = *wrapped_it_;
     ++wrapped_it_;
     ++elements_;
-    const std::string where = wrapper_key_ + "/" + std::to_string(elements_);
     return ToArticle(
-        item, element, wrapped_line_, options_.id_base + ":" + where,
+        item, element, wrapped_line_, "",
         "\"" + wrapper_key_ + "\" item " + std::to_string(elements_));
   }
 
-  // A scanned value as an article (or an error at its line).
-  bool Record(ReadItem* item, const Value& v, const std::string& path_id,
-              const std::string& what = "") {
+  // A scanned value of a file of many as an article (or an error at its
+  // line).
+  bool Record(ReadItem* item, const Value& v, const std::string& what = "") {
     if (v.too_large) {
       return TooLarge(item, v, what.empty() ? "object" : what);
     }
@@ -368,10 +362,12 @@ class JsonReader : public ArticleReader {
     if (!error.empty()) {
       return Error(item, v.first_line, Prefixed(what, std::move(error)));
     }
-    return ToArticle(item, doc, v.first_line, path_id,
+    return ToArticle(item, doc, v.first_line, "",
                      what.empty() ? "a value" : what);
   }
 
+  // `doc` at `line` as an article: its id by RecordId with `path_id` last
+  // ("" in a file of many).
   bool ToArticle(ReadItem* item, simdjson::dom::element doc, int line,
                  const std::string& path_id, const std::string& what) {
     simdjson::dom::object object;

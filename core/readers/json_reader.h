@@ -1,18 +1,21 @@
 // The JSON reader (.json): the shapes JSON exports of articles come in,
 // streamed, so a file of any size takes the memory of one article.
 //   - an array of article objects, [ {...}, {...} ] (Scrapy's and most
-//     tools' JSON export), on one line or many: element N's id without its
-//     own id or url is "<id_base>:N", its line the one it starts on;
+//     tools' JSON export), on one line or many: each element's line is the
+//     one it starts on;
 //   - one article object per line (JSON Lines named .json): read as the
-//     JSON Lines reader reads it, "<id_base>:LINE";
-//   - objects one after another, each over several lines: "<id_base>:LINE"
-//     of the line each starts on;
+//     JSON Lines reader reads it;
+//   - objects one after another, each over several lines, each at the line
+//     it starts on;
 //   - a file of one article object (news-please writes one per article):
-//     a file of one article, "<id_base>";
+//     a file of one article, whose id without its own id or url is
+//     "<id_base>";
 //   - one object wrapping a list of articles under some key, as API
 //     responses are ({"status": "ok", "articles": [...]}): the first member
-//     that is a list of article objects, "<id_base>:KEY/N". The wrapper is
-//     read whole, so it may hold at most max_record_bytes.
+//     that is a list of article objects. The wrapper is read whole, so it
+//     may hold at most max_record_bytes.
+// In all but the file of one article, a record without its own id or url
+// gets the id of its content (RecordId in core/readers/reader.h).
 // Keys and values as core/readers/json_record.h reads them; keys nothing
 // reads are named in one note at the end of the file.
 //

@@ -271,8 +271,8 @@ std::string ArticleFromJson(simdjson::dom::object object,
     article->date = NormalizeDate(date_text, &date_error);
     if (article->date.empty()) return date_error;
   }
-  article->id = RecordId(id, article->url, path_id);
   article->body = PlainTextBlocks(parse::DecodeEntities(body));
+  article->id = RecordId(id, *article, path_id);
   return "";
 }
 

@@ -34,9 +34,7 @@ std::string ParseLine(simdjson::dom::parser& parser, std::string_view line,
     return std::string("a line must be one JSON object {...}, not ") +
            JsonTypeName(doc.type());
   }
-  return ArticleFromJson(object, options, line_number,
-                         options.id_base + ":" + std::to_string(line_number),
-                         keys, article);
+  return ArticleFromJson(object, options, line_number, "", keys, article);
 }
 
 class JsonLinesReader : public ArticleReader {

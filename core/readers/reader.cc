@@ -11,6 +11,7 @@
 #include <memory>
 #include <utility>
 
+#include "core/document.h"
 #include "core/parse_text.h"
 #include "core/sentences.h"
 
@@ -51,9 +52,12 @@ std::unique_ptr<ArticleReader> CheckDates(std::unique_ptr<ArticleReader> reader,
   return std::make_unique<DateCheckingReader>(std::move(reader), latest_year);
 }
 
-std::string RecordId(std::string_view own_id, std::string_view url,
+std::string RecordId(std::string_view own_id, const Article& article,
                      std::string_view path_id) {
-  std::string id(!own_id.empty() ? own_id : !url.empty() ? url : path_id);
+  std::string id = !own_id.empty()        ? std::string(own_id)
+                   : !article.url.empty() ? article.url
+                   : !path_id.empty()     ? std::string(path_id)
+                                          : ContentId(article);
   // Ids never contain white space (core/article.h).
   for (char& c : id) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||

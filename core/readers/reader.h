@@ -19,8 +19,9 @@
 // each plain, gzip or zstd (.gz or .zst after the extension, or none).
 //
 // Ids (corpus/README.md "Article ids"): a record's own id when it has one,
-// else its url, else the path scheme (RecordId below), so a record keeps its
-// id wherever it is read from.
+// else its url, else the file's path for the one article of a file, else
+// the hash of its content for a record of a file of many (RecordId below),
+// so a record keeps its id wherever it is read from.
 //
 // A reader is used by one thread at a time; different readers share nothing.
 #ifndef PUNDIT_CORE_READERS_READER_H_
@@ -50,9 +51,9 @@ struct ReaderOptions {
   // Shown in messages and stored as Article::path.
   std::string path;
   // The path-scheme id (the file's path relative to the indexed folder,
-  // without extensions): the id of the one article of a Markdown or HTML
-  // file without its own id or url; "<id_base>:<line>" for a record of a
-  // multi-record file that has neither.
+  // without extensions): the id of the one article of a Markdown, text,
+  // HTML or JSON file without its own id or url. (A record of a file of
+  // many that has neither gets the id of its content: RecordId.)
   std::string id_base;
   // CSV/TSV: "--map COLUMN=FIELD" pairs, COLUMN as in the header
   // (case-insensitive), FIELD one of id title authors date body source url
@@ -109,9 +110,13 @@ class ArticleReader {
 std::unique_ptr<ArticleReader> CheckDates(std::unique_ptr<ArticleReader> reader,
                                           int latest_year);
 
-// Article::id for a record: `own_id` (white space replaced by '_') when
-// not empty, else `url` when not empty, else `path_id`.
-std::string RecordId(std::string_view own_id, std::string_view url,
+// Article::id for `article`, a record read with `own_id` (its own id
+// field, "" when none), called once its other fields are filled: `own_id`
+// (white space replaced by '_') when not empty, else its url when not
+// empty, else `path_id` when not empty (the one article of a file: its
+// path-scheme id), else ContentId(article) (core/document.h: a record of a
+// file of many, which keeps its id wherever it stands).
+std::string RecordId(std::string_view own_id, const Article& article,
                      std::string_view path_id);
 
 // The path-scheme id of a file at `relative` ('/'-separated, below the

@@ -440,8 +440,7 @@ class WarcReader : public ArticleReader {
     if (a.date.empty()) {
       a.date = NormalizeDate(Trim(warc.Get("warc-date")), nullptr);
     }
-    a.id = RecordId(page.own_id, a.url,
-                    options_.id_base + ":" + std::to_string(record_line));
+    a.id = RecordId(page.own_id, a, "");
     a.path = options_.path;
     a.line = record_line;
     ReadItem item;

@@ -12,7 +12,7 @@
 //   url   WARC-Target-URI (the page's own url when it has none)
 //   date  the page's date, else WARC-Date
 //   line  the line of the record's "WARC/" line in the decompressed stream
-//   id    RecordId(the page's own id, url, id_base + ":" + line)
+//   id    RecordId: the page's own id, else url, else its content
 // Every other record (warcinfo, request, metadata, resource, revisit,
 // responses that are not HTTP, not 2xx or not HTML) is passed over without
 // being held and counted; at the end, one kNotice
