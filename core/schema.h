@@ -110,6 +110,12 @@ inline constexpr std::string_view kLastIndexedKey =
     "pundit:last_indexed";  // ISO 8601 UTC
 // "pundit:file:<absolute path>" -> "<size> <mtime ns> <hash of file bytes>"
 inline constexpr std::string_view kFileStateKeyPrefix = "pundit:file:";
+// kIdsContent: records without an id or url are named by their content
+// (ContentId in core/document.h). An index without it named them by their
+// line; an incremental run then reads every file again, so that they are
+// renamed (the other articles count as unchanged).
+inline constexpr std::string_view kIdsKey = "pundit:ids";
+inline constexpr std::string_view kIdsContent = "content";
 
 // Facets known to the searcher, by the name used in the API.
 struct FacetDef {

@@ -502,9 +502,15 @@ class IndexRun {
                   : indexer::DiskRoom::kGuessBytesPerDocument);
     try {
       stored_states_.reserve(files_.size());
+      // Files read when records were named by their line are read again.
+      const bool line_ids = db_->get_metadata(std::string(schema::kIdsKey)) !=
+                            schema::kIdsContent;
       for (size_t i = 0; i < files_.size(); ++i) {
-        stored_states_.push_back(db_->get_metadata(
-            std::string(schema::kFileStateKeyPrefix) + files_[i].abs_path));
+        stored_states_.push_back(
+            line_ids
+                ? std::string()
+                : db_->get_metadata(std::string(schema::kFileStateKeyPrefix) +
+                                    files_[i].abs_path));
         // Size and mtime as stored: not read, no worker needed (a rerun
         // over an unchanged tree then costs one lookup per file).
         if (NotChanged(i)) work_[i].not_read = work_[i].opened = true;
@@ -1373,13 +1379,15 @@ class IndexRun {
     fs::remove(compacted);
   }
 
-  // Records the schema and the time, commits, and for a full run makes the
-  // new generation live.
+  // Records the schema, the id scheme and the time, commits, and for a full
+  // run makes the new generation live.
   Status Finish() {
     try {
       SetMetadata(std::string(schema::kSchemaKey),
                   std::to_string(schema::kSchemaVersion));
       SetMetadata(std::string(schema::kLastIndexedKey), NowIso8601());
+      SetMetadata(std::string(schema::kIdsKey),
+                  std::string(schema::kIdsContent));
       if (build_) {
         std::vector<indexer::ShardBuild::Rejected> rejected = build_->Finish();
         build_.reset();

@@ -215,6 +215,51 @@ TEST(IngestTest, RecordsWithoutIdsKeepTheirIdsWhenRowsMoveOrArePiped) {
   EXPECT_EQ(testing::IndexedIds(piped_db), before);
 }
 
+// An index written when such records were named by their line ("news:2"):
+// the next incremental run reads every file again and renames them, and
+// leaves the rest unchanged.
+TEST(IngestTest, AnIndexOfLineIdsIsRenamedByTheNextRun) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.Sub("in"));
+  WriteFile(dir.Sub("in/news.csv"), "title,body\nA view,Harbours.\nB,Ports.\n");
+  const std::string db = dir.Sub("db");
+  ASSERT_EQ(Index(db, {dir.Sub("in")}).exit_code, 0);
+  const std::set<std::string> ids = testing::IndexedIds(db);
+  ASSERT_EQ(ids.size(), 2u);
+  {
+    // Back to the old scheme: the first row named by its line.
+    Result<std::string> live = store::LiveGenerationPath(db);
+    ASSERT_TRUE(live.ok());
+    Xapian::WritableDatabase w(*live, Xapian::DB_OPEN);
+    const std::string old_id = *ids.begin();
+    const std::string q = std::string(schema::kIdPrefix) + old_id;
+    Xapian::PostingIterator p = w.postlist_begin(q);
+    ASSERT_NE(p, w.postlist_end(q));
+    Xapian::Document doc = w.get_document(*p);
+    doc.remove_term(q);
+    doc.add_boolean_term(std::string(schema::kIdPrefix) + "news:2");
+    nlohmann::json data = nlohmann::json::parse(doc.get_data());
+    data["id"] = "news:2";
+    doc.set_data(data.dump());
+    w.replace_document(*p, doc);
+    w.set_metadata(std::string(schema::kIdsKey), "");
+    w.commit();
+  }
+  ASSERT_TRUE(testing::IndexedIds(db).contains("news:2"));
+  CommandResult r = Index(db, {dir.Sub("in")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("indexed 1, updated 0, deleted 1, unchanged 1,"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(testing::IndexedIds(db), ids);
+  // Renamed once: the next run reads nothing.
+  r = Index(db, {dir.Sub("in")});
+  EXPECT_NE(r.out.find("indexed 0, updated 0, deleted 0, unchanged 2,"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("read csv"), std::string::npos) << r.out;
+}
+
 TEST(IngestTest, ARecordOverTheLimitIsRefusedAloneWithItsPlace) {
   TempDir dir;
   // 40 MB in one line, between two good ones.
