@@ -4,8 +4,6 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
-#include <zstd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,6 +12,7 @@
 #include <vector>
 
 #include "core/parse_text.h"
+#include "core/readers/decoder.h"
 
 namespace pundit::readers {
 namespace {
@@ -74,11 +73,7 @@ struct ByteStream::Impl {
 
   Compression compression = Compression::kNone;
   bool decided = false;
-  z_stream gz{};
-  bool gz_init = false;
-  bool gz_member_done = false;
-  ZSTD_DStream* zstd = nullptr;
-  size_t zstd_last = 0;  // last ZSTD_decompressStream result (0 = frame end)
+  std::unique_ptr<Decoder> decoder;  // null for kNone
 
   // Decoded bytes: out[out_begin, out_end) are buffered, not consumed.
   std::vector<char> out;
@@ -89,8 +84,6 @@ struct ByteStream::Impl {
 
   ~Impl() {
     if (own_fd && fd >= 0) close(fd);
-    if (gz_init) inflateEnd(&gz);
-    if (zstd != nullptr) ZSTD_freeDStream(zstd);
   }
 
   // Moves more raw bytes into `raw`; false at the end of the source or on
@@ -151,20 +144,17 @@ struct ByteStream::Impl {
     size_t n = RawAvailable();
     if (n >= 2 && p[0] == 0x1F && p[1] == 0x8B) {
       compression = Compression::kGzip;
-      // 16 + MAX_WBITS: a gzip header and trailer; members are restarted
-      // one after another in DecodeGzip.
-      if (inflateInit2(&gz, 16 + MAX_WBITS) != Z_OK) {
-        Fail("cannot start gzip decoding: out of memory");
-        return;
-      }
-      gz_init = true;
+      decoder = NewGzipDecoder();
     } else if (n >= 4 && p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F &&
                p[3] == 0xFD) {
       compression = Compression::kZstd;
-      zstd = ZSTD_createDStream();
-      if (zstd == nullptr || ZSTD_isError(ZSTD_initDStream(zstd))) {
-        Fail("cannot start zstd decoding: out of memory");
-      }
+      decoder = NewZstdDecoder();
+    } else {
+      return;
+    }
+    if (decoder == nullptr) {
+      Fail(std::string("cannot start ") + CompressionName(compression) +
+           " decoding: out of memory");
     }
   }
 
@@ -180,15 +170,7 @@ struct ByteStream::Impl {
     if (!decided) Decide();
     if (ended) return false;
     if (out_begin == out_end) out_begin = out_end = 0;
-    switch (compression) {
-      case Compression::kNone:
-        return CopyPlain();
-      case Compression::kGzip:
-        return DecodeGzip();
-      case Compression::kZstd:
-        return DecodeZstd();
-    }
-    return false;
+    return decoder == nullptr ? CopyPlain() : DecodeCompressed();
   }
 
   bool CopyPlain() {
@@ -203,79 +185,58 @@ struct ByteStream::Impl {
     return true;
   }
 
-  std::string Damaged(const char* what) const {
-    return std::string(what) + " after " + parse::WithThousands(position) +
+  // "truncated gzip data after ...": `what` is "truncated" or "damaged",
+  // `detail` the decoder's words ("" for none).
+  std::string Damaged(std::string_view what, std::string_view detail) const {
+    std::string message(what);
+    message += ' ';
+    message += CompressionName(compression);
+    message += " data";
+    if (!detail.empty()) {
+      message += " (";
+      message += detail;
+      message += ')';
+    }
+    return message + " after " + parse::WithThousands(position) +
            " decompressed bytes (" + parse::WithThousands(raw_read) +
            " compressed bytes read): the file is cut short or damaged; " +
            "the records before it were read, download or copy it again";
   }
 
-  bool DecodeGzip() {
-    size_t before = out_end;
+  // Runs the decoder until it writes something to `out`, taking raw
+  // bytes as it needs them; false when nothing more will come: the end of
+  // the last stream, or damage (then `error` is set).
+  bool DecodeCompressed() {
+    const size_t before = out_end;
     while (out_end == before) {
-      if (RawAvailable() == 0 && !FillRaw()) {
-        if (!error.empty()) {
-          Fail(error);
-        } else if (!gz_member_done) {
-          Fail(Damaged("truncated gzip data"));
-        }
-        ended = true;
-        return false;
+      if (RawAvailable() == 0) FillRaw();
+      // raw_eof: what `raw` holds is all there is left.
+      Decoder::Step step =
+          decoder->Run(std::string_view(raw.data() + raw_begin, RawAvailable()),
+                       raw_eof, out.data() + out_end, out.size() - out_end);
+      raw_begin += step.consumed;
+      out_end += step.produced;
+      if (!step.damage.empty()) {
+        Fail(Damaged("damaged", step.damage));
+        return out_end > before;
       }
-      if (gz_member_done) {
-        // Another member follows (concatenated gzip, as .warc.gz is).
-        if (inflateReset(&gz) != Z_OK) {
-          Fail(Damaged("damaged gzip data"));
+      if (step.consumed > 0 || step.produced > 0) continue;
+      if (!raw_eof) {
+        // The decoder wants more than `raw` holds; read more.
+        if (!FillRaw() && !raw_eof) {
+          Fail(Damaged("damaged", "no progress"));
           return false;
         }
-        gz_member_done = false;
+        continue;
       }
-      gz.next_in = reinterpret_cast<Bytef*>(raw.data() + raw_begin);
-      gz.avail_in = static_cast<uInt>(RawAvailable());
-      gz.next_out = reinterpret_cast<Bytef*>(out.data() + out_end);
-      gz.avail_out = static_cast<uInt>(out.size() - out_end);
-      int rc = inflate(&gz, Z_NO_FLUSH);
-      raw_begin = raw_end - gz.avail_in;
-      out_end = out.size() - gz.avail_out;
-      if (rc == Z_STREAM_END) {
-        gz_member_done = true;
-      } else if (rc == Z_BUF_ERROR) {
-        continue;  // needs more input
-      } else if (rc != Z_OK) {
-        std::string what = std::string("damaged gzip data (") +
-                           (gz.msg != nullptr ? gz.msg : "inflate failed") +
-                           ")";
-        Fail(Damaged(what.c_str()));
-        return out_end > before;
+      // The input is over and the decoder has nothing more to give.
+      if (!error.empty()) {
+        Fail(error);
+      } else if (!decoder->AtStreamEnd()) {
+        Fail(Damaged("truncated", ""));
       }
-    }
-    return true;
-  }
-
-  bool DecodeZstd() {
-    size_t before = out_end;
-    while (out_end == before) {
-      if (RawAvailable() == 0 && !FillRaw()) {
-        if (!error.empty()) {
-          Fail(error);
-        } else if (zstd_last != 0) {
-          Fail(Damaged("truncated zstd data"));
-        }
-        ended = true;
-        return false;
-      }
-      ZSTD_inBuffer in{raw.data() + raw_begin, RawAvailable(), 0};
-      ZSTD_outBuffer o{out.data() + out_end, out.size() - out_end, 0};
-      size_t rc = ZSTD_decompressStream(zstd, &o, &in);
-      raw_begin += in.pos;
-      out_end += o.pos;
-      if (ZSTD_isError(rc)) {
-        std::string what =
-            std::string("damaged zstd data (") + ZSTD_getErrorName(rc) + ")";
-        Fail(Damaged(what.c_str()));
-        return out_end > before;
-      }
-      zstd_last = rc;
+      ended = true;
+      return false;
     }
     return true;
   }
