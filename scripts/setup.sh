@@ -8,12 +8,12 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake pkg-config git
   libxapian-dev xapian-tools libicu-dev
-  libcpp-httplib-dev libssl-dev zlib1g-dev libzstd-dev libxml2-dev libbrotli-dev
+  libcpp-httplib-dev libssl-dev zlib1g-dev libzstd-dev liblzma-dev libbz2-dev libxml2-dev libbrotli-dev
   libarchive-dev
   libmd4c-dev libmd4c-html0-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev
   libcli11-dev libfmt-dev libkainjow-mustache-dev libroaring-dev
   libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev sqlite3 python3 time wrk hyperfine zstd bc clang-14 libclang-rt-14-dev clang-format clang-tidy-14
+  libsqlite3-dev sqlite3 python3 time wrk hyperfine zstd xz-utils bzip2 bc clang-14 libclang-rt-14-dev clang-format clang-tidy-14
   dpkg-dev file help2man
 )
 if [[ "${1:-}" == "--browser" ]]; then

@@ -1,5 +1,6 @@
 // The streaming layer under every reader (core/readers/): ByteStream over
-// plain, gzip (several members) and zstd bytes, damaged streams, LineReader
+// plain, gzip (several members), zstd, xz and bzip2 bytes (several streams
+// each), damaged streams, LineReader
 // limits, the JSON Lines reader's ids and limits, and the format table.
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -14,9 +15,13 @@
 #include "core/readers/formats.h"
 #include "core/readers/jsonl_reader.h"
 #include "core/readers/reader.h"
+#include "tests/test_util.h"
 
 namespace pundit::readers {
 namespace {
+
+using testing::Bzip2Bytes;
+using testing::XzBytes;
 
 std::string Gzip(const std::string& plain) {
   z_stream z{};
@@ -116,6 +121,108 @@ TEST(ByteStreamTest, DamagedGzipAndZstdAreErrors) {
   EXPECT_TRUE(b->error().starts_with("truncated zstd data") ||
               b->error().starts_with("damaged zstd data"))
       << b->error();
+}
+
+TEST(ByteStreamTest, XzAndBzip2ReadTheSameBytesAsPlain) {
+  const std::string text = LargeText();
+  for (const auto& [bytes, compression] :
+       std::vector<std::pair<std::string, Compression>>{
+           {XzBytes(text), Compression::kXz},
+           {Bzip2Bytes(text), Compression::kBzip2}}) {
+    ASSERT_LT(bytes.size(), text.size() / 4);
+    std::unique_ptr<ByteStream> in = ByteStream::FromString(bytes);
+    EXPECT_EQ(ReadAll(in.get()), text) << CompressionName(compression);
+    EXPECT_EQ(in->compression(), compression);
+    EXPECT_EQ(in->error(), "");
+    EXPECT_EQ(in->position(), text.size());
+    EXPECT_EQ(in->raw_bytes_read(), bytes.size());
+  }
+  EXPECT_STREQ(CompressionName(Compression::kXz), "xz");
+  EXPECT_STREQ(CompressionName(Compression::kBzip2), "bzip2");
+}
+
+TEST(ByteStreamTest, ConcatenatedXzAndBzip2StreamsReadAsOne) {
+  // Streams larger than the buffers, so a stream ends inside a read.
+  const std::string text = LargeText();
+  const std::string half1 = text.substr(0, text.size() / 2);
+  const std::string half2 = text.substr(text.size() / 2);
+  // xz allows stream padding (zero bytes, a multiple of four) between.
+  const std::string padding(8, '\0');
+  for (const std::string& bytes :
+       {XzBytes(half1) + XzBytes(half2) + XzBytes("tail\n"),
+        XzBytes(half1) + padding + XzBytes(half2) + XzBytes("tail\n"),
+        Bzip2Bytes(half1) + Bzip2Bytes(half2) + Bzip2Bytes("tail\n")}) {
+    std::unique_ptr<ByteStream> in = ByteStream::FromString(bytes);
+    EXPECT_EQ(ReadAll(in.get()), text + "tail\n")
+        << CompressionName(in->compression());
+    EXPECT_EQ(in->error(), "");
+    EXPECT_EQ(in->raw_bytes_read(), bytes.size());
+  }
+}
+
+TEST(ByteStreamTest, TruncatedXzAndBzip2KeepWhatCameBeforeAndSaySo) {
+  // bzip2 decodes a whole block (900 kB of text) at a time: text of
+  // several blocks, so the first ones are whole before the cut.
+  std::string text;
+  for (int i = 0; i < 5; ++i) text += LargeText();
+  for (const auto& [bytes, name] :
+       std::vector<std::pair<std::string, std::string>>{
+           {XzBytes(text), "xz"}, {Bzip2Bytes(text), "bzip2"}}) {
+    std::unique_ptr<ByteStream> in =
+        ByteStream::FromString(bytes.substr(0, bytes.size() * 3 / 4));
+    std::string got = ReadAll(in.get());
+    EXPECT_GT(got.size(), 0u) << name;
+    EXPECT_LT(got.size(), text.size()) << name;
+    EXPECT_EQ(got, text.substr(0, got.size())) << name;
+    EXPECT_TRUE(in->error().starts_with("truncated " + name + " data after "))
+        << in->error();
+    EXPECT_NE(in->error().find("the file is cut short or damaged"),
+              std::string::npos);
+    // Cut within the first bytes (the header): no text, the same error.
+    std::unique_ptr<ByteStream> header =
+        ByteStream::FromString(bytes.substr(0, 8));
+    EXPECT_EQ(ReadAll(header.get()), "") << name;
+    EXPECT_TRUE(
+        header->error().starts_with("truncated " + name + " data after 0 "))
+        << header->error();
+  }
+}
+
+TEST(ByteStreamTest, ACorruptByteInXzOrBzip2IsAnErrorNotACrash) {
+  const std::string text = LargeText();
+  for (auto [bytes, name] : std::vector<std::pair<std::string, std::string>>{
+           {XzBytes(text), "xz"}, {Bzip2Bytes(text), "bzip2"}}) {
+    bytes[bytes.size() / 2] ^= 0x55;
+    std::unique_ptr<ByteStream> in = ByteStream::FromString(bytes);
+    std::string got = ReadAll(in.get());
+    EXPECT_NE(got, text) << name;
+    EXPECT_TRUE(in->error().starts_with("damaged " + name + " data ("))
+        << in->error();
+  }
+  // Garbage after a whole stream is damage too, after the stream's text.
+  const std::string garbage = "not a compressed stream at all\n";
+  for (const auto& [bytes, name] :
+       std::vector<std::pair<std::string, std::string>>{
+           {XzBytes("whole\n") + garbage, "xz"},
+           {Bzip2Bytes("whole\n") + garbage, "bzip2"}}) {
+    std::unique_ptr<ByteStream> in = ByteStream::FromString(bytes);
+    EXPECT_EQ(ReadAll(in.get()), "whole\n");
+    EXPECT_TRUE(in->error().starts_with("damaged " + name + " data ("))
+        << in->error();
+  }
+}
+
+TEST(ByteStreamTest, BytesLikeAMagicButShorterOrOtherAreRead) {
+  // "BZh" and a letter, "BZh" alone, the start of the xz magic: plain.
+  for (const std::string& text :
+       {std::string("BZhx is a word\n"), std::string("BZh"),
+        std::string("\xFD"
+                    "7zX")}) {
+    std::unique_ptr<ByteStream> in = ByteStream::FromString(text);
+    EXPECT_EQ(ReadAll(in.get()), text);
+    EXPECT_EQ(in->compression(), Compression::kNone);
+    EXPECT_EQ(in->error(), "");
+  }
 }
 
 TEST(ByteStreamTest, PeekDoesNotConsume) {
@@ -257,6 +364,43 @@ TEST(JsonLinesReaderTest, ATruncatedGzipEndsWithOneErrorAfterTheGoodLines) {
                               ? before.article.line
                               : before.error.line;
   EXPECT_EQ(last.error.line, before_line + 1);
+}
+
+TEST(JsonLinesReaderTest, XzAndBzip2ReadLikePlainAndEndCutFilesWithOneError) {
+  // Enough records for several bzip2 blocks (900 kB of text each).
+  std::string text;
+  const int kLines = 40000;
+  for (int i = 1; i <= kLines; ++i) {
+    text += "{\"id\": \"r" + std::to_string(i) + "\", \"title\": \"T " +
+            std::to_string(i) + " of a fairly long title line\"}\n";
+  }
+  const std::vector<ReadItem> plain = ReadJsonl(text, 1 << 20);
+  ASSERT_EQ(plain.size(), static_cast<size_t>(kLines));
+  for (const auto& [bytes, name] :
+       std::vector<std::pair<std::string, std::string>>{
+           {XzBytes(text), "xz"}, {Bzip2Bytes(text), "bzip2"}}) {
+    std::vector<ReadItem> whole = ReadJsonl(bytes, 1 << 20);
+    ASSERT_EQ(whole.size(), plain.size()) << name;
+    EXPECT_EQ(whole.back().article.id, "r" + std::to_string(kLines));
+
+    std::vector<ReadItem> cut =
+        ReadJsonl(bytes.substr(0, bytes.size() / 2), 1 << 20);
+    ASSERT_GE(cut.size(), 2u) << name;
+    size_t articles = 0, errors = 0;
+    for (const ReadItem& i : cut) {
+      if (i.kind == ReadItem::Kind::kArticle) ++articles;
+      if (i.kind == ReadItem::Kind::kError) ++errors;
+    }
+    const ReadItem& last = cut.back();
+    ASSERT_EQ(last.kind, ReadItem::Kind::kError) << name;
+    EXPECT_NE(last.error.message.find("truncated " + name + " data after "),
+              std::string::npos)
+        << last.error.message;
+    EXPECT_GT(articles, 1000u) << name;
+    EXPECT_LT(articles, static_cast<size_t>(kLines)) << name;
+    // The truncation, and at most the cut line as invalid JSON before it.
+    EXPECT_LE(errors, 2u) << name;
+  }
 }
 
 TEST(FormatsTest, NamesCompressionAndSniffing) {

@@ -1,6 +1,9 @@
 #include "tests/test_util.h"
 
+#include <bzlib.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
+#include <lzma.h>
 #include <pty.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -205,6 +208,30 @@ std::set<std::string> IndexedIds(const std::string& db) {
     ids.insert((*t).substr(prefix.size()));
   }
   return ids;
+}
+
+std::string XzBytes(const std::string& plain) {
+  std::string out(lzma_stream_buffer_bound(plain.size()), '\0');
+  size_t n = 0;
+  EXPECT_EQ(lzma_easy_buffer_encode(
+                6, LZMA_CHECK_CRC64, nullptr,
+                reinterpret_cast<const uint8_t*>(plain.data()), plain.size(),
+                reinterpret_cast<uint8_t*>(out.data()), &n, out.size()),
+            LZMA_OK);
+  out.resize(n);
+  return out;
+}
+
+std::string Bzip2Bytes(const std::string& plain) {
+  // libbz2's bound: 1% more plus 600 bytes.
+  std::string out(plain.size() + plain.size() / 100 + 600, '\0');
+  unsigned n = static_cast<unsigned>(out.size());
+  EXPECT_EQ(
+      BZ2_bzBuffToBuffCompress(out.data(), &n, const_cast<char*>(plain.data()),
+                               static_cast<unsigned>(plain.size()), 9, 0, 0),
+      BZ_OK);
+  out.resize(n);
+  return out;
 }
 
 }  // namespace pundit::testing

@@ -70,6 +70,13 @@ std::string IdOrContent(const Article& a);
 // Every article id in the index at `db` (a folder pundit index wrote).
 std::set<std::string> IndexedIds(const std::string& db);
 
+// `plain` compressed as one .xz stream (liblzma, preset 6, CRC64), as
+// `xz -6` writes it. Fails the test if liblzma refuses.
+std::string XzBytes(const std::string& plain);
+// `plain` compressed as one bzip2 stream (libbz2, 900k blocks), as
+// `bzip2 -9` writes it. Fails the test if libbz2 refuses.
+std::string Bzip2Bytes(const std::string& plain);
+
 }  // namespace pundit::testing
 
 #endif  // PUNDIT_TESTS_TEST_UTIL_H_

@@ -20,6 +20,8 @@ namespace {
 constexpr size_t kRawBuffer = 128 << 10;
 constexpr size_t kOutBuffer = 256 << 10;
 constexpr size_t kMaxPeek = 64 << 10;
+// The first bytes of an .xz stream.
+constexpr unsigned char kXzMagic[6] = {0xFD, '7', 'z', 'X', 'Z', 0x00};
 
 // FNV-1a 64, the hash schema::HashHex computes, kept as a running state.
 class RunningHash {
@@ -51,6 +53,10 @@ const char* CompressionName(Compression c) {
       return "gzip";
     case Compression::kZstd:
       return "zstd";
+    case Compression::kXz:
+      return "xz";
+    case Compression::kBzip2:
+      return "bzip2";
   }
   return "plain";
 }
@@ -137,7 +143,7 @@ struct ByteStream::Impl {
 
   void Decide() {
     decided = true;
-    while (RawAvailable() < 4 && FillRaw()) {
+    while (RawAvailable() < 6 && FillRaw()) {
     }
     const unsigned char* p =
         reinterpret_cast<const unsigned char*>(raw.data() + raw_begin);
@@ -149,6 +155,14 @@ struct ByteStream::Impl {
                p[3] == 0xFD) {
       compression = Compression::kZstd;
       decoder = NewZstdDecoder();
+    } else if (n >= sizeof kXzMagic &&
+               std::memcmp(p, kXzMagic, sizeof kXzMagic) == 0) {
+      compression = Compression::kXz;
+      decoder = NewXzDecoder();
+    } else if (n >= 4 && std::memcmp(p, "BZh", 3) == 0 && p[3] >= '1' &&
+               p[3] <= '9') {
+      compression = Compression::kBzip2;
+      decoder = NewBzip2Decoder();
     } else {
       return;
     }

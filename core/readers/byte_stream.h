@@ -1,13 +1,20 @@
 // ByteStream: the decompressed bytes of one input, read in order, in pieces.
 //
 // Every reader (core/readers/reader.h) reads its input through a ByteStream,
-// so every format is read the same way whether it is plain, gzip (zlib;
-// several concatenated members, as .warc.gz files are, read as one stream)
-// or zstd (libzstd; several frames likewise). The compression is decided by
-// the first bytes (gzip 1F 8B, zstd 28 B5 2F FD), never by the file name,
-// so a `.gz` that is plain text and a `.jsonl` that is compressed both read
-// right. Memory is a fixed buffer (a few hundred KB) whatever the size of
-// the input.
+// so every format is read the same way whether it is plain, gzip (zlib),
+// zstd (libzstd), xz (liblzma) or bzip2 (libbz2). Several compressed
+// streams written one after another read as one stream: gzip members (as
+// .warc.gz files are), zstd frames, xz streams, bzip2 streams (as pbzip2 and
+// lbzip2 write them). The compression is decided by the first bytes (gzip
+// 1F 8B, zstd 28 B5 2F FD, xz FD 37 7A 58 5A 00, bzip2 "BZh" and a digit
+// 1-9), never by the file name, so a `.gz` that is plain text and a
+// `.jsonl` that is compressed both read right. Legacy .lzma files (no magic
+// bytes) are not decompressed. Memory is a fixed buffer (a few hundred KB)
+// whatever the size of the input, plus the decoder's state, which the
+// file's compression settings bound: gzip 32 KiB, bzip2 under 4 MiB, zstd
+// and xz their window or dictionary (9 MiB for xz -6, 65 MiB for xz -9; at
+// most 128 MiB for zstd and 256 MiB for xz, a file needing more is refused
+// as damaged).
 //
 // Errors (unreadable file, truncated or corrupt compressed data) end the
 // stream: Read returns what was decoded before the damage, then end, and
@@ -29,9 +36,9 @@
 
 namespace pundit::readers {
 
-enum class Compression { kNone, kGzip, kZstd };
+enum class Compression { kNone, kGzip, kZstd, kXz, kBzip2 };
 
-// "plain", "gzip", "zstd".
+// "plain", "gzip", "zstd", "xz", "bzip2".
 const char* CompressionName(Compression c);
 
 class ByteStream {

@@ -4,8 +4,8 @@
 // bytes it is given into decompressed bytes. Internal to core/readers.
 //
 // Every Decoder reads several streams written one after another (gzip
-// members, zstd frames) as one, and keeps a state of bounded size whatever
-// the size of the input.
+// members, zstd frames, xz and bzip2 streams) as one, and keeps a state of
+// bounded size whatever the size of the input.
 #ifndef PUNDIT_CORE_READERS_DECODER_H_
 #define PUNDIT_CORE_READERS_DECODER_H_
 
@@ -48,6 +48,14 @@ std::unique_ptr<Decoder> NewGzipDecoder();
 // A decoder of zstd (libzstd; concatenated frames read as one). Null when
 // libzstd cannot start (out of memory).
 std::unique_ptr<Decoder> NewZstdDecoder();
+// A decoder of xz (liblzma; concatenated streams and stream padding read as
+// one). Null when liblzma cannot start. A stream that needs more than
+// 256 MiB to decode (a dictionary larger than xz -9's 64 MiB) is damage.
+// Legacy .lzma (LZMA_Alone) is not read.
+std::unique_ptr<Decoder> NewXzDecoder();
+// A decoder of bzip2 (libbz2; concatenated streams, as pbzip2 and lbzip2
+// write them, read as one). Null when libbz2 cannot start.
+std::unique_ptr<Decoder> NewBzip2Decoder();
 
 }  // namespace pundit::readers
 
