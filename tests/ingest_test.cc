@@ -1,7 +1,7 @@
-// Real corpora in, through the real binary: one file of any size, gzip and
-// zstd, standard input, ids that belong to records wherever they are read
-// from, a record over the limit refused alone, duplicate ids named with
-// both places, no file passed over without a word, and no article dated
+// Real corpora in, through the real binary: one file of any size, gzip,
+// zstd, xz and bzip2, standard input, ids that belong to records wherever they
+// are read from, a record over the limit refused alone, duplicate ids named
+// with both places, no file passed over without a word, and no article dated
 // outside the plausible range in any format.
 #include <gtest/gtest.h>
 #include <xapian.h>
@@ -91,6 +91,8 @@ TEST(IngestTest, TheSameRecordsHaveTheSameIdsPlainCompressedSplitAndPiped) {
   WriteFile(dir.Sub("dump.jsonl"), all);
   WriteFile(dir.Sub("dump.jsonl.gz"), GzipBytes(all));
   WriteFile(dir.Sub("dump.jsonl.zst"), ZstdBytes(all));
+  WriteFile(dir.Sub("dump.jsonl.xz"), testing::XzBytes(all));
+  WriteFile(dir.Sub("dump.jsonl.bz2"), testing::Bzip2Bytes(all));
   WriteFile(dir.Sub("split/a/part-0001.jsonl"), Records(0, 250));
   WriteFile(dir.Sub("split/b/part-0002.ndjson"), Records(250, kRecords));
   // The same records as one JSON array, an element a line.
@@ -104,9 +106,12 @@ TEST(IngestTest, TheSameRecordsHaveTheSameIdsPlainCompressedSplitAndPiped) {
 
   for (const std::string& input :
        {dir.Sub("dump.jsonl"), dir.Sub("dump.jsonl.gz"),
-        dir.Sub("dump.jsonl.zst"), dir.Sub("split"),
+        dir.Sub("dump.jsonl.zst"), dir.Sub("dump.jsonl.xz"),
+        dir.Sub("dump.jsonl.bz2"), dir.Sub("split"),
         dir.Sub("records.json.gz")}) {
-    const std::string db = dir.Sub("db-" + std::to_string(input.size()));
+    // A fresh index for each input (names of one length are not one input).
+    const std::string db =
+        dir.Sub("db-" + std::filesystem::path(input).filename().string());
     CommandResult r = Index(db, {input});
     EXPECT_EQ(r.exit_code, 0) << input << "\n" << r.err;
     EXPECT_NE(r.out.find("indexed 600,"), std::string::npos) << r.out;
@@ -351,6 +356,35 @@ TEST(IngestTest, NoFileIsPassedOverWithoutAWord) {
             std::string::npos)
       << cut.err;
   EXPECT_GT(testing::IndexedIds(dir.Sub("db2")).size(), 100u);
+}
+
+// A .csv.bz2, as public datasets come, is read by the format under the
+// compression; a cut .jsonl.xz keeps what came before it and says so.
+TEST(IngestTest, BzipAndXzDatasetsAreReadAndACutOneSaysSo) {
+  TempDir dir;
+  std::string csv = "id,title,author,date,body\n";
+  for (int i = 0; i < kRecords; ++i) {
+    csv += "b" + std::to_string(1000000 + i) + ",Record " + std::to_string(i) +
+           " on grain,Ana Lima,2019-03-1" + std::to_string(i % 10) +
+           ",\"Paragraph one, of record " + std::to_string(i) + ".\"\n";
+  }
+  WriteFile(dir.Sub("news.csv.bz2"), testing::Bzip2Bytes(csv));
+  CommandResult r = Index(dir.Sub("db"), {dir.Sub("news.csv.bz2")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("indexed 600,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("csv 600 articles in 1 file"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(testing::IndexedIds(dir.Sub("db")), ExpectedIds());
+
+  const std::string xz = testing::XzBytes(Records(0, kRecords));
+  WriteFile(dir.Sub("cut.jsonl.xz"), xz.substr(0, xz.size() / 2));
+  CommandResult cut = Index(dir.Sub("db2"), {dir.Sub("cut.jsonl.xz")});
+  EXPECT_EQ(cut.exit_code, 2);
+  EXPECT_NE(cut.err.find("error: truncated xz data after "), std::string::npos)
+      << cut.err;
+  EXPECT_GT(testing::IndexedIds(dir.Sub("db2")).size(), 100u);
+  EXPECT_LT(testing::IndexedIds(dir.Sub("db2")).size(),
+            static_cast<size_t>(kRecords));
 }
 
 // A date outside 1800-01-01..(next year)-12-31 skips its article, whatever

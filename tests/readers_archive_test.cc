@@ -194,9 +194,9 @@ TEST(ArchiveReaderTest, EveryContainerAndCompressionReadsTheSame) {
   }();
   ASSERT_EQ(zip.ids.size(), 4u);
   const std::pair<std::string, std::string> kinds[] = {
-      {"a.tar", ""},         {"a.tar.gz", "gzip"}, {"a.tgz", "gzip"},
-      {"a.tar.xz", "xz"},    {"a.txz", "xz"},      {"a.tar.bz2", "bzip2"},
-      {"a.tar.zst", "zstd"},
+      {"a.tar", ""},       {"a.tar.gz", "gzip"},  {"a.tgz", "gzip"},
+      {"a.tar.xz", "xz"},  {"a.txz", "xz"},       {"a.tar.bz2", "bzip2"},
+      {"a.tbz2", "bzip2"}, {"a.tar.zst", "zstd"},
   };
   for (const auto& [name, filter] : kinds) {
     SCOPED_TRACE(name);
@@ -250,6 +250,7 @@ TEST(ArchiveReaderTest, DamageCostsOnlyWhatFollowsIt) {
   for (const auto& [name, format, filter] :
        {std::tuple<std::string, std::string, std::string>{"cut.zip", "zip", ""},
         {"cut.tar.gz", "tar", "gzip"},
+        {"cut.tar.xz", "tar", "xz"},
         {"cut.tar", "tar", ""}}) {
     SCOPED_TRACE(name);
     WriteArchive(dir.Sub(name), format, filter, members);

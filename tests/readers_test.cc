@@ -295,7 +295,7 @@ std::vector<ReadItem> ReadJsonl(const std::string& bytes, size_t limit) {
   return items;
 }
 
-TEST(JsonLinesReaderTest, IdsAreTheRecordsOwnThenUrlThenLine) {
+TEST(JsonLinesReaderTest, IdsAreTheRecordsOwnThenUrlThenContent) {
   std::vector<ReadItem> items = ReadJsonl(
       "{\"id\": \"b0000301\", \"title\": \"A\", \"url\": \"https://x.org/a\"}\n"
       "{\"title\": \"B\", \"url\": \"https://x.org/b\"}\n"
@@ -406,6 +406,18 @@ TEST(JsonLinesReaderTest, XzAndBzip2ReadLikePlainAndEndCutFilesWithOneError) {
 TEST(FormatsTest, NamesCompressionAndSniffing) {
   EXPECT_STREQ(FormatForFileName("a/b/dump.jsonl.gz")->name, "jsonl");
   EXPECT_STREQ(FormatForFileName("x.ndjson.zst")->name, "jsonl");
+  EXPECT_STREQ(FormatForFileName("a/b/dump.jsonl.xz")->name, "jsonl");
+  EXPECT_STREQ(FormatForFileName("news.CSV.BZ2")->name, "csv");
+  EXPECT_STREQ(FormatForFileName("news.tsv.bzip2")->name, "tsv");
+  EXPECT_STREQ(FormatForFileName("crawl.warc.xz")->name, "warc");
+  // Archives stay archives, however compressed.
+  for (const char* name :
+       {"x.tar.xz", "x.tar.bz2", "x.txz", "x.tbz2", "x.tbz", "x.tgz"}) {
+    EXPECT_STREQ(FormatForFileName(name)->name, "archive") << name;
+  }
+  EXPECT_EQ(FormatForFileName("x.xz"), nullptr);
+  EXPECT_EQ(FormatForFileName("x.bz2"), nullptr);
+  EXPECT_NE(ExtensionList().find(".xz or .bz2 after it"), std::string::npos);
   EXPECT_STREQ(FormatForFileName("Post.MD")->name, "markdown");
   EXPECT_EQ(FormatForFileName("readme.jsonl"), nullptr);
   EXPECT_EQ(FormatForFileName("x.gz"), nullptr);
@@ -467,6 +479,80 @@ TEST(RecordIdTest, ContentIdsDependOnContentNotPlace) {
   y.title = "a";
   y.body = {{Block::Kind::kParagraph, "bc"}};
   EXPECT_NE(ContentId(x), ContentId(y));
+}
+
+TEST(PathIdBaseTest, ACompressedCopyHasTheIdsOfThePlainFile) {
+  EXPECT_EQ(PathIdBase("wire/d.jsonl"), "wire/d");
+  for (const char* name :
+       {"wire/d.jsonl.gz", "wire/d.jsonl.zst", "wire/d.jsonl.xz",
+        "wire/d.jsonl.bz2", "wire/d.jsonl.bzip2", "wire/d.jsonl.XZ"}) {
+    EXPECT_EQ(PathIdBase(name), "wire/d") << name;
+  }
+  EXPECT_EQ(PathIdBase("Daily Briefs.csv.bz2"), "Daily_Briefs");
+}
+
+// Reads `path` as OpenInput does, with the ids PathIdBase gives its name.
+std::vector<ReadItem> ReadFileInput(const std::string& path,
+                                    const std::string& name) {
+  ReaderOptions options;
+  options.path = name;
+  options.id_base = PathIdBase(name);
+  Result<OpenedInput> opened = OpenInput(path, nullptr, options);
+  EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+  std::vector<ReadItem> items;
+  if (!opened.ok() || opened->reader == nullptr) return items;
+  ReadItem item;
+  while (opened->reader->Next(&item)) items.push_back(item);
+  return items;
+}
+
+TEST(CompressedFileTest, IdsAndArticlesAreThoseOfThePlainFileWhateverTheName) {
+  // Records without ids of their own: the ids of their content, whatever
+  // the name.
+  const std::string text =
+      "{\"title\": \"One\", \"body\": \"First.\"}\n"
+      "{\"title\": \"Two\", \"body\": \"Second.\"}\n";
+  const std::string dir = ::testing::TempDir();
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"d.jsonl", text},
+      {"d.jsonl.xz", XzBytes(text)},
+      {"d.jsonl.bz2", Bzip2Bytes(text)},
+      // Named compressed, but plain: the first bytes decide.
+      {"d.jsonl.xz", text},
+      {"d.jsonl.bz2", text},
+      // Named plain, but compressed.
+      {"d.jsonl", Bzip2Bytes(text)},
+  };
+  testing::WriteFile(dir + "/plain.jsonl", text);
+  const std::vector<ReadItem> plain =
+      ReadFileInput(dir + "/plain.jsonl", "plain.jsonl");
+  ASSERT_EQ(plain.size(), 2u);
+  for (const auto& [name, bytes] : files) {
+    SCOPED_TRACE(name + " of " + std::to_string(bytes.size()) + " bytes");
+    testing::WriteFile(dir + "/" + name, bytes);
+    std::vector<ReadItem> items = ReadFileInput(dir + "/" + name, name);
+    ASSERT_EQ(items.size(), 2u);
+    for (const ReadItem& i : items) {
+      ASSERT_EQ(i.kind, ReadItem::Kind::kArticle) << i.error.message;
+    }
+    EXPECT_EQ(testing::IdOrContent(items[0].article), "(content)");
+    EXPECT_EQ(items[0].article.id, plain[0].article.id);
+    EXPECT_EQ(items[1].article.id, plain[1].article.id);
+    EXPECT_EQ(items[1].article.title, "Two");
+  }
+  // A file of one article: the id its name gives, compressed or not.
+  const std::string story = "Grain and ports\n\nThe harbour reopened.\n";
+  for (const auto& [name, bytes] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"story.txt", story},
+           {"story.txt.xz", XzBytes(story)},
+           {"story.txt.bz2", Bzip2Bytes(story)}}) {
+    testing::WriteFile(dir + "/" + name, bytes);
+    std::vector<ReadItem> items = ReadFileInput(dir + "/" + name, name);
+    ASSERT_EQ(items.size(), 1u) << name;
+    EXPECT_EQ(items[0].article.id, "story") << name;
+    EXPECT_EQ(items[0].article.title, "Grain and ports") << name;
+  }
 }
 
 }  // namespace

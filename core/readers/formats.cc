@@ -63,22 +63,10 @@ const std::vector<Format>& Table() {
   return table;
 }
 
-// The extension that names the format: "x.jsonl.gz" -> "jsonl".
+// The extension that names the format: "x.jsonl.gz" -> "jsonl", and
+// "x.tar.xz" -> "tar" (ByteStream decompresses what is under the archive).
 std::string_view FormatExtension(std::string_view lower_base) {
-  for (std::string_view compressed : {".gz", ".zst", ".zstd"}) {
-    if (lower_base.size() > compressed.size() &&
-        lower_base.ends_with(compressed)) {
-      lower_base.remove_suffix(compressed.size());
-      break;
-    }
-  }
-  // A tar compressed by what libarchive decompresses: "x.tar.xz" -> "tar".
-  for (std::string_view compressed : {".tar.xz", ".tar.bz2"}) {
-    if (lower_base.size() > compressed.size() &&
-        lower_base.ends_with(compressed)) {
-      return "tar";
-    }
-  }
+  lower_base.remove_suffix(CompressionSuffix(lower_base).size());
   size_t dot = lower_base.find_last_of('.');
   if (dot == std::string_view::npos || dot == 0) return {};
   return lower_base.substr(dot + 1);
@@ -124,7 +112,7 @@ std::string ExtensionList() {
       out += e;
     }
   }
-  return out + " (each also compressed: .gz or .zst after it)";
+  return out + " (each also compressed: .gz, .zst, .xz or .bz2 after it)";
 }
 
 Result<OpenedInput> OpenInput(const std::string& path, const Format* format,

@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <iterator>
 #include <memory>
+#include <string_view>
 #include <utility>
 
 #include "core/document.h"
@@ -17,6 +19,10 @@
 
 namespace pundit::readers {
 namespace {
+
+// The extensions of a compressed file after its format's (lower case).
+constexpr std::string_view kCompressionExtensions[] = {".gz", ".zst", ".zstd",
+                                                       ".xz", ".bz2", ".bzip2"};
 
 // CheckDates: the stage every format's articles pass through.
 class DateCheckingReader : public ArticleReader {
@@ -68,11 +74,23 @@ std::string RecordId(std::string_view own_id, const Article& article,
   return id;
 }
 
+std::string_view CompressionSuffix(std::string_view lower_name) {
+  for (std::string_view suffix : kCompressionExtensions) {
+    if (lower_name.size() > suffix.size() && lower_name.ends_with(suffix)) {
+      return lower_name.substr(lower_name.size() - suffix.size());
+    }
+  }
+  return {};
+}
+
 std::string PathIdBase(std::string_view relative) {
   std::filesystem::path p{std::string(relative)};
   std::string ext = p.extension().string();
   for (char& c : ext) c = static_cast<char>(std::tolower(c));
-  if (ext == ".gz" || ext == ".zst" || ext == ".zstd") p.replace_extension();
+  if (std::ranges::find(kCompressionExtensions, ext) !=
+      std::end(kCompressionExtensions)) {
+    p.replace_extension();
+  }
   std::string id = p.replace_extension().generic_string();
   // Ids never contain white space (core/article.h).
   for (char& c : id) {

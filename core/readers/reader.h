@@ -119,10 +119,17 @@ std::unique_ptr<ArticleReader> CheckDates(std::unique_ptr<ArticleReader> reader,
 std::string RecordId(std::string_view own_id, const Article& article,
                      std::string_view path_id);
 
+// The compression extension that ends `lower_name` (".gz", ".zst",
+// ".zstd", ".xz", ".bz2", ".bzip2"; lower case), or "" when it has none or
+// the name is nothing but it (".gz"). The name only: the first bytes decide
+// whether and how a file is compressed (byte_stream.h).
+std::string_view CompressionSuffix(std::string_view lower_name);
+
 // The path-scheme id of a file at `relative` ('/'-separated, below the
-// indexed folder): without its extension (and a .gz, .zst or .zstd after
-// it), white space as '_' ("wire/Daily Briefs.jsonl.gz" ->
-// "wire/Daily_Briefs").
+// indexed folder): without its extension (and a compression extension
+// after it, see CompressionSuffix), white space as '_' ("wire/Daily
+// Briefs.jsonl.gz" -> "wire/Daily_Briefs"), so a file and its compressed
+// copy give the same ids.
 std::string PathIdBase(std::string_view relative);
 
 // The checks every text record passes before a format's parser sees it:
