@@ -1,7 +1,7 @@
 // libFuzzer target: the JSON reader (core/readers/json_reader.h) on
-// arbitrary bytes, read as a stream (plain, gzip or zstd by the first
-// bytes). The first byte picks a --map; the reader must never crash, hang
-// or hold more than a record, every article has a title and an id, and
+// arbitrary bytes, read as a stream (plain, gzip, zstd, xz or bzip2 by
+// the first bytes). The first byte picks a --map; the reader must never crash,
+// hang or hold more than a record, every article has a title and an id, and
 // every error and notice says something.
 #include <cstddef>
 #include <cstdint>

@@ -1,8 +1,9 @@
 // libFuzzer target: every article parser on arbitrary bytes. The first byte
 // picks the format; the parsers must never crash, hang or read out of bounds,
 // and every error must carry a message. The fourth choice reads the bytes
-// as a stream (core/readers/byte_stream.h: plain, gzip or zstd, told by the
-// first bytes) through the JSON Lines reader, with a small record limit.
+// as a stream (core/readers/byte_stream.h: plain, gzip, zstd, xz or bzip2,
+// told by the first bytes) through the JSON Lines reader, with a small record
+// limit.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

@@ -34,9 +34,17 @@ while IFS= read -r -d '' f; do
   esac
   { printf "$prefix"; head -c 65536 "$f"; } >"$seeds/parsers/seed$((i++))"
 done < <(find tests/testdata corpus -type f -print0)
-# The stream path of fuzz_parsers: gzip and zstd JSON Lines.
+# The stream path of fuzz_parsers: gzip, zstd, xz and bzip2 JSON Lines.
 { printf '\x03'; gzip -c corpus/wire/dispatches.jsonl; } >"$seeds/parsers/gzip"
 { printf '\x03'; zstd -q -c corpus/wire/briefs.jsonl; } >"$seeds/parsers/zstd"
+{ printf '\x03'; xz -c corpus/wire/briefs.jsonl; } >"$seeds/parsers/xz"
+{ printf '\x03'; bzip2 -c corpus/wire/dispatches.jsonl; } >"$seeds/parsers/bzip2"
+# Compressed seeds of the CSV reader: its options byte, then the stream.
+for f in "$seeds"/csv/*.csv; do
+  [[ -f $f ]] || continue
+  { printf '\x00'; xz -c "$f"; } >"$f.xz"
+  { printf '\x00'; bzip2 -c "$f"; } >"$f.bz2"
+done
 # The readers of the other formats: their own seed files.
 for t in csv json html feed warc; do
   if [[ -d tests/testdata/readers/$t ]]; then
