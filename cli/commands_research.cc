@@ -58,6 +58,7 @@ Result<std::unique_ptr<Searcher>> OpenSearcher(const ScopeArgs& args) {
 struct ExportArgs {
   ScopeArgs scope;
   std::string sort = "relevance", format = "csv";
+  bool text = false;
   std::vector<std::string> query_words;
 };
 
@@ -70,23 +71,21 @@ int RunExport(const ExportArgs& args) {
   request.sort = args.sort == "newest"   ? SortOrder::kNewest
                  : args.sort == "oldest" ? SortOrder::kOldest
                                          : SortOrder::kRelevance;
-  const bool csv = args.format == "csv";
+  const api::ExportFormat format = args.format == "csv"
+                                       ? api::ExportFormat::kCsv
+                                       : api::ExportFormat::kJsonl;
   auto searcher = OpenSearcher(args.scope);
   if (!searcher.ok()) return PrintError(searcher.status());
-  std::string out = csv ? api::ExportCsvHeader() : "";
+  std::string out = api::ExportStart(format, args.text);
   bool write_failed = false;
-  Status s = (*searcher)->Export(request, [&](const std::vector<Hit>& batch) {
-    for (const Hit& hit : batch) {
-      if (csv) {
-        api::AppendExportCsv(hit, &out);
-      } else {
-        api::AppendExportJsonl(hit, &out);
-      }
-    }
-    write_failed = std::fwrite(out.data(), 1, out.size(), stdout) != out.size();
-    out.clear();
-    return !write_failed;
-  });
+  Status s = (*searcher)->Export(
+      request, args.text, [&](const std::vector<Hit>& batch) {
+        api::AppendExportRows(batch, format, args.text, &out);
+        write_failed =
+            std::fwrite(out.data(), 1, out.size(), stdout) != out.size();
+        out.clear();
+        return !write_failed;
+      });
   if (!s.ok()) return PrintError(s);
   if (!out.empty()) {
     write_failed = std::fwrite(out.data(), 1, out.size(), stdout) != out.size();
@@ -179,6 +178,10 @@ CommandRun DefineExport(CLI::App& command, const CommandContext& context) {
       .add_option("--format", args->format,
                   "csv (default) or jsonl: the rows of GET /api/export")
       ->check(CLI::IsMember({"csv", "jsonl"}));
+  command.add_flag("--text", args->text,
+                   "add each article's text (its lede and body, paragraphs "
+                   "separated by blank lines): a last CSV column or a JSON "
+                   "key `text`");
   command.add_option("QUERY", args->query_words,
                      "the query (words are joined with spaces)");
   return [args] { return RunExport(*args); };

@@ -56,6 +56,17 @@ Result<Hit> HitFromData(const std::string& data) {
   return HitFromArticle(*a);
 }
 
+Result<Hit> HitWithTextFromData(const std::string& data) {
+  Result<Article> a = ArticleFromData(data);
+  if (!a.ok()) return a.status();
+  Hit hit = HitFromArticle(*a);
+  for (std::string_view paragraph : SnippetParagraphs(*a)) {
+    if (!hit.text.empty()) hit.text += "\n\n";
+    hit.text += paragraph;
+  }
+  return hit;
+}
+
 Hit MakeHit(const Article& a, double weight, Highlighter* highlighter) {
   Hit h = HitFromArticle(a);
   h.score = weight;

@@ -25,6 +25,10 @@ Hit HitFromArticle(const Article& a);
 // read whole). Errors: those of ArticleFromData (kCorruption).
 Result<Hit> HitFromData(const std::string& data);
 
+// As HitFromData, with the whole article read and its text in Hit::text:
+// the lede and each block of the body, separated by blank lines.
+Result<Hit> HitWithTextFromData(const std::string& data);
+
 // The lede, or else the first paragraph, escaped and cut to a snippet's
 // length; "" when the article has neither.
 std::string LedeSnippet(const Article& a);

@@ -59,11 +59,14 @@ std::optional<ExportFormat> ParseExportFormat(std::string_view name) {
   return std::nullopt;
 }
 
-std::string ExportCsvHeader() {
-  return "id,title,authors,date,regions,themes,source,url,score\r\n";
+std::string ExportCsvHeader(bool with_text) {
+  return with_text
+             ? "id,title,authors,date,regions,themes,source,url,score,"
+               "text\r\n"
+             : "id,title,authors,date,regions,themes,source,url,score\r\n";
 }
 
-void AppendExportCsv(const Hit& hit, std::string* out) {
+void AppendExportCsv(const Hit& hit, bool with_text, std::string* out) {
   for (const std::string& field :
        {hit.id, hit.title, Joined(hit.authors), hit.date, Joined(hit.regions),
         Joined(hit.themes), hit.source, hit.url}) {
@@ -71,10 +74,14 @@ void AppendExportCsv(const Hit& hit, std::string* out) {
     out->push_back(',');
   }
   out->append(Decimal(hit.score, 4));
+  if (with_text) {
+    out->push_back(',');
+    AppendCsvField(hit.text, out);
+  }
   out->append("\r\n");
 }
 
-void AppendExportJsonl(const Hit& hit, std::string* out) {
+void AppendExportJsonl(const Hit& hit, bool with_text, std::string* out) {
   nlohmann::json row = {
       {"id", hit.id},
       {"title", StringOrNull(hit.title)},
@@ -86,9 +93,25 @@ void AppendExportJsonl(const Hit& hit, std::string* out) {
       {"url", StringOrNull(hit.url)},
       {"score", Round(hit.score, 4)},
   };
+  if (with_text) row["text"] = hit.text;
   out->append(
       row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   out->push_back('\n');
+}
+
+std::string ExportStart(ExportFormat format, bool with_text) {
+  return format == ExportFormat::kCsv ? ExportCsvHeader(with_text) : "";
+}
+
+void AppendExportRows(const std::vector<Hit>& batch, ExportFormat format,
+                      bool with_text, std::string* out) {
+  for (const Hit& hit : batch) {
+    if (format == ExportFormat::kCsv) {
+      AppendExportCsv(hit, with_text, out);
+    } else {
+      AppendExportJsonl(hit, with_text, out);
+    }
+  }
 }
 
 nlohmann::json AttentionToJson(const AttentionResponse& response) {

@@ -4,10 +4,12 @@
 // `pundit attention` print them, so the command line and the HTTP API
 // always agree.
 //
-// Export CSV columns: id,title,authors,date,regions,themes,source,url,score;
-// several authors, regions or themes are joined with "; ". A field holding
-// a comma, a double quote, CR or LF is quoted, its quotes doubled. Rows end
-// with CRLF (RFC 4180). Scores are rounded to 4 decimals.
+// Export CSV columns: id,title,authors,date,regions,themes,source,url,score,
+// and text when asked for (the article's text, Hit::text); several
+// authors, regions or themes are joined with "; ". A field holding a
+// comma, a double quote, CR or LF is quoted, its quotes doubled. Rows end
+// with CRLF (RFC 4180); line ends inside a text stay LF. Scores are rounded
+// to 4 decimals.
 //
 // All functions are pure and thread-safe.
 #ifndef PUNDIT_SEARCHER_RESEARCH_FORMAT_H_
@@ -16,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "searcher/research.h"
 #include "searcher/searcher.h"
@@ -27,13 +30,22 @@ enum class ExportFormat { kCsv, kJsonl };
 // "csv" or "jsonl"; nullopt for anything else.
 std::optional<ExportFormat> ParseExportFormat(std::string_view name);
 
-// The CSV header line, CRLF included.
-std::string ExportCsvHeader();
-// Appends `hit` to *out as one CSV row (CRLF included).
-void AppendExportCsv(const Hit& hit, std::string* out);
+// The CSV header line, CRLF included; with a last column `text` when
+// `with_text`.
+std::string ExportCsvHeader(bool with_text);
+// Appends `hit` to *out as one CSV row (CRLF included), its text last when
+// `with_text`.
+void AppendExportCsv(const Hit& hit, bool with_text, std::string* out);
 // Appends `hit` to *out as one JSON object and "\n": id, title, authors,
-// date, regions, themes, source, url, score (absent strings null).
-void AppendExportJsonl(const Hit& hit, std::string* out);
+// date, regions, themes, source, url, score (absent strings null), and
+// text (a string, "" for an article without one) when `with_text`.
+void AppendExportJsonl(const Hit& hit, bool with_text, std::string* out);
+
+// What an export in `format` starts with: the CSV header, or nothing.
+std::string ExportStart(ExportFormat format, bool with_text);
+// Appends every hit of `batch` to *out as rows of `format`.
+void AppendExportRows(const std::vector<Hit>& batch, ExportFormat format,
+                      bool with_text, std::string* out);
 
 // {"interval": "month", "series": [{"q", "total", "buckets": [{"key",
 // "count", "all", "share"}]}]}; share rounded to 6 decimals.

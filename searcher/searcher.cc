@@ -424,13 +424,14 @@ struct Searcher::Impl {
   Result<SearchResponse> DoSearch(const SearchRequest& request);
   // Export and Attention on the current snapshot; `*sent` counts the hits
   // handed to `sink`.
-  Status DoExport(const SearchRequest& request, const HitBatchSink& sink,
-                  uint64_t* sent);
+  Status DoExport(const SearchRequest& request, bool with_text,
+                  const HitBatchSink& sink, uint64_t* sent);
   Result<AttentionResponse> DoAttention(const AttentionRequest& request);
 
-  // Hands the hits of `docs` (in order, with their weights) to `sink` in
-  // batches; false when `sink` asked to stop.
-  Result<bool> SendBatches(const std::vector<RankedDoc>& docs,
+  // Hands the hits of `docs` (in order, with their weights, with their
+  // articles' text when `with_text`) to `sink` in batches; false when
+  // `sink` asked to stop.
+  Result<bool> SendBatches(const std::vector<RankedDoc>& docs, bool with_text,
                            const HitBatchSink& sink, uint64_t* sent) {
     for (size_t at = 0; at < docs.size(); at += kExportBatch) {
       const size_t end = std::min(docs.size(), at + kExportBatch);
@@ -441,7 +442,8 @@ struct Searcher::Impl {
       std::vector<Hit> batch;
       batch.reserve(dids.size());
       for (size_t i = at; i < end; ++i) {
-        Result<Hit> hit = HitFromData(data[i - at]);
+        Result<Hit> hit = with_text ? HitWithTextFromData(data[i - at])
+                                    : HitFromData(data[i - at]);
         if (!hit.ok()) return hit.status();
         hit->score = docs[i].weight;
         batch.push_back(std::move(*hit));
@@ -684,7 +686,7 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
   return resp;
 }
 
-Status Searcher::Impl::DoExport(const SearchRequest& request,
+Status Searcher::Impl::DoExport(const SearchRequest& request, bool with_text,
                                 const HitBatchSink& sink, uint64_t* sent) {
   const Snapshot& s = *snap;
   query::Compiled c = Compile(request.q, request.op);
@@ -692,14 +694,14 @@ Status Searcher::Impl::DoExport(const SearchRequest& request,
   const SortOrder sort = EffectiveSort(request.sort, c);
   const MatchSet m = matcher.Match(c.query, filters, sort,
                                    std::numeric_limits<uint64_t>::max(), s);
-  if (m.ranked) return SendBatches(m.best, sink, sent).status();
+  if (m.ranked) return SendBatches(m.best, with_text, sink, sent).status();
   if (sort == SortOrder::kRelevance) {
     // Over shards: page after page, each ranked by the shards.
     for (uint64_t offset = 0;; offset += kExportBatch) {
       std::vector<RankedDoc> page =
           matcher.RankPage(c.query, filters, m, sort, offset, kExportBatch);
       if (page.empty()) return Status::Ok();
-      Result<bool> more = SendBatches(page, sink, sent);
+      Result<bool> more = SendBatches(page, with_text, sink, sent);
       if (!more.ok()) return more.status();
       if (!*more) return Status::Ok();
     }
@@ -720,7 +722,7 @@ Status Searcher::Impl::DoExport(const SearchRequest& request,
   docs.reserve(keyed.size());
   for (const auto& [key, did] : keyed) docs.push_back({0.0, did});
   keyed = {};
-  return SendBatches(docs, sink, sent).status();
+  return SendBatches(docs, with_text, sink, sent).status();
 }
 
 Result<AttentionResponse> Searcher::Impl::DoAttention(
@@ -794,7 +796,7 @@ Result<AttentionResponse> Searcher::Impl::DoAttention(
   return resp;
 }
 
-Status Searcher::Export(const SearchRequest& request,
+Status Searcher::Export(const SearchRequest& request, bool with_text,
                         const HitBatchSink& sink) {
   if (Status s = Validate(request); !s.ok()) return s;
   uint64_t sent = 0;
@@ -805,7 +807,8 @@ Status Searcher::Export(const SearchRequest& request,
                                  std::to_string(sent) +
                                  " articles; export again");
     }
-    if (Status s = impl_->DoExport(request, sink, &sent); !s.ok()) return s;
+    if (Status s = impl_->DoExport(request, with_text, sink, &sent); !s.ok())
+      return s;
     return true;
   });
   return done.status();

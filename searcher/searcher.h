@@ -106,6 +106,9 @@ struct Hit {
   std::string source, url;
   double score = 0;
   std::vector<std::string> snippets;  // escaped HTML, <mark> the only markup
+  // Only in an export asked for it: the article's text as plain text, its
+  // lede and then each block of its body, separated by blank lines.
+  std::string text;
   // When collapsing: the other members of its group that the search
   // matches under its filters, by docid; empty otherwise.
   std::vector<Copy> copies;
@@ -223,11 +226,13 @@ class Searcher {
   // batches of kExportBatch hits (searcher/research.h) in the order of the
   // search: by relevance, best first; newest or oldest first (undated
   // last, then by docid), with score 0. Hits have no snippets and an
-  // unmarked title_html. Memory is that of one batch plus 8 bytes per
-  // match. Stops early, OK, when `sink` returns false. Errors: as Search();
-  // kUnavailable when the index changed after hits were handed over (the
-  // export would not be one revision's).
-  Status Export(const SearchRequest& request,
+  // unmarked title_html; with `with_text`, each has its article's text
+  // (Hit::text), else none, and only the start of each stored article is
+  // read. Memory is that of one batch plus 8 bytes per match. Stops early,
+  // OK, when `sink` returns false. Errors: as Search(); kUnavailable when
+  // the index changed after hits were handed over (the export would not be
+  // one revision's).
+  Status Export(const SearchRequest& request, bool with_text,
                 const std::function<bool(const std::vector<Hit>&)>& sink);
 
   // Attention over time (searcher/research.h): for each query, its matches

@@ -8,6 +8,8 @@
 //  - /api/export gives exactly the search's matches, as CSV that parses
 //    (RFC 4180: a title with a comma and quotes survives) and as JSON
 //    Lines, in the search's order;
+//  - with text=1 (`pundit export --text`), each row carries its article's
+//    text, paragraphs separated by blank lines, quoted as CSV must be;
 //  - `pundit export` and `pundit attention` print the same;
 //  - /compare draws an SVG chart without any script; the search page links
 //    to the export and to /compare;
@@ -212,6 +214,8 @@ std::vector<TestArticle> MakeArticles() {
                : n % 5 == 0 ? "Oil and wheat both moved."
                             : "Wheat harvests were late.";
       a.title = n == 4 ? "Oil, \"crude\" and more" : "Market note " + a.id;
+      // A text of two paragraphs, with a comma and quotes, to export.
+      if (n == 4) a.body += "\n\nTraders said, \"not for long\".";
       out.push_back(a);
     }
   }
@@ -423,6 +427,64 @@ TEST_F(ResearchTest, ExportGivesExactlyTheSearchMatches) {
   EXPECT_EQ(rows.back()[3], "");
 }
 
+TEST_F(ResearchTest, ExportWithTextCarriesEachArticlesText) {
+  std::map<std::string, std::string> bodies;
+  for (const TestArticle& a : *articles_) bodies[a.id] = a.body;
+  json search = server_->GetJson("/api/search?q=oil&per_page=1");
+  const size_t total = search["total"];
+
+  auto [status, csv] = server_->Get("/api/export?q=oil&format=csv&text=1");
+  ASSERT_EQ(status, 200) << csv;
+  std::vector<std::vector<std::string>> rows = ParseCsv(csv);
+  ASSERT_EQ(rows.size(), total + 1);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"id", "title", "authors", "date",
+                                               "regions", "themes", "source",
+                                               "url", "score", "text"}));
+  for (size_t i = 1; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].size(), 10u) << i;
+    EXPECT_EQ(rows[i][9], bodies.at(rows[i][0])) << rows[i][0];
+  }
+  // The two paragraphs of r4, separated by a blank line, in one field.
+  EXPECT_NE(csv.find("\"Oil prices rose again.\n\nTraders said, \"\"not for "
+                     "long\"\".\"\r\n"),
+            std::string::npos)
+      << csv;
+
+  auto [jstatus, jsonl] = server_->Get("/api/export?q=oil&format=jsonl&text=1");
+  ASSERT_EQ(jstatus, 200);
+  size_t lines = 0;
+  for (size_t at = 0, end; (end = jsonl.find('\n', at)) != std::string::npos;
+       at = end + 1) {
+    json row = json::parse(jsonl.substr(at, end - at));
+    EXPECT_EQ(row["text"], bodies.at(row["id"])) << row;
+    ++lines;
+  }
+  EXPECT_EQ(lines, total);
+  // Without text=1 (or with text=0) no text is read or sent.
+  for (const char* path : {"/api/export?q=oil&format=jsonl",
+                           "/api/export?q=oil&format=jsonl&text=0"}) {
+    auto [plain_status, plain] = server_->Get(path);
+    ASSERT_EQ(plain_status, 200);
+    EXPECT_EQ(plain.find("\"text\""), std::string::npos) << path;
+    EXPECT_EQ(plain.find("Traders said"), std::string::npos) << path;
+  }
+
+  // `pundit export --text` prints the same bytes.
+  testing::CommandResult out =
+      testing::RunCommand({testing::PunditBinary(), "export", "--db",
+                           dir_->Sub("db"), "--text", "oil"});
+  ASSERT_EQ(out.exit_code, 0) << out.err;
+  EXPECT_EQ(out.out, csv);
+
+  // The search page offers both.
+  auto [sstatus, page] = server_->Get("/search?q=oil");
+  ASSERT_EQ(sstatus, 200);
+  EXPECT_NE(page.find("/api/export?q=oil&amp;format=csv&amp;text=1"),
+            std::string::npos);
+  EXPECT_NE(page.find("/api/export?q=oil&amp;format=jsonl&amp;text=1"),
+            std::string::npos);
+}
+
 TEST_F(ResearchTest, CommandLineExportAndAttention) {
   testing::CommandResult out = testing::RunCommand(
       {testing::PunditBinary(), "export", "--db", dir_->Sub("db"), "--region",
@@ -487,6 +549,7 @@ TEST_F(ResearchTest, BadParametersAre400sNamingTheFix) {
             "at most 20000 are allowed"},
            {"/api/export?q=oil&format=xml", "format must be csv or jsonl"},
            {"/api/export?q=oil&sort=best", "sort must be"},
+           {"/api/export?q=oil&text=yes", "text must be 0 or 1"},
        }) {
     SCOPED_TRACE(c.path);
     auto [status, body] = server_->Get(c.path);

@@ -618,6 +618,10 @@ void HandleSearch(Context& ctx, const httplib::Request& req,
       model.set("export_csv_url", "/api/export?" + query + sep + "format=csv");
       model.set("export_jsonl_url",
                 "/api/export?" + query + sep + "format=jsonl");
+      model.set("export_text_csv_url",
+                "/api/export?" + query + sep + "format=csv&text=1");
+      model.set("export_text_jsonl_url",
+                "/api/export?" + query + sep + "format=jsonl&text=1");
       if (has_q) {
         all.sort.clear();
         model.set("compare_url", "/compare?" + all.QueryString());

@@ -24,8 +24,15 @@ Params Without(const Params& params,
 Result<ExportParams> ParseExportParams(const Params& params) {
   Status error;
   const std::string format = SingleParam(params, "format", &error);
+  const std::string text = SingleParam(params, "text", &error);
   if (!error.ok()) return error;
   ExportParams out;
+  if (text == "1") {
+    out.text = true;
+  } else if (!text.empty() && text != "0") {
+    return Status::InvalidArgument("text must be 0 or 1, got " +
+                                   QuoteForMessage(text));
+  }
   if (!format.empty()) {
     std::optional<ExportFormat> f = ParseExportFormat(format);
     if (!f) {
@@ -34,7 +41,8 @@ Result<ExportParams> ParseExportParams(const Params& params) {
     }
     out.format = *f;
   }
-  Result<SearchRequest> search = ParseSearchParams(Without(params, {"format"}));
+  Result<SearchRequest> search =
+      ParseSearchParams(Without(params, {"format", "text"}));
   if (!search.ok()) return search.status();
   out.search = std::move(*search);
   return out;

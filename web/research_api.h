@@ -19,10 +19,12 @@ namespace pundit::api {
 struct ExportParams {
   SearchRequest search;  // as for /api/search; page and per_page unused
   ExportFormat format = ExportFormat::kCsv;
+  bool text = false;  // text=1: each article's text too
 };
 
 // The /api/search parameters (ParseSearchParams) plus format=csv|jsonl
-// (default csv). kInvalidArgument naming the parameter.
+// (default csv) and text=0|1 (default 0). kInvalidArgument naming the
+// parameter.
 Result<ExportParams> ParseExportParams(const Params& params);
 
 // "attachment; filename=\"pundit-export.csv\"" (or .jsonl), the

@@ -416,18 +416,10 @@ void Server::Impl::HandleExport(const httplib::Request& req,
   res.set_chunked_content_provider(
       api::ExportContentType(params->format),
       [searcher, params = std::move(*params)](size_t, httplib::DataSink& sink) {
-        const bool csv = params.format == api::ExportFormat::kCsv;
-        std::string out;
-        if (csv) out = api::ExportCsvHeader();
+        std::string out = api::ExportStart(params.format, params.text);
         Status s = (*searcher)->Export(
-            params.search, [&](const std::vector<Hit>& batch) {
-              for (const Hit& hit : batch) {
-                if (csv) {
-                  api::AppendExportCsv(hit, &out);
-                } else {
-                  api::AppendExportJsonl(hit, &out);
-                }
-              }
+            params.search, params.text, [&](const std::vector<Hit>& batch) {
+              api::AppendExportRows(batch, params.format, params.text, &out);
               bool written = sink.write(out.data(), out.size());
               out.clear();
               return written;
