@@ -519,6 +519,9 @@ TEST_F(ResearchTest, ComparePageDrawsSvgWithoutScript) {
   EXPECT_NE(body.find("href=\"/search?q=oil&amp;region=north\""),
             std::string::npos);
   EXPECT_NE(body.find("format=csv"), std::string::npos);
+  EXPECT_NE(body.find("/api/export?q=oil&amp;region=north&amp;format=csv&amp;"
+                      "text=1"),
+            std::string::npos);
   // Queries are escaped wherever they appear.
   auto [xstatus, xhtml] = server_->Get("/compare?q=%3Cb%3Eoil");
   EXPECT_EQ(xstatus, 200);

@@ -118,6 +118,10 @@ void HandleCompare(Context& ctx, const httplib::Request& req,
         d.set("search_url", "/search?" + one);
         d.set("export_csv_url", "/api/export?" + one + "&format=csv");
         d.set("export_jsonl_url", "/api/export?" + one + "&format=jsonl");
+        d.set("export_text_csv_url",
+              "/api/export?" + one + "&format=csv&text=1");
+        d.set("export_text_jsonl_url",
+              "/api/export?" + one + "&format=jsonl&text=1");
         series.push_back(d);
       }
       model.set("series", series);
