@@ -58,7 +58,7 @@ Result<std::unique_ptr<Searcher>> OpenSearcher(const ScopeArgs& args) {
 struct ExportArgs {
   ScopeArgs scope;
   std::string sort = "relevance", format = "csv";
-  bool text = false;
+  ExportOptions options;  // --text, --context
   std::vector<std::string> query_words;
 };
 
@@ -74,13 +74,19 @@ int RunExport(const ExportArgs& args) {
   const api::ExportFormat format = args.format == "csv"
                                        ? api::ExportFormat::kCsv
                                        : api::ExportFormat::kJsonl;
+  if (args.options.context > 0 &&
+      request.q.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return PrintError(Status::InvalidArgument(
+        "--context shows a query's matches in their text: give the words to "
+        "find as QUERY"));
+  }
   auto searcher = OpenSearcher(args.scope);
   if (!searcher.ok()) return PrintError(searcher.status());
-  std::string out = api::ExportStart(format, args.text);
+  std::string out = api::ExportStart(format, args.options);
   bool write_failed = false;
   Status s = (*searcher)->Export(
-      request, args.text, [&](const std::vector<Hit>& batch) {
-        api::AppendExportRows(batch, format, args.text, &out);
+      request, args.options, [&](const std::vector<Hit>& batch) {
+        api::AppendExportRows(batch, format, args.options, &out);
         write_failed =
             std::fwrite(out.data(), 1, out.size(), stdout) != out.size();
         out.clear();
@@ -178,10 +184,16 @@ CommandRun DefineExport(CLI::App& command, const CommandContext& context) {
       .add_option("--format", args->format,
                   "csv (default) or jsonl: the rows of GET /api/export")
       ->check(CLI::IsMember({"csv", "jsonl"}));
-  command.add_flag("--text", args->text,
+  command.add_flag("--text", args->options.text,
                    "add each article's text (its lede and body, paragraphs "
-                   "separated by blank lines): a last CSV column or a JSON "
-                   "key `text`");
+                   "separated by blank lines): a CSV column or a JSON key "
+                   "`text`");
+  command
+      .add_option("--context", args->options.context,
+                  "one row per match of the query instead of per article, "
+                  "with this many words either side (1-50): columns or JSON "
+                  "keys `left`, `match`, `right` (a concordance)")
+      ->check(CLI::Range(0, kMaxExportContext));
   command.add_option("QUERY", args->query_words,
                      "the query (words are joined with spaces)");
   return [args] { return RunExport(*args); };

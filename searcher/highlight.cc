@@ -192,6 +192,60 @@ std::string Highlighter::Mark(std::string_view text, int* marks) {
   return Render(text, 0, text.size(), matches, marks);
 }
 
+namespace {
+
+// `text` with runs of white space made one space and none at either end.
+std::string OneLine(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<InContext> Highlighter::InContexts(std::string_view text,
+                                               size_t words) {
+  std::vector<Token> tokens;
+  const std::vector<Match> matches = FindMatches(text, &tokens);
+  std::vector<InContext> out;
+  if (matches.empty()) return out;
+  std::vector<const Token*> plain;  // the words, in text order
+  for (const Token& t : tokens) {
+    if (!t.compound) plain.push_back(&t);
+  }
+  std::stable_sort(
+      plain.begin(), plain.end(),
+      [](const Token* a, const Token* b) { return a->begin < b->begin; });
+  out.reserve(matches.size());
+  for (const Match& m : matches) {
+    // The first word ending after the match's start, the first starting at
+    // or after its end.
+    auto before = std::lower_bound(
+        plain.begin(), plain.end(), m.begin,
+        [](const Token* t, size_t at) { return t->end <= at; });
+    auto after = std::lower_bound(
+        plain.begin(), plain.end(), m.end,
+        [](const Token* t, size_t at) { return t->begin < at; });
+    const size_t lefts = std::min<size_t>(words, before - plain.begin());
+    const size_t rights = std::min<size_t>(words, plain.end() - after);
+    const size_t left_begin = lefts ? (*(before - lefts))->begin : m.begin;
+    const size_t right_end = rights ? (*(after + rights - 1))->end : m.end;
+    out.push_back({OneLine(text.substr(left_begin, m.begin - left_begin)),
+                   OneLine(text.substr(m.begin, m.end - m.begin)),
+                   OneLine(text.substr(m.end, right_end - m.end))});
+  }
+  return out;
+}
+
 std::vector<std::string> Highlighter::Snippets(
     const std::vector<std::string_view>& paragraphs, size_t max_fragments,
     size_t max_chars) {

@@ -20,6 +20,7 @@
 #include "core/html.h"
 #include "core/sentences.h"
 #include "searcher/query.h"
+#include "searcher/searcher.h"
 
 namespace pundit {
 
@@ -43,6 +44,11 @@ class Highlighter {
   // The whole of `text`, escaped, every match in <mark>. Adds the number of
   // marks to *marks when given.
   std::string Mark(std::string_view text, int* marks = nullptr);
+
+  // Every match in `text` (the matches Mark would mark, in text order) with
+  // up to `words` words either side, never reaching past `text` (give it
+  // one paragraph at a time).
+  std::vector<InContext> InContexts(std::string_view text, size_t words);
 
   // Up to `max_fragments` fragments of at most about `max_chars` characters
   // from `paragraphs`, each starting and ending at a sentence boundary (or a

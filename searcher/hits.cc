@@ -1,5 +1,6 @@
 #include "searcher/hits.h"
 
+#include <iterator>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -18,6 +19,26 @@ std::vector<std::string_view> SnippetParagraphs(const Article& a) {
   if (!a.lede.empty()) out.push_back(a.lede);
   for (const Block& b : a.body) out.push_back(b.text);
   return out;
+}
+
+// True when `title` is the start of `text` but for white space and a
+// final "…": a title derived from the body (core/readers/reader.h
+// TitleFromBody), whose words are the text's own.
+bool TitleStartsText(std::string_view title, std::string_view text) {
+  constexpr std::string_view kEllipsis = "\u2026";
+  if (title.ends_with(kEllipsis)) title.remove_suffix(kEllipsis.size());
+  auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+  };
+  size_t t = 0, x = 0;
+  for (;;) {
+    while (t < title.size() && space(title[t])) ++t;
+    while (x < text.size() && space(text[x])) ++x;
+    if (t == title.size()) return !title.empty();
+    if (x == text.size() || title[t] != text[x]) return false;
+    ++t;
+    ++x;
+  }
 }
 
 }  // namespace
@@ -56,13 +77,30 @@ Result<Hit> HitFromData(const std::string& data) {
   return HitFromArticle(*a);
 }
 
-Result<Hit> HitWithTextFromData(const std::string& data) {
+Result<Hit> ExportHitFromData(const std::string& data,
+                              const ExportOptions& options,
+                              Highlighter* highlighter) {
+  if (!options.text && options.context <= 0) return HitFromData(data);
   Result<Article> a = ArticleFromData(data);
   if (!a.ok()) return a.status();
   Hit hit = HitFromArticle(*a);
-  for (std::string_view paragraph : SnippetParagraphs(*a)) {
-    if (!hit.text.empty()) hit.text += "\n\n";
-    hit.text += paragraph;
+  const std::vector<std::string_view> paragraphs = SnippetParagraphs(*a);
+  if (options.text) {
+    for (std::string_view paragraph : paragraphs) {
+      if (!hit.text.empty()) hit.text += "\n\n";
+      hit.text += paragraph;
+    }
+  }
+  if (options.context > 0 && highlighter != nullptr) {
+    const auto words = static_cast<size_t>(options.context);
+    // A title derived from the text would give its matches twice.
+    if (paragraphs.empty() || !TitleStartsText(a->title, paragraphs[0])) {
+      hit.in_context = highlighter->InContexts(a->title, words);
+    }
+    for (std::string_view paragraph : paragraphs) {
+      std::vector<InContext> found = highlighter->InContexts(paragraph, words);
+      std::move(found.begin(), found.end(), std::back_inserter(hit.in_context));
+    }
   }
   return hit;
 }

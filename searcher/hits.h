@@ -25,9 +25,17 @@ Hit HitFromArticle(const Article& a);
 // read whole). Errors: those of ArticleFromData (kCorruption).
 Result<Hit> HitFromData(const std::string& data);
 
-// As HitFromData, with the whole article read and its text in Hit::text:
-// the lede and each block of the body, separated by blank lines.
-Result<Hit> HitWithTextFromData(const std::string& data);
+// The hit an export sends (Searcher::Export): HitFromData when `options`
+// asks for nothing more; else with the whole article read, its text in
+// Hit::text (the lede and each block of the body, separated by blank
+// lines) when options.text, and when options.context every match of
+// `highlighter` (which must then be given) in its title, lede and body, one
+// paragraph at a time, with options.context words either side
+// (Hit::in_context); not in a title that is the start of the text (as one
+// derived from it is), whose matches the text gives.
+Result<Hit> ExportHitFromData(const std::string& data,
+                              const ExportOptions& options,
+                              Highlighter* highlighter);
 
 // The lede, or else the first paragraph, escaped and cut to a snippet's
 // length; "" when the article has neither.

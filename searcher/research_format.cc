@@ -59,29 +59,44 @@ std::optional<ExportFormat> ParseExportFormat(std::string_view name) {
   return std::nullopt;
 }
 
-std::string ExportCsvHeader(bool with_text) {
-  return with_text
-             ? "id,title,authors,date,regions,themes,source,url,score,"
-               "text\r\n"
-             : "id,title,authors,date,regions,themes,source,url,score\r\n";
+std::string ExportCsvHeader(const ExportOptions& options) {
+  std::string header = "id,title,authors,date,regions,themes,source,url,score";
+  if (options.text) header += ",text";
+  if (options.context > 0) header += ",left,match,right";
+  return header + "\r\n";
 }
 
-void AppendExportCsv(const Hit& hit, bool with_text, std::string* out) {
+void AppendExportCsv(const Hit& hit, const ExportOptions& options,
+                     std::string* out) {
+  std::string fields;
   for (const std::string& field :
        {hit.id, hit.title, Joined(hit.authors), hit.date, Joined(hit.regions),
         Joined(hit.themes), hit.source, hit.url}) {
-    AppendCsvField(field, out);
-    out->push_back(',');
+    AppendCsvField(field, &fields);
+    fields.push_back(',');
   }
-  out->append(Decimal(hit.score, 4));
-  if (with_text) {
-    out->push_back(',');
-    AppendCsvField(hit.text, out);
+  fields.append(Decimal(hit.score, 4));
+  if (options.text) {
+    fields.push_back(',');
+    AppendCsvField(hit.text, &fields);
   }
-  out->append("\r\n");
+  if (options.context <= 0) {
+    out->append(fields);
+    out->append("\r\n");
+    return;
+  }
+  for (const InContext& m : hit.in_context) {
+    out->append(fields);
+    for (const std::string* part : {&m.left, &m.match, &m.right}) {
+      out->push_back(',');
+      AppendCsvField(*part, out);
+    }
+    out->append("\r\n");
+  }
 }
 
-void AppendExportJsonl(const Hit& hit, bool with_text, std::string* out) {
+void AppendExportJsonl(const Hit& hit, const ExportOptions& options,
+                       std::string* out) {
   nlohmann::json row = {
       {"id", hit.id},
       {"title", StringOrNull(hit.title)},
@@ -93,23 +108,32 @@ void AppendExportJsonl(const Hit& hit, bool with_text, std::string* out) {
       {"url", StringOrNull(hit.url)},
       {"score", Round(hit.score, 4)},
   };
-  if (with_text) row["text"] = hit.text;
-  out->append(
-      row.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  out->push_back('\n');
+  if (options.text) row["text"] = hit.text;
+  auto append = [out](const nlohmann::json& object) {
+    out->append(
+        object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    out->push_back('\n');
+  };
+  if (options.context <= 0) return append(row);
+  for (const InContext& m : hit.in_context) {
+    row["left"] = m.left;
+    row["match"] = m.match;
+    row["right"] = m.right;
+    append(row);
+  }
 }
 
-std::string ExportStart(ExportFormat format, bool with_text) {
-  return format == ExportFormat::kCsv ? ExportCsvHeader(with_text) : "";
+std::string ExportStart(ExportFormat format, const ExportOptions& options) {
+  return format == ExportFormat::kCsv ? ExportCsvHeader(options) : "";
 }
 
 void AppendExportRows(const std::vector<Hit>& batch, ExportFormat format,
-                      bool with_text, std::string* out) {
+                      const ExportOptions& options, std::string* out) {
   for (const Hit& hit : batch) {
     if (format == ExportFormat::kCsv) {
-      AppendExportCsv(hit, with_text, out);
+      AppendExportCsv(hit, options, out);
     } else {
-      AppendExportJsonl(hit, with_text, out);
+      AppendExportJsonl(hit, options, out);
     }
   }
 }

@@ -424,15 +424,17 @@ struct Searcher::Impl {
   Result<SearchResponse> DoSearch(const SearchRequest& request);
   // Export and Attention on the current snapshot; `*sent` counts the hits
   // handed to `sink`.
-  Status DoExport(const SearchRequest& request, bool with_text,
+  Status DoExport(const SearchRequest& request, const ExportOptions& options,
                   const HitBatchSink& sink, uint64_t* sent);
   Result<AttentionResponse> DoAttention(const AttentionRequest& request);
 
-  // Hands the hits of `docs` (in order, with their weights, with their
-  // articles' text when `with_text`) to `sink` in batches; false when
-  // `sink` asked to stop.
-  Result<bool> SendBatches(const std::vector<RankedDoc>& docs, bool with_text,
-                           const HitBatchSink& sink, uint64_t* sent) {
+  // Hands the hits of `docs` (in order, with their weights, with what
+  // `options` asks: ExportHitFromData, `highlighter` finding the matches in
+  // context) to `sink` in batches; false when `sink` asked to stop.
+  Result<bool> SendBatches(const std::vector<RankedDoc>& docs,
+                           const ExportOptions& options,
+                           Highlighter* highlighter, const HitBatchSink& sink,
+                           uint64_t* sent) {
     for (size_t at = 0; at < docs.size(); at += kExportBatch) {
       const size_t end = std::min(docs.size(), at + kExportBatch);
       std::vector<Xapian::docid> dids;
@@ -442,8 +444,7 @@ struct Searcher::Impl {
       std::vector<Hit> batch;
       batch.reserve(dids.size());
       for (size_t i = at; i < end; ++i) {
-        Result<Hit> hit = with_text ? HitWithTextFromData(data[i - at])
-                                    : HitFromData(data[i - at]);
+        Result<Hit> hit = ExportHitFromData(data[i - at], options, highlighter);
         if (!hit.ok()) return hit.status();
         hit->score = docs[i].weight;
         batch.push_back(std::move(*hit));
@@ -686,22 +687,26 @@ Result<SearchResponse> Searcher::Impl::DoSearch(const SearchRequest& request) {
   return resp;
 }
 
-Status Searcher::Impl::DoExport(const SearchRequest& request, bool with_text,
+Status Searcher::Impl::DoExport(const SearchRequest& request,
+                                const ExportOptions& options,
                                 const HitBatchSink& sink, uint64_t* sent) {
   const Snapshot& s = *snap;
   query::Compiled c = Compile(request.q, request.op);
+  std::optional<Highlighter> highlighter;
+  if (options.context > 0) highlighter.emplace(MakeHighlighter(c));
+  Highlighter* marks = highlighter ? &*highlighter : nullptr;
   const RequestFilters filters = ResolveFilters(request, s, analyzer);
   const SortOrder sort = EffectiveSort(request.sort, c);
   const MatchSet m = matcher.Match(c.query, filters, sort,
                                    std::numeric_limits<uint64_t>::max(), s);
-  if (m.ranked) return SendBatches(m.best, with_text, sink, sent).status();
+  if (m.ranked) return SendBatches(m.best, options, marks, sink, sent).status();
   if (sort == SortOrder::kRelevance) {
     // Over shards: page after page, each ranked by the shards.
     for (uint64_t offset = 0;; offset += kExportBatch) {
       std::vector<RankedDoc> page =
           matcher.RankPage(c.query, filters, m, sort, offset, kExportBatch);
       if (page.empty()) return Status::Ok();
-      Result<bool> more = SendBatches(page, with_text, sink, sent);
+      Result<bool> more = SendBatches(page, options, marks, sink, sent);
       if (!more.ok()) return more.status();
       if (!*more) return Status::Ok();
     }
@@ -722,7 +727,7 @@ Status Searcher::Impl::DoExport(const SearchRequest& request, bool with_text,
   docs.reserve(keyed.size());
   for (const auto& [key, did] : keyed) docs.push_back({0.0, did});
   keyed = {};
-  return SendBatches(docs, with_text, sink, sent).status();
+  return SendBatches(docs, options, marks, sink, sent).status();
 }
 
 Result<AttentionResponse> Searcher::Impl::DoAttention(
@@ -796,9 +801,27 @@ Result<AttentionResponse> Searcher::Impl::DoAttention(
   return resp;
 }
 
-Status Searcher::Export(const SearchRequest& request, bool with_text,
-                        const HitBatchSink& sink) {
+Status Searcher::ValidateExport(const SearchRequest& request,
+                                const ExportOptions& options) {
   if (Status s = Validate(request); !s.ok()) return s;
+  if (options.context < 0 || options.context > kMaxExportContext) {
+    return Status::InvalidArgument("context must be between 0 and " +
+                                   std::to_string(kMaxExportContext) +
+                                   ", got " + std::to_string(options.context));
+  }
+  if (options.context > 0 &&
+      request.q.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Status::InvalidArgument(
+        "context shows a query's matches in their text: give q, the words "
+        "to find");
+  }
+  return Status::Ok();
+}
+
+Status Searcher::Export(const SearchRequest& request,
+                        const ExportOptions& options,
+                        const HitBatchSink& sink) {
+  if (Status s = ValidateExport(request, options); !s.ok()) return s;
   uint64_t sent = 0;
   Result<bool> done = impl_->Run<bool>("exporting", [&]() -> Result<bool> {
     // A retry after hits went out would repeat them or mix revisions.
@@ -807,7 +830,7 @@ Status Searcher::Export(const SearchRequest& request, bool with_text,
                                  std::to_string(sent) +
                                  " articles; export again");
     }
-    if (Status s = impl_->DoExport(request, with_text, sink, &sent); !s.ok())
+    if (Status s = impl_->DoExport(request, options, sink, &sent); !s.ok())
       return s;
     return true;
   });

@@ -98,6 +98,24 @@ struct Copy {
   std::string id, source, url, date;
 };
 
+// One match of a query in a text, with the words around it: plain text
+// (not escaped), runs of white space made one space; an export's row
+// when asked with `context` (ExportOptions).
+struct InContext {
+  std::string left;   // up to N words before the match
+  std::string match;  // the matched words, as spelled in the text
+  std::string right;  // up to N words after it
+};
+
+// What an export carries besides each article's fields.
+struct ExportOptions {
+  bool text = false;  // each article's text (Hit::text)
+  // 1..kMaxExportContext: each article's matches with this many words
+  // either side (Hit::in_context); 0: none.
+  int context = 0;
+};
+inline constexpr int kMaxExportContext = 50;
+
 struct Hit {
   std::string id, title, title_html;  // title_html: escaped, <mark> matches
   std::vector<std::string> authors;
@@ -109,6 +127,10 @@ struct Hit {
   // Only in an export asked for it: the article's text as plain text, its
   // lede and then each block of its body, separated by blank lines.
   std::string text;
+  // Only in an export asked for it (ExportOptions::context): every match
+  // of the query in its title, lede and body, in that order, in context;
+  // none from a title that is the start of the text (one derived from it).
+  std::vector<InContext> in_context;
   // When collapsing: the other members of its group that the search
   // matches under its filters, by docid; empty otherwise.
   std::vector<Copy> copies;
@@ -226,14 +248,23 @@ class Searcher {
   // batches of kExportBatch hits (searcher/research.h) in the order of the
   // search: by relevance, best first; newest or oldest first (undated
   // last, then by docid), with score 0. Hits have no snippets and an
-  // unmarked title_html; with `with_text`, each has its article's text
-  // (Hit::text), else none, and only the start of each stored article is
-  // read. Memory is that of one batch plus 8 bytes per match. Stops early,
-  // OK, when `sink` returns false. Errors: as Search(); kUnavailable when
+  // unmarked title_html; with options.text, each has its article's text
+  // (Hit::text); with options.context, every match of q in its title, lede
+  // and body in context (Hit::in_context: an article matched only through
+  // its authors has none); with neither only the start of each stored
+  // article is read. Memory is that of one batch plus 8 bytes per match.
+  // Stops early, OK, when `sink` returns false. Errors: as Search(), and
+  // what ValidateExport refuses; kUnavailable when
   // the index changed after hits were handed over (the export would not be
   // one revision's).
-  Status Export(const SearchRequest& request, bool with_text,
+  Status Export(const SearchRequest& request, const ExportOptions& options,
                 const std::function<bool(const std::vector<Hit>&)>& sink);
+
+  // What Export() checks before it starts, without an index: Validate(),
+  // and kInvalidArgument for options.context outside 0..kMaxExportContext
+  // or given without a q.
+  static Status ValidateExport(const SearchRequest& request,
+                               const ExportOptions& options);
 
   // Attention over time (searcher/research.h): for each query, its matches
   // per period under request.scope's filters, and all articles per period

@@ -10,6 +10,9 @@
 //    Lines, in the search's order;
 //  - with text=1 (`pundit export --text`), each row carries its article's
 //    text, paragraphs separated by blank lines, quoted as CSV must be;
+//  - with context=N (`pundit export --context N`), one row per match of the
+//    query in an article's title and text, with N words either side, as
+//    counted here from the articles written; a phrase is one match;
 //  - `pundit export` and `pundit attention` print the same;
 //  - /compare draws an SVG chart without any script; the search page links
 //    to the export and to /compare;
@@ -483,6 +486,146 @@ TEST_F(ResearchTest, ExportWithTextCarriesEachArticlesText) {
             std::string::npos);
   EXPECT_NE(page.find("/api/export?q=oil&amp;format=jsonl&amp;text=1"),
             std::string::npos);
+}
+
+// Words of `text` equal to `word` (ASCII, case folded) as the analyzer
+// splits them: runs of letters.
+int CountWord(const std::string& text, const std::string& word) {
+  int n = 0;
+  std::string current;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    const char c = i < text.size() ? text[i] : ' ';
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      current += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      continue;
+    }
+    n += current == word;
+    current.clear();
+  }
+  return n;
+}
+
+TEST_F(ResearchTest, ExportInContextListsEveryMatch) {
+  std::map<std::string, const TestArticle*> by_id;
+  for (const TestArticle& a : *articles_) by_id[a.id] = &a;
+
+  auto [status, csv] = server_->Get("/api/export?q=oil&format=csv&context=2");
+  ASSERT_EQ(status, 200) << csv;
+  std::vector<std::vector<std::string>> rows = ParseCsv(csv);
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows[0], (std::vector<std::string>{
+                         "id", "title", "authors", "date", "regions", "themes",
+                         "source", "url", "score", "left", "match", "right"}));
+  // As many rows as "oil" occurs in the title and text of each article.
+  std::map<std::string, int> expected, got;
+  for (const TestArticle& a : *articles_) {
+    const int n = CountWord(a.title, "oil") + CountWord(a.body, "oil");
+    if (n > 0) expected[a.id] = n;
+  }
+  for (size_t i = 1; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].size(), 12u) << i;
+    const std::vector<std::string>& row = rows[i];
+    ++got[row[0]];
+    EXPECT_EQ(row[10], "Oil") << row[0];
+    const TestArticle& a = *by_id.at(row[0]);
+    if (a.body.starts_with("Oil prices rose again.") &&
+        !a.title.starts_with("Oil")) {
+      EXPECT_EQ(row[9], "");
+      EXPECT_EQ(row[11], "prices rose");
+    }
+  }
+  EXPECT_EQ(got, expected);
+  // r4 has "Oil" in its title and its text: its title's match comes first,
+  // the quotes and comma around the words kept.
+  std::vector<std::vector<std::string>> r4;
+  for (const auto& row : rows) {
+    if (row[0] == "r4") r4.push_back(row);
+  }
+  ASSERT_EQ(r4.size(), 2u);
+  EXPECT_EQ(r4[0][11], ", \"crude\" and");
+  EXPECT_EQ(r4[1][11], "prices rose");
+
+  // A phrase is one match, its words between their neighbours.
+  auto [pstatus, phrase] =
+      server_->Get("/api/export?q=%22prices+rose%22&format=jsonl&context=1");
+  ASSERT_EQ(pstatus, 200) << phrase;
+  size_t lines = 0;
+  for (size_t at = 0, end; (end = phrase.find('\n', at)) != std::string::npos;
+       at = end + 1) {
+    json row = json::parse(phrase.substr(at, end - at));
+    EXPECT_EQ(row["left"], "Oil") << row;
+    EXPECT_EQ(row["match"], "prices rose") << row;
+    EXPECT_EQ(row["right"], "again") << row;
+    EXPECT_FALSE(row.contains("text"));
+    ++lines;
+  }
+  json search = server_->GetJson("/api/search?q=%22prices+rose%22&per_page=1");
+  EXPECT_EQ(lines, search["total"].get<size_t>());
+  EXPECT_GT(lines, 0u);
+
+  // `pundit export --context 2` prints the same bytes.
+  testing::CommandResult out =
+      testing::RunCommand({testing::PunditBinary(), "export", "--db",
+                           dir_->Sub("db"), "--context", "2", "oil"});
+  ASSERT_EQ(out.exit_code, 0) << out.err;
+  EXPECT_EQ(out.out, csv);
+  testing::CommandResult no_query =
+      testing::RunCommand({testing::PunditBinary(), "export", "--db",
+                           dir_->Sub("db"), "--context", "2"});
+  EXPECT_NE(no_query.exit_code, 0);
+  EXPECT_NE(no_query.err.find("--context"), std::string::npos) << no_query.err;
+  EXPECT_EQ(no_query.out, "");
+
+  // Bad values are 400s naming what to change.
+  for (const auto& [path, message] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"/api/export?q=oil&context=51",
+            "context must be between 0 and 50, got 51"},
+           {"/api/export?q=oil&context=two", "context must be a whole number"},
+           {"/api/export?context=3&region=north", "give q"}}) {
+    auto [bad_status, body] = server_->Get(path);
+    EXPECT_EQ(bad_status, 400) << path;
+    EXPECT_NE(body.find(message), std::string::npos) << path << ": " << body;
+  }
+
+  // An untitled article's title is its first words: each match once.
+  testing::WriteFile(dir_->Sub("untitled/a.jsonl"),
+                     json{{"id", "u1"},
+                          {"body",
+                           "Tariffs on steel rose.  Steel makers "
+                           "said steel\nwould cost more."}}
+                             .dump() +
+                         "\n");
+  testing::CommandResult index = testing::RunCommand(
+      {testing::PunditBinary(), "index", "--db", dir_->Sub("untitled/db"),
+       dir_->Sub("untitled/a.jsonl")});
+  ASSERT_EQ(index.exit_code, 0) << index.err;
+  testing::CommandResult steel = testing::RunCommand(
+      {testing::PunditBinary(), "export", "--db", dir_->Sub("untitled/db"),
+       "--format", "jsonl", "--context", "2", "steel"});
+  ASSERT_EQ(steel.exit_code, 0) << steel.err;
+  std::vector<json> matches;
+  for (size_t at = 0, end;
+       (end = steel.out.find('\n', at)) != std::string::npos; at = end + 1) {
+    matches.push_back(json::parse(steel.out.substr(at, end - at)));
+  }
+  ASSERT_EQ(matches.size(), 3u) << steel.out;
+  EXPECT_EQ(matches[0]["left"], "Tariffs on");
+  EXPECT_EQ(matches[0]["right"], "rose. Steel");
+  EXPECT_EQ(matches[1]["left"], "steel rose.");
+  EXPECT_EQ(matches[2]["match"], "steel");
+  EXPECT_EQ(matches[2]["right"], "would cost");  // the line end is a space
+
+  // The search page links the concordance of a query, not of filters alone.
+  auto [sstatus, page] = server_->Get("/search?q=oil");
+  ASSERT_EQ(sstatus, 200);
+  EXPECT_NE(page.find("/api/export?q=oil&amp;format=csv&amp;context=10"),
+            std::string::npos);
+  EXPECT_NE(page.find("/api/export?q=oil&amp;format=jsonl&amp;context=10"),
+            std::string::npos);
+  auto [fstatus, filters_only] = server_->Get("/search?region=north");
+  ASSERT_EQ(fstatus, 200);
+  EXPECT_EQ(filters_only.find("context=10"), std::string::npos);
 }
 
 TEST_F(ResearchTest, CommandLineExportAndAttention) {

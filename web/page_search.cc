@@ -623,6 +623,11 @@ void HandleSearch(Context& ctx, const httplib::Request& req,
       model.set("export_text_jsonl_url",
                 "/api/export?" + query + sep + "format=jsonl&text=1");
       if (has_q) {
+        // Every match with the words around it: a concordance.
+        model.set("export_context_csv_url",
+                  "/api/export?" + query + sep + "format=csv&context=10");
+        model.set("export_context_jsonl_url",
+                  "/api/export?" + query + sep + "format=jsonl&context=10");
         all.sort.clear();
         model.set("compare_url", "/compare?" + all.QueryString());
       }

@@ -25,10 +25,16 @@ Result<ExportParams> ParseExportParams(const Params& params) {
   Status error;
   const std::string format = SingleParam(params, "format", &error);
   const std::string text = SingleParam(params, "text", &error);
+  const std::string context = SingleParam(params, "context", &error);
   if (!error.ok()) return error;
   ExportParams out;
+  if (Status s = ParseIntParam("context", context, 0, kMaxExportContext,
+                               &out.options.context);
+      !s.ok()) {
+    return s;
+  }
   if (text == "1") {
-    out.text = true;
+    out.options.text = true;
   } else if (!text.empty() && text != "0") {
     return Status::InvalidArgument("text must be 0 or 1, got " +
                                    QuoteForMessage(text));
@@ -42,9 +48,12 @@ Result<ExportParams> ParseExportParams(const Params& params) {
     out.format = *f;
   }
   Result<SearchRequest> search =
-      ParseSearchParams(Without(params, {"format", "text"}));
+      ParseSearchParams(Without(params, {"format", "text", "context"}));
   if (!search.ok()) return search.status();
   out.search = std::move(*search);
+  if (Status s = Searcher::ValidateExport(out.search, out.options); !s.ok()) {
+    return s;
+  }
   return out;
 }
 

@@ -19,12 +19,14 @@ namespace pundit::api {
 struct ExportParams {
   SearchRequest search;  // as for /api/search; page and per_page unused
   ExportFormat format = ExportFormat::kCsv;
-  bool text = false;  // text=1: each article's text too
+  ExportOptions options;  // text=1, context=N
 };
 
 // The /api/search parameters (ParseSearchParams) plus format=csv|jsonl
-// (default csv) and text=0|1 (default 0). kInvalidArgument naming the
-// parameter.
+// (default csv), text=0|1 (default 0) and context=0..kMaxExportContext
+// (default 0: one row per article; else one per match with that many words
+// either side). kInvalidArgument naming the parameter, and what
+// Searcher::ValidateExport refuses.
 Result<ExportParams> ParseExportParams(const Params& params);
 
 // "attachment; filename=\"pundit-export.csv\"" (or .jsonl), the

@@ -401,9 +401,6 @@ void Server::Impl::HandleExport(const httplib::Request& req,
                                 httplib::Response& res) {
   Result<api::ExportParams> params = api::ParseExportParams(req.params);
   if (!params.ok()) return SendError(res, params.status());
-  if (Status s = Searcher::Validate(params->search); !s.ok()) {
-    return SendError(res, s);
-  }
   SearcherPool::Lease lease = GetSearcher(res);
   if (!lease) return;
   // The Searcher stays lent while the rows stream, batch by batch; a
@@ -416,10 +413,10 @@ void Server::Impl::HandleExport(const httplib::Request& req,
   res.set_chunked_content_provider(
       api::ExportContentType(params->format),
       [searcher, params = std::move(*params)](size_t, httplib::DataSink& sink) {
-        std::string out = api::ExportStart(params.format, params.text);
+        std::string out = api::ExportStart(params.format, params.options);
         Status s = (*searcher)->Export(
-            params.search, params.text, [&](const std::vector<Hit>& batch) {
-              api::AppendExportRows(batch, params.format, params.text, &out);
+            params.search, params.options, [&](const std::vector<Hit>& batch) {
+              api::AppendExportRows(batch, params.format, params.options, &out);
               bool written = sink.write(out.data(), out.size());
               out.clear();
               return written;
