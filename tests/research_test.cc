@@ -13,6 +13,8 @@
 //  - with context=N (`pundit export --context N`), one row per match of the
 //    query in an article's title and text, with N words either side, as
 //    counted here from the articles written; a phrase is one match;
+//  - /in-context shows those rows in a page without script, escaped, as
+//    many as the export gives;
 //  - `pundit export` and `pundit attention` print the same;
 //  - /compare draws an SVG chart without any script; the search page links
 //    to the export and to /compare;
@@ -626,6 +628,62 @@ TEST_F(ResearchTest, ExportInContextListsEveryMatch) {
   auto [fstatus, filters_only] = server_->Get("/search?region=north");
   ASSERT_EQ(fstatus, 200);
   EXPECT_EQ(filters_only.find("context=10"), std::string::npos);
+}
+
+TEST_F(ResearchTest, InContextPageShowsEveryMatchWithoutScript) {
+  auto [status, csv] =
+      server_->Get("/api/export?q=oil&region=north&format=csv&context=2");
+  ASSERT_EQ(status, 200) << csv;
+  const std::vector<std::vector<std::string>> rows = ParseCsv(csv);
+  std::set<std::string> ids;
+  for (size_t i = 1; i < rows.size(); ++i) ids.insert(rows[i][0]);
+  ASSERT_GT(rows.size(), 2u);
+
+  auto [pstatus, html] =
+      server_->Get("/in-context?q=oil&region=north&context=2");
+  ASSERT_EQ(pstatus, 200) << html;
+  const size_t main = html.find("<main");
+  const size_t end = html.find("</main>");
+  ASSERT_NE(main, std::string::npos);
+  const std::string body = html.substr(main, end - main);
+  EXPECT_EQ(body.find("<script"), std::string::npos);
+  size_t marks = 0;
+  for (size_t at = 0;
+       (at = body.find("<td class=\"kwic-match\"><mark>Oil</mark>", at)) !=
+       std::string::npos;
+       ++at) {
+    ++marks;
+  }
+  EXPECT_EQ(marks, rows.size() - 1);
+  EXPECT_NE(body.find(std::to_string(rows.size() - 1) + " matches in " +
+                      std::to_string(ids.size()) + " articles."),
+            std::string::npos)
+      << body;
+  // r4's title and the words after its match, escaped.
+  EXPECT_NE(body.find("Oil, &quot;crude&quot; and more</a>"),
+            std::string::npos);
+  EXPECT_NE(body.find("<td class=\"kwic-right\">, &quot;crude&quot; and</td>"),
+            std::string::npos);
+  // The form keeps the filter; the downloads are the export's.
+  EXPECT_NE(
+      body.find("<input type=\"hidden\" name=\"region\" value=\"north\">"),
+      std::string::npos);
+  EXPECT_NE(body.find("format=csv"), std::string::npos);
+
+  // A bad width is a 400 page naming it; no query shows the form alone.
+  auto [bad_status, bad] = server_->Get("/in-context?q=oil&context=99");
+  EXPECT_EQ(bad_status, 400);
+  EXPECT_NE(bad.find("context must be between 0 and 50, got 99"),
+            std::string::npos);
+  auto [empty_status, empty] = server_->Get("/in-context");
+  EXPECT_EQ(empty_status, 200);
+  EXPECT_EQ(empty.find("class=\"kwic\""), std::string::npos);
+  EXPECT_NE(empty.find("action=\"/in-context\""), std::string::npos);
+
+  // The search page links to it.
+  auto [sstatus, page] = server_->Get("/search?q=oil");
+  ASSERT_EQ(sstatus, 200);
+  EXPECT_NE(page.find("href=\"/in-context?q=oil\""), std::string::npos);
 }
 
 TEST_F(ResearchTest, CommandLineExportAndAttention) {

@@ -13,24 +13,6 @@
 #include "web/searcher_pool.h"
 
 namespace pundit::pages {
-namespace {
-
-// The query string of `params` but for the parameters in `drop`, with
-// `extra` ("a=b&c=d", already encoded) appended.
-std::string QueryWithout(const api::Params& params,
-                         std::initializer_list<std::string_view> drop,
-                         const std::string& extra = "") {
-  std::string out;
-  for (const auto& [name, value] : params) {
-    if (std::find(drop.begin(), drop.end(), name) != drop.end()) continue;
-    if (!out.empty()) out += '&';
-    out += UrlEncode(name) + "=" + UrlEncode(value);
-  }
-  if (!extra.empty()) out += (out.empty() ? "" : "&") + extra;
-  return out;
-}
-
-}  // namespace
 
 void HandleCompare(Context& ctx, const httplib::Request& req,
                    httplib::Response& res) {
@@ -54,31 +36,13 @@ void HandleCompare(Context& ctx, const httplib::Request& req,
   }
   model.set("inputs", inputs);
   // The filters the form carries along.
-  Data hidden(Data::type::list);
-  for (const auto& [name, value] : params) {
-    if (name == "q" || name == "interval" || name == "y") continue;
-    Data h;
-    h.set("name", name);
-    h.set("value", value);
-    hidden.push_back(h);
-  }
-  model.set("hidden", hidden);
+  model.set("hidden", HiddenInputs(params, {"q", "interval", "y"}));
   const std::string interval = OneParam(params, "interval");
-  Data intervals(Data::type::list);
-  for (const char* name : {"day", "week", "month", "year"}) {
-    Data option;
-    option.set("value", name);
-    option.set("selected", interval.empty() ? std::string(name) == "month"
-                                            : interval == name);
-    intervals.push_back(option);
-  }
-  model.set("intervals", intervals);
+  model.set("intervals", SelectOptions({"day", "week", "month", "year"},
+                                       interval.empty() ? "month" : interval));
 
   int status = 200;
-  auto fail = [&](const Status& s) {
-    status = api::HttpStatusFor(s);
-    model.set("error", PublicMessage(s, status));
-  };
+  auto fail = [&](const Status& s) { SetPageError(model, s, &status); };
   if (!queries.empty()) {
     Result<api::AttentionParams> parsed = api::ParseAttentionParams(params);
     if (!parsed.ok()) {

@@ -623,7 +623,9 @@ void HandleSearch(Context& ctx, const httplib::Request& req,
       model.set("export_text_jsonl_url",
                 "/api/export?" + query + sep + "format=jsonl&text=1");
       if (has_q) {
-        // Every match with the words around it: a concordance.
+        // Every match with the words around it: a concordance, read in a
+        // page or downloaded.
+        model.set("in_context_url", "/in-context?" + query);
         model.set("export_context_csv_url",
                   "/api/export?" + query + sep + "format=csv&context=10");
         model.set("export_context_jsonl_url",

@@ -67,6 +67,44 @@ Data Link(const std::string& text, const std::string& url) {
   return d;
 }
 
+std::string QueryWithout(const api::Params& params,
+                         std::initializer_list<std::string_view> drop,
+                         const std::string& extra) {
+  std::string out;
+  for (const auto& [name, value] : params) {
+    if (std::find(drop.begin(), drop.end(), name) != drop.end()) continue;
+    if (!out.empty()) out += '&';
+    out += UrlEncode(name) + "=" + UrlEncode(value);
+  }
+  if (!extra.empty()) out += (out.empty() ? "" : "&") + extra;
+  return out;
+}
+
+Data HiddenInputs(const api::Params& params,
+                  std::initializer_list<std::string_view> skip) {
+  Data hidden(Data::type::list);
+  for (const auto& [name, value] : params) {
+    if (std::find(skip.begin(), skip.end(), name) != skip.end()) continue;
+    Data h;
+    h.set("name", name);
+    h.set("value", value);
+    hidden.push_back(h);
+  }
+  return hidden;
+}
+
+Data SelectOptions(std::initializer_list<const char*> values,
+                   const std::string& selected) {
+  Data options(Data::type::list);
+  for (const char* value : values) {
+    Data option;
+    option.set("value", value);
+    option.set("selected", selected == value);
+    options.push_back(option);
+  }
+  return options;
+}
+
 std::vector<std::string> Words(const std::string& q) {
   std::vector<std::string> words;
   std::istringstream in(q);
@@ -109,6 +147,11 @@ std::string PublicMessage(const Status& status, int http_status) {
            "a moment.";
   }
   return "The server could not answer this request.";
+}
+
+void SetPageError(Data& model, const Status& status, int* http_status) {
+  *http_status = api::HttpStatusFor(status);
+  model.set("error", PublicMessage(status, *http_status));
 }
 
 void SendHtml(httplib::Response& res, int status, const std::string& html) {

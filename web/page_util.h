@@ -10,6 +10,7 @@
 #include <httplib.h>
 
 #include <filesystem>
+#include <initializer_list>
 #include <kainjow/mustache.hpp>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@
 #include "core/files.h"
 #include "core/status.h"
 #include "core/text.h"
+#include "web/api.h"
 #include "web/api_util.h"
 #include "web/metrics.h"
 #include "web/searcher_pool.h"
@@ -71,6 +73,22 @@ void SetIf(Data& d, const std::string& key, const std::string& value);
 // {"text", "url"}, a link of a template.
 Data Link(const std::string& text, const std::string& url);
 
+// The query string of `params` but for the parameters named in `drop`,
+// with `extra` ("a=b&c=d", already encoded) appended.
+std::string QueryWithout(const api::Params& params,
+                         std::initializer_list<std::string_view> drop,
+                         const std::string& extra = "");
+
+// {"name", "value"} of each parameter not named in `skip`: the hidden
+// inputs by which a page's form carries the search's filters along.
+Data HiddenInputs(const api::Params& params,
+                  std::initializer_list<std::string_view> skip);
+
+// {"value", "selected"} of each of `values`, the one equal to `selected`
+// selected: the options of a <select>.
+Data SelectOptions(std::initializer_list<const char*> values,
+                   const std::string& selected);
+
 // Words of `q` split on spaces (quotes and operators are kept as they are).
 std::vector<std::string> Words(const std::string& q);
 
@@ -94,6 +112,10 @@ std::string ErrorTitle(int status);
 // a fixed sentence for the server's.
 std::string PublicMessage(const Status& status, int http_status);
 
+// Shows `status` in the page `model` (its "error"), and sets *http_status
+// to the HTTP status it maps to.
+void SetPageError(Data& model, const Status& status, int* http_status);
+
 // Sends `html` with `status`, not cached without revalidation.
 void SendHtml(httplib::Response& res, int status, const std::string& html);
 
@@ -111,6 +133,9 @@ void HandleSearch(Context& ctx, const httplib::Request& req,
 // GET /article/{id} (web/page_article.cc).
 void HandleArticle(Context& ctx, const httplib::Request& req,
                    httplib::Response& res);
+// GET /in-context (web/page_in_context.cc).
+void HandleInContext(Context& ctx, const httplib::Request& req,
+                     httplib::Response& res);
 // GET /compare (web/page_compare.cc).
 void HandleCompare(Context& ctx, const httplib::Request& req,
                    httplib::Response& res);

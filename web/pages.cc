@@ -1,6 +1,7 @@
 // The server-rendered pages (web/pages.h): the routes, OpenSearch and the
 // static files. Each page is a file of its own (page_search.cc,
-// page_article.cc, page_compare.cc); what they share is page_util.h.
+// page_article.cc, page_compare.cc, page_in_context.cc); what they share is
+// page_util.h.
 #include "web/pages.h"
 
 #include <httplib.h>
@@ -177,6 +178,10 @@ bool RegisterPageRoutes(httplib::Server& server, SearcherPool& pool,
   server.Get("/compare",
              [ctx](const httplib::Request& req, httplib::Response& res) {
                HandleCompare(*ctx, req, res);
+             });
+  server.Get("/in-context",
+             [ctx](const httplib::Request& req, httplib::Response& res) {
+               HandleInContext(*ctx, req, res);
              });
   server.Get("/opensearch.xml",
              [ctx](const httplib::Request& req, httplib::Response& res) {

@@ -25,8 +25,8 @@ namespace pundit::pages {
 using Mustache = kainjow::mustache::mustache;
 
 inline constexpr const char* kTemplateNames[] = {
-    "layout",  "search",  "fragment", "facets",     "timeline",
-    "results", "article", "error",    "opensearch", "compare"};
+    "layout",  "search", "fragment",   "facets",  "timeline",  "results",
+    "article", "error",  "opensearch", "compare", "in_context"};
 
 class Templates {
  public:

@@ -28,6 +28,8 @@
 // - the same search works with JavaScript disabled (form submission); the
 //   controls that need JavaScript (author filter box, "press n") are hidden
 //   then, and on a phone the results come before the filters;
+// - the search page links every match in context, a page of aligned
+//   matches whose article links open the article with its marks;
 // - the hostile title is shown as text and no dialog ever opens; the page
 //   breaks no Content-Security-Policy rule and throws no error.
 // Saves screenshots of the search page, the empty state and the article page
@@ -585,6 +587,31 @@ try {
     check(params(p).get('region') === 'Russia and FSU' && params(p).get('q') === 'elections',
       `the back link lost the search: ${p.url()}`);
     await nojs.close();
+  });
+
+  await test('every match in context: a page reached from the results', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const p = await context.newPage();
+    const problems = watch(p);
+    await p.goto(base + '/search?q=elections');
+    await Promise.all([p.waitForURL(/\/in-context\?/),
+      p.locator('.research-links a', { hasText: 'Every match in context' }).click()]);
+    const rows = await p.locator('.kwic tbody tr').count();
+    check(rows > 0, 'no match in context');
+    check((await p.locator('.kwic .kwic-match mark').count()) === rows, 'a row without its match');
+    // The words before each match end at its left edge: right-aligned.
+    const left = await p.locator('.kwic td.kwic-left').first().boundingBox();
+    const match = await p.locator('.kwic td.kwic-match').first().boundingBox();
+    check(left && match && Math.abs(left.x + left.width - match.x) < 2,
+      `the words before the match do not meet it: ${JSON.stringify([left, match])}`);
+    check(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+      'the page scrolls sideways');
+    await Promise.all([p.waitForURL(/\/article\//), p.locator('.kwic .kwic-source a').first().click()]);
+    check((await p.locator('mark').count()) > 0, 'the article does not mark the match');
+    await p.goto(base + '/in-context?q=elections');
+    await p.screenshot({ path: path.join(outDir, 'in-context.png') });
+    await context.close();
+    check(problems.length === 0, problems.join('\n'));
   });
 
   await test('on a phone without JavaScript the results come first', async () => {
