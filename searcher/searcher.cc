@@ -693,7 +693,12 @@ Status Searcher::Impl::DoExport(const SearchRequest& request,
   const Snapshot& s = *snap;
   query::Compiled c = Compile(request.q, request.op);
   std::optional<Highlighter> highlighter;
-  if (options.context > 0) highlighter.emplace(MakeHighlighter(c));
+  if (options.context > 0) {
+    highlighter.emplace(MakeHighlighter(c));
+    // No word to find (exclusions or author: alone): no match in context,
+    // whatever the articles.
+    if (highlighter->empty()) return Status::Ok();
+  }
   Highlighter* marks = highlighter ? &*highlighter : nullptr;
   const RequestFilters filters = ResolveFilters(request, s, analyzer);
   const SortOrder sort = EffectiveSort(request.sort, c);

@@ -251,7 +251,9 @@ class Searcher {
   // unmarked title_html; with options.text, each has its article's text
   // (Hit::text); with options.context, every match of q in its title, lede
   // and body in context (Hit::in_context: an article matched only through
-  // its authors has none); with neither only the start of each stored
+  // its authors has none, and a query without words to find, such as
+  // `-oil` or `author:"A B"`, sends no hit); with neither only the start
+  // of each stored
   // article is read. Memory is that of one batch plus 8 bytes per match.
   // Stops early, OK, when `sink` returns false. Errors: as Search(), and
   // what ValidateExport refuses; kUnavailable when

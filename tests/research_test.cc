@@ -675,6 +675,17 @@ TEST_F(ResearchTest, InContextPageShowsEveryMatchWithoutScript) {
   EXPECT_EQ(bad_status, 400);
   EXPECT_NE(bad.find("context must be between 0 and 50, got 99"),
             std::string::npos);
+  auto [none_status, none] = server_->Get("/in-context?q=-oil");
+  EXPECT_EQ(none_status, 200);
+  EXPECT_NE(none.find("words appears in the text of the articles"),
+            std::string::npos);
+  EXPECT_EQ(none.find("class=\"kwic\""), std::string::npos);
+  auto [no_rows_status, no_rows] =
+      server_->Get("/api/export?q=-oil&format=csv&context=3");
+  EXPECT_EQ(no_rows_status, 200);
+  EXPECT_EQ(no_rows,
+            "id,title,authors,date,regions,themes,source,url,score,left,match,"
+            "right\r\n");
   auto [empty_status, empty] = server_->Get("/in-context");
   EXPECT_EQ(empty_status, 200);
   EXPECT_EQ(empty.find("class=\"kwic\""), std::string::npos);

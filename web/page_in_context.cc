@@ -60,12 +60,17 @@ Result<Shown> ShowMatches(Searcher& searcher, const api::ExportParams& params,
   return shown;
 }
 
-// "12 matches in 3 articles." or "The first 500 matches, from 40
-// articles, are shown."
+// "12 matches in 3 articles.", "The first 500 matches, from 40 articles,
+// are shown." or, for none, why.
 std::string Summary(const Shown& shown) {
   const auto matches = static_cast<long>(shown.matches);
   const std::string articles =
       Plural(static_cast<long>(shown.articles), "article", "articles");
+  if (shown.matches == 0) {
+    return "None of the query's words appears in the text of the articles "
+           "it finds (a query of excluded words or authors alone has none to "
+           "show).";
+  }
   if (shown.more) {
     return "The first " + WithCommas(matches) + " matches, from " + articles +
            ", are shown.";
