@@ -730,6 +730,8 @@ TEST_F(ResearchTest, ComparePageDrawsSvgWithoutScript) {
   EXPECT_NE(body.find("2019-W01"), std::string::npos);
   EXPECT_NE(body.find("href=\"/search?q=oil&amp;region=north\""),
             std::string::npos);
+  EXPECT_NE(body.find("href=\"/in-context?q=oil&amp;region=north\""),
+            std::string::npos);
   EXPECT_NE(body.find("format=csv"), std::string::npos);
   EXPECT_NE(body.find("/api/export?q=oil&amp;region=north&amp;format=csv&amp;"
                       "text=1"),

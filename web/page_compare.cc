@@ -86,6 +86,7 @@ void HandleCompare(Context& ctx, const httplib::Request& req,
               "/api/export?" + one + "&format=csv&text=1");
         d.set("export_text_jsonl_url",
               "/api/export?" + one + "&format=jsonl&text=1");
+        d.set("in_context_url", "/in-context?" + one);
         series.push_back(d);
       }
       model.set("series", series);
