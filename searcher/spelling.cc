@@ -63,6 +63,12 @@ std::optional<std::string> SuggestSpelling(const std::string& word,
                                            Xapian::Database& db) {
   std::u32string w = Decode(word);
   if (w.size() < 3) return std::nullopt;
+  // A word with a digit (co2, 1897, b52) is a code, a number or a name
+  // typed on purpose: the nearest word ("co", "1987") is another thing.
+  if (std::any_of(word.begin(), word.end(),
+                  [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
   int max_distance = w.size() <= 4 ? 1 : 2;
   unsigned char lead = static_cast<unsigned char>(word[0]);
   size_t first_len = lead < 0x80        ? 1

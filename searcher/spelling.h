@@ -24,11 +24,12 @@ namespace pundit {
 // Returns max_distance + 1 as soon as the distance surely exceeds it.
 int EditDistance(std::string_view a, std::string_view b, int max_distance);
 
-// The most frequent vocabulary word within edit distance 1 (words of up to 4
-// characters) or 2 (longer words) of the folded `word`, whose own document
-// frequency is `freq`; only words at least 10 times more frequent are
-// offered for a word the index knows. nullopt for words under 3 characters
-// or when nothing is close.
+// The closest vocabulary word (then the most frequent of the closest) within
+// edit distance 1 (words of up to 4 characters) or 2 (longer words) of the
+// folded `word`, whose own document frequency is `freq`; only words at
+// least 10 times more frequent are offered for a word the index knows.
+// nullopt for words under 3 characters, words holding a digit, or when
+// nothing is close.
 std::optional<std::string> SuggestSpelling(const std::string& word,
                                            unsigned freq,
                                            const Snapshot& snapshot,

@@ -652,6 +652,38 @@ TEST(DidYouMeanTest, NeverSuggestsAnotherFormOfTheSameStem) {
   EXPECT_EQ(res->corrected.value_or(""), "government");
 }
 
+// A word holding a digit is a code, a number or a name typed on purpose:
+// "co2" in an archive without it is not "co", nor 1897 1987.
+TEST(DidYouMeanTest, LeavesWordsWithDigitsAsTyped) {
+  testing::TempDir tmp;
+  std::vector<Article> articles;
+  for (int i = 0; i < 12; ++i) {
+    articles.push_back(Make("c" + std::to_string(i), "Acme Co results",
+                            {"Ann Lee"}, "2020-01-01", {}, {}, "", "",
+                            {"Acme Co reported its 1987 results."}));
+  }
+  const std::string dir = tmp.Sub("db");
+  WriteGeneration(dir, articles);
+  auto opened = Searcher::Open({dir});
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  for (const char* q : {"co2", "1897", "resu1ts"}) {
+    SearchRequest r;
+    r.q = q;
+    auto res = (*opened)->Search(r);
+    ASSERT_TRUE(res.ok()) << res.status().ToString();
+    EXPECT_EQ(res->total, 0) << q;
+    EXPECT_FALSE(res->corrected.has_value()) << q << ": " << *res->corrected;
+    EXPECT_FALSE(res->showing.has_value()) << q;
+  }
+  // A misspelt word without digits is still corrected.
+  SearchRequest r;
+  r.q = "reslts";
+  auto res = (*opened)->Search(r);
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->corrected.value_or(""), "results");
+  EXPECT_EQ(res->total, 12);
+}
+
 TEST(EditDistanceTest, CountsDamerauEdits) {
   struct {
     std::string a, b;
