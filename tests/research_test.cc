@@ -697,6 +697,108 @@ TEST_F(ResearchTest, InContextPageShowsEveryMatchWithoutScript) {
   EXPECT_NE(page.find("href=\"/in-context?q=oil\""), std::string::npos);
 }
 
+// The cells of class `cls` of the page's concordance, in order.
+std::vector<std::string> KwicCells(const std::string& html,
+                                   const std::string& cls) {
+  std::vector<std::string> cells;
+  const std::string open = "<td class=\"" + cls + "\">";
+  for (size_t at = html.find(open); at != std::string::npos;
+       at = html.find(open, at)) {
+    at += open.size();
+    cells.push_back(html.substr(at, html.find("</td>", at) - at));
+  }
+  return cells;
+}
+
+TEST_F(ResearchTest, InContextPageOrdersMatchesAndCountsNeighbours) {
+  auto [status, csv] = server_->Get("/api/export?q=oil&format=csv&context=3");
+  ASSERT_EQ(status, 200) << csv;
+  const size_t matches = ParseCsv(csv).size() - 1;
+  size_t oil_prices = 0;
+  for (const TestArticle& a : *articles_) {
+    oil_prices += a.body.starts_with("Oil prices") ? 1 : 0;
+  }
+  ASSERT_GT(oil_prices, 2u);
+
+  // By the words after: "and wheat", ", "crude" and", "in 1950", "prices".
+  auto [astatus, after] =
+      server_->Get("/in-context?q=oil&context=3&order=after");
+  ASSERT_EQ(astatus, 200) << after;
+  std::vector<std::string> right = KwicCells(after, "kwic-right");
+  ASSERT_EQ(right.size(), matches);
+  auto rank = [](const std::string& cell) {
+    for (const auto& [i, start] : std::vector<std::pair<int, std::string>>{
+             {0, "and"}, {1, ", &quot;crude"}, {2, "in"}, {3, "prices"}}) {
+      if (cell.starts_with(start)) return i;
+    }
+    return -1;
+  };
+  for (size_t i = 0; i < right.size(); ++i) {
+    ASSERT_NE(rank(right[i]), -1) << right[i];
+    if (i > 0) {
+      EXPECT_LE(rank(right[i - 1]), rank(right[i])) << i;
+    }
+  }
+  EXPECT_EQ(rank(right.front()), 0);
+  EXPECT_EQ(rank(right.back()), 3);
+  EXPECT_NE(after.find("<option value=\"after\" selected>"), std::string::npos);
+  // The word most often right after, counted over every match, linking the
+  // two words as a phrase; stop words ("and", "in") are not listed, nor
+  // words met once ("crude"), and nothing stands before "Oil".
+  EXPECT_NE(after.find("Most often right after:</span> <a href=\"/in-context?"
+                       "context=3&amp;order=after&amp;q=%22oil%20prices%22\">"
+                       "prices</a> <span class=\"facet-count\">" +
+                       std::to_string(oil_prices) + "</span>"),
+            std::string::npos)
+      << after;
+  EXPECT_EQ(after.find(">crude</a>"), std::string::npos);
+  EXPECT_EQ(after.find(">and</a>"), std::string::npos);
+  EXPECT_EQ(after.find("Most often right before"), std::string::npos);
+
+  // By the words before, nearest first: "Wheat" opening a text has none,
+  // "Oil and wheat" has "and" then "oil".
+  auto [bstatus, before] =
+      server_->Get("/in-context?q=wheat&context=3&order=before");
+  ASSERT_EQ(bstatus, 200) << before;
+  std::vector<std::string> left = KwicCells(before, "kwic-left");
+  ASSERT_GT(left.size(), 2u);
+  EXPECT_EQ(left.front(), "");
+  EXPECT_EQ(left.back(), "Oil and");
+  for (size_t i = 1; i < left.size(); ++i) {
+    EXPECT_FALSE(left[i - 1] == "Oil and" && left[i].empty()) << i;
+  }
+  // "and", right before "wheat", is a stop word: no list of words before.
+  EXPECT_EQ(before.find("Most often right before"), std::string::npos);
+  auto [pstatus, prices] = server_->Get("/in-context?q=prices&context=3");
+  ASSERT_EQ(pstatus, 200) << prices;
+  EXPECT_NE(prices.find("Most often right before:</span> <a href=\"/in-context"
+                        "?context=3&amp;q=%22oil%20prices%22\">oil</a> <span "
+                        "class=\"facet-count\">" +
+                        std::to_string(oil_prices) + "</span>"),
+            std::string::npos)
+      << prices;
+
+  // As found is the export's order; start skips matches and links back.
+  auto [fstatus, found] = server_->Get("/in-context?q=oil&context=3&start=1");
+  ASSERT_EQ(fstatus, 200) << found;
+  EXPECT_EQ(KwicCells(found, "kwic-right").size(), matches - 1);
+  EXPECT_NE(found.find("href=\"/in-context?context=3&amp;q=oil\" rel=\"prev\""),
+            std::string::npos)
+      << found;
+  EXPECT_EQ(found.find("rel=\"next\""), std::string::npos);
+
+  // Bad values are 400 pages naming the parameter.
+  auto [ostatus, bad_order] = server_->Get("/in-context?q=oil&order=sideways");
+  EXPECT_EQ(ostatus, 400);
+  EXPECT_NE(bad_order.find("order must be found, after or before, got "
+                           "&quot;sideways&quot;"),
+            std::string::npos);
+  auto [sstatus, bad_start] = server_->Get("/in-context?q=oil&start=-1");
+  EXPECT_EQ(sstatus, 400);
+  EXPECT_NE(bad_start.find("start must be between 0 and 20000, got -1"),
+            std::string::npos);
+}
+
 TEST_F(ResearchTest, CommandLineExportAndAttention) {
   testing::CommandResult out = testing::RunCommand(
       {testing::PunditBinary(), "export", "--db", dir_->Sub("db"), "--region",

@@ -99,6 +99,21 @@ Data SelectOptions(std::initializer_list<const char*> values,
   for (const char* value : values) {
     Data option;
     option.set("value", value);
+    option.set("label", value);
+    option.set("selected", selected == value);
+    options.push_back(option);
+  }
+  return options;
+}
+
+Data SelectOptions(
+    std::initializer_list<std::pair<const char*, const char*>> labelled,
+    const std::string& selected) {
+  Data options(Data::type::list);
+  for (const auto& [value, label] : labelled) {
+    Data option;
+    option.set("value", value);
+    option.set("label", label);
     option.set("selected", selected == value);
     options.push_back(option);
   }

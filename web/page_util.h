@@ -14,6 +14,7 @@
 #include <kainjow/mustache.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/date.h"
@@ -84,10 +85,14 @@ std::string QueryWithout(const api::Params& params,
 Data HiddenInputs(const api::Params& params,
                   std::initializer_list<std::string_view> skip);
 
-// {"value", "selected"} of each of `values`, the one equal to `selected`
-// selected: the options of a <select>.
+// {"value", "label", "selected"} of each of `values` (each its own label),
+// the one equal to `selected` selected: the options of a <select>.
 Data SelectOptions(std::initializer_list<const char*> values,
                    const std::string& selected);
+// The same with a label shown for each value: {value, label} pairs.
+Data SelectOptions(
+    std::initializer_list<std::pair<const char*, const char*>> labelled,
+    const std::string& selected);
 
 // Words of `q` split on spaces (quotes and operators are kept as they are).
 std::vector<std::string> Words(const std::string& q);

@@ -610,6 +610,20 @@ try {
     check((await p.locator('mark').count()) > 0, 'the article does not mark the match');
     await p.goto(base + '/in-context?q=elections');
     await p.screenshot({ path: path.join(outDir, 'in-context.png') });
+    // Ordered by the words after the match, chosen in the form.
+    await p.goto(base + '/in-context?q=state');
+    await p.selectOption('select[name=order]', 'after');
+    await Promise.all([p.waitForURL(/order=after/), p.locator('.compare-form button').click()]);
+    const firstWords = (await p.locator('.kwic td.kwic-right').allTextContents()).map((t) =>
+      (t.trim().split(/\s+/).map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}.]+$/gu, ''))
+        .find((w) => w !== '') || '').toLowerCase());
+    check(firstWords.length > 1, `only ${firstWords.length} rows for state`);
+    const unsorted = firstWords.findIndex((w, i) => i > 0 && w < firstWords[i - 1]);
+    check(unsorted === -1, `rows not ordered by the word after: ${firstWords.slice(Math.max(0, unsorted - 1), unsorted + 1)}`);
+    check(await p.locator('.kwic-neighbours a').count() > 0, 'no words listed around the matches');
+    check(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+      'the ordered page scrolls sideways');
+    await p.screenshot({ path: path.join(outDir, 'in-context-after.png') });
     await context.close();
     check(problems.length === 0, problems.join('\n'));
   });
