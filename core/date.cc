@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -174,6 +175,60 @@ std::optional<Ymd> RecogniseNumeric(std::string_view s) {
              ToInt(s.substr(8, 2))};
 }
 
+// `digits` (at most 18 of them) as a number.
+int64_t ToInt64(std::string_view digits) {
+  int64_t n = 0;
+  std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  return n;
+}
+
+// The UTC calendar date of `seconds` after 1970-01-01T00:00:00Z.
+Ymd UtcDateOf(int64_t seconds) {
+  const std::chrono::sys_days day = std::chrono::floor<std::chrono::days>(
+      std::chrono::sys_seconds{std::chrono::seconds{seconds}});
+  const std::chrono::year_month_day ymd{day};
+  return Ymd{static_cast<int>(ymd.year()),
+             static_cast<int>(static_cast<unsigned>(ymd.month())),
+             static_cast<int>(static_cast<unsigned>(ymd.day()))};
+}
+
+// Digits alone, as dumps write dates: "20190131" (YYYYMMDD),
+// "20190131102030" (YYYYMMDDhhmmss, as GDELT and web archive indexes do),
+// a Unix time in seconds of 9 or 10 digits ("1548930030", optionally with
+// a fraction, "1548930030.25") or in milliseconds of 12 or 13
+// ("1548930030250"): its UTC date. Other lengths are not dates.
+std::optional<Ymd> RecogniseDigits(std::string_view s) {
+  std::string_view whole = s.substr(0, s.find('.'));
+  if (whole.empty() || !AllDigits(whole)) return std::nullopt;
+  if (whole.size() != s.size()) {  // a fraction: Unix seconds only
+    std::string_view fraction = s.substr(whole.size() + 1);
+    if (fraction.empty() || !AllDigits(fraction) ||
+        (whole.size() != 9 && whole.size() != 10)) {
+      return std::nullopt;
+    }
+  }
+  switch (whole.size()) {
+    case 8:
+      return Ymd{ToInt(whole.substr(0, 4)), ToInt(whole.substr(4, 2)),
+                 ToInt(whole.substr(6, 2))};
+    case 14:
+      if (ToInt(whole.substr(8, 2)) > 23 || ToInt(whole.substr(10, 2)) > 59 ||
+          ToInt(whole.substr(12, 2)) > 60) {
+        return std::nullopt;
+      }
+      return Ymd{ToInt(whole.substr(0, 4)), ToInt(whole.substr(4, 2)),
+                 ToInt(whole.substr(6, 2))};
+    case 9:
+    case 10:
+      return UtcDateOf(ToInt64(whole));
+    case 12:
+    case 13:
+      return UtcDateOf(ToInt64(whole) / 1000);
+    default:
+      return std::nullopt;
+  }
+}
+
 // True for "Sat", "Saturday" and "Sat." (a weekday in front of a date).
 bool IsWeekday(std::string_view w) {
   static constexpr std::array<std::string_view, 7> kDays = {
@@ -191,6 +246,7 @@ bool IsWeekday(std::string_view w) {
 // Recognises the accepted shapes; says nothing yet about validity.
 std::optional<Ymd> Recognise(std::string_view s) {
   if (std::optional<Ymd> numeric = RecogniseNumeric(s)) return numeric;
+  if (std::optional<Ymd> digits = RecogniseDigits(s)) return digits;
   std::vector<std::string_view> w = Words(s);
   // "Sat, 31 Dec 2016 ..." (RFC 822, 1123, 2822): the weekday says nothing.
   if (!w.empty() && IsWeekday(w[0])) w.erase(w.begin());

@@ -35,9 +35,12 @@ std::optional<std::string> DateBound(std::string_view text, bool upper);
 // 10:00:00 UTC"); "January 31, 2019", "Jan 31 2019", "31 January 2019",
 // each optionally after a weekday and before a time ("December 31, 2016
 // 10:00 AM"); RFC 822/1123/2822 ("Sat, 31 Dec 2016 10:00:00 +0000", "31
-// Dec 2016 10:00:00 GMT"). Returns "" and sets *error (if non-null) to a
-// message for text that is not such a date, has an impossible time of day
-// (hours 0-23, minutes 0-59, seconds 0-60) or is an impossible date
+// Dec 2016 10:00:00 GMT"); digits alone as dumps write them: "20161231"
+// (YYYYMMDD), "20161231101500" (YYYYMMDDhhmmss), a Unix time in seconds (9
+// or 10 digits, "1483179300", optionally with a fraction) or milliseconds
+// (12 or 13 digits), read as its UTC date. Returns "" and sets *error (if
+// non-null) to a message for text that is not such a date, has an impossible
+// time of day (hours 0-23, minutes 0-59, seconds 0-60) or is an impossible date
 // (2019-02-30, year 0).
 std::string NormalizeDate(std::string_view text, std::string* error);
 

@@ -812,6 +812,16 @@ TEST(NormalizeDateTest, AcceptedForms) {
       {"Saturday, December 31, 2016", "2016-12-31"},
       {"31 Dec 2016 10:00:00 GMT", "2016-12-31"},
       {"Tue, 05 Mar 2019 08:00:00 -0500 (EST)", "2019-03-05"},
+      // Digits alone, as dumps write them: YYYYMMDD, YYYYMMDDhhmmss, Unix
+      // time in seconds or milliseconds (its UTC date).
+      {"20161231", "2016-12-31"},
+      {"20161231235959", "2016-12-31"},
+      {"1483228799", "2016-12-31"},  // 2016-12-31T23:59:59Z
+      {"1483228800", "2017-01-01"},  // 2017-01-01T00:00:00Z
+      {"1483228799.75", "2016-12-31"},
+      {"1483228799999", "2016-12-31"},  // milliseconds
+      {"946684800000", "2000-01-01"},   // 12 digits
+      {"999999999", "2001-09-09"},      // 9 digits
   };
   for (const Case& c : cases) {
     std::string error = "unchanged";
@@ -851,6 +861,12 @@ TEST(NormalizeDateTest, RejectedFormsSayHowToFix) {
       {"2016-12-31T10:00+2500",
        "date \"2016-12-31T10:00+2500\" is not a date" + fix},
       {"2016/12-31", "date \"2016/12-31\" is not a date" + fix},
+      {"20161331", "date \"20161331\" is not a valid date" + fix},
+      {"20161231246000", "date \"20161231246000\" is not a date" + fix},
+      {"12345", "date \"12345\" is not a date" + fix},
+      {"12345678901", "date \"12345678901\" is not a date" + fix},
+      {"20161231.5", "date \"20161231.5\" is not a date" + fix},
+      {"1483228799.", "date \"1483228799.\" is not a date" + fix},
       {"", "date \"\" is not a date" + fix},
   };
   for (const Case& c : cases) {

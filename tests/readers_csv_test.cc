@@ -117,7 +117,8 @@ TEST(CsvReaderTest, MapNamesOtherColumnsAndUnknownOnesGetOneNotice) {
   Read r = ReadCsv(
       "headline_text,story,views,shares,publish_date\n"
       "Grain prices,Prices rose.,10,2,20190304\n"
-      "Port strike,Ships waited.,11,3,\n",
+      "Port strike,Ships waited.,11,3,\n"
+      "Dry wells,Wells ran dry.,12,4,04.03.2019\n",
       ',', {{"headline_text", "title"}, {"Story", "body"}, {"nope", "url"}});
   EXPECT_EQ(r.notices,
             (Strings{"news.csv: note: --map nope=url names a column this "
@@ -127,13 +128,16 @@ TEST(CsvReaderTest, MapNamesOtherColumnsAndUnknownOnesGetOneNotice) {
                      "one with --map COLUMN=FIELD, FIELD one of id, title, "
                      "authors, date, body, source, url, themes, regions, "
                      "lede, bio)"}));
-  // 20190304 is not a date form pundit reads: that row is an error.
+  // 20190304 (YYYYMMDD, as "A Million News Headlines" writes it) is a
+  // date; 04.03.2019 is not a form pundit reads: that row is an error.
   EXPECT_EQ(r.errors,
-            Strings{"news.csv:2: error: date \"20190304\" is not a date: use "
-                    "YYYY-MM-DD or 'Month D, YYYY'"});
-  ASSERT_EQ(r.articles.size(), 1u);
-  EXPECT_EQ(r.articles[0].title, "Port strike");
-  EXPECT_EQ(Paragraphs(r.articles[0]), Strings{"Ships waited."});
+            Strings{"news.csv:4: error: date \"04.03.2019\" is not a date: "
+                    "use YYYY-MM-DD or 'Month D, YYYY'"});
+  ASSERT_EQ(r.articles.size(), 2u);
+  EXPECT_EQ(r.articles[0].title, "Grain prices");
+  EXPECT_EQ(r.articles[0].date, "2019-03-04");
+  EXPECT_EQ(r.articles[1].title, "Port strike");
+  EXPECT_EQ(Paragraphs(r.articles[1]), Strings{"Ships waited."});
 }
 
 TEST(CsvReaderTest, ARowCostsOnlyItself) {

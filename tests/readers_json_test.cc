@@ -323,5 +323,35 @@ TEST(JsonLinesReaderTest, KeysPublicDatasetsUseAreReadAndOthersNoted) {
                     "body, source, url, themes, regions, lede, bio)"});
 }
 
+TEST(JsonLinesReaderTest, DatesAsDumpsWriteThemAreRead) {
+  // Reddit's created_utc (a number), a Unix time in milliseconds, GDELT's
+  // YYYYMMDDhhmmss, a fractional Unix time; a published date outranks
+  // created_at. A date that is no date costs its record only.
+  Read r =
+      ReadJsonLines(R"({"title": "A", "body": "a", "created_utc": 1548930030})"
+                    "\n"
+                    R"({"title": "B", "body": "b", "timestamp": 1548975599999})"
+                    "\n"
+                    R"({"title": "C", "body": "c", "date": "20190131235959"})"
+                    "\n"
+                    R"({"title": "D", "body": "d", "date": 1548930030.5})"
+                    "\n"
+                    R"({"title": "E", "body": "e", "created_at": "2019-01-02",)"
+                    R"( "published_at": "2019-01-31"})"
+                    "\n"
+                    R"({"title": "F", "body": "f", "date": 12345})"
+                    "\n"
+                    R"({"title": "G", "body": "g", "date": true})"
+                    "\n");
+  ASSERT_EQ(r.articles.size(), 5u);
+  for (const Article& a : r.articles)
+    EXPECT_EQ(a.date, "2019-01-31") << a.title;
+  EXPECT_EQ(r.errors,
+            (Strings{"news.jsonl:6: error: date \"12345\" is not a date: use "
+                     "YYYY-MM-DD or 'Month D, YYYY'",
+                     "news.jsonl:7: error: \"date\" must be a string, not "
+                     "true or false"}));
+}
+
 }  // namespace
 }  // namespace pundit::readers

@@ -38,7 +38,7 @@ constexpr std::array<FieldName, 14> kMapFields = {{
 // maintext/date_publish/source_domain, NewsAPI's publishedAt and
 // description, the News Category Dataset's headline/short_description/
 // link) and pundit's own JSON Lines keys (author, theme, region).
-constexpr std::array<FieldName, 54> kNames = {{
+constexpr std::array<FieldName, 57> kNames = {{
     {"id", Field::kId},
     {"title", Field::kTitle},
     {"headline", Field::kTitle},
@@ -56,6 +56,9 @@ constexpr std::array<FieldName, 54> kNames = {{
     {"publicationdate", Field::kDate},
     {"pubdate", Field::kDate},
     {"datetime", Field::kDate},
+    {"timestamp", Field::kDate},
+    {"createdutc", Field::kDate},  // Reddit dumps: a Unix time
+    {"createdat", Field::kDate},
     {"body", Field::kBody},
     {"content", Field::kBody},
     {"text", Field::kBody},

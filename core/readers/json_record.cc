@@ -2,7 +2,11 @@
 #include "core/readers/json_record.h"
 
 #include <array>
+#include <charconv>
+#include <cstdint>
 #include <new>
+#include <string>
+#include <system_error>
 #include <utility>
 
 #include "core/parse_text.h"
@@ -140,6 +144,23 @@ class Record {
     return body;
   }
 
+  // The date: a string, or a number (a Unix time, 20190131) as its digits;
+  // "" when absent.
+  std::string DateText() {
+    const Slot* slot = Get(Field::kDate);
+    if (slot == nullptr) return "";
+    int64_t i;
+    if (slot->value.get(i) == simdjson::SUCCESS) return std::to_string(i);
+    double d;
+    if (slot->value.get(d) == simdjson::SUCCESS) {
+      char buf[32];
+      auto [end, ec] =
+          std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
+      if (ec == std::errc()) return std::string(buf, end);
+    }
+    return Text(Field::kDate);
+  }
+
   // "id": a string or an integer; "" when absent.
   std::string Id() {
     const Slot* slot = Get(Field::kId);
@@ -246,7 +267,7 @@ std::string ArticleFromJson(simdjson::dom::object object,
   std::string id = fields.Id();
   article->title = fields.Text(Field::kTitle);
   article->authors = fields.List(Field::kAuthors, /*names=*/true);
-  std::string date_text = fields.Text(Field::kDate);
+  std::string date_text = fields.DateText();
   article->regions = fields.List(Field::kRegions, /*names=*/false);
   article->themes = fields.List(Field::kThemes, /*names=*/false);
   article->source = fields.Text(Field::kSource);
