@@ -182,8 +182,8 @@ Data PageRows(const std::vector<Row>& rows, size_t start, const std::string& q,
   return out;
 }
 
-// "12 matches in 3 articles.", "Matches 501-1,000 of 4,616, in 1,547
-// articles.", the bound when the search has more, or, for none, why.
+// "12 matches in 3 articles.", "4,616 matches in 1,547 articles. Shown:
+// 501-1,000.", the bound when the search has more, or, for none, why.
 std::string Summary(const Gathered& g, size_t start, Order order) {
   if (g.rows.empty()) {
     return "None of the query's words appears in the text of the articles "
