@@ -4,9 +4,7 @@
 #include <sys/statvfs.h>
 #include <xapian.h>
 
-#include <filesystem>
-#include <system_error>
-
+#include "core/files.h"
 #include "core/parse_text.h"
 
 namespace pundit::indexer {
@@ -42,18 +40,7 @@ void DiskRoom::Committed(uint64_t documents, uint64_t bytes_before,
 }
 
 uint64_t DiskRoom::FolderBytes(const std::string& folder) {
-  namespace fs = std::filesystem;
-  uint64_t total = 0;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end;
-       it.increment(ec)) {
-    std::error_code size_ec;
-    if (it->is_regular_file(size_ec)) {
-      const uintmax_t size = it->file_size(size_ec);
-      if (!size_ec) total += size;
-    }
-  }
-  return total;
+  return PathBytes(folder);
 }
 
 }  // namespace pundit::indexer

@@ -7,6 +7,7 @@
 #include <future>
 #include <sstream>
 
+#include "core/files.h"
 #include "core/schema.h"
 #include "core/store.h"
 
@@ -172,6 +173,13 @@ Status IndexHandle::OpenStub(const std::string& stub) {
   all_remote_ = std::all_of(
       lines->begin(), lines->end(),
       [](const StubLine& l) { return l.kind == StubLine::Kind::kRemote; });
+  any_remote_ = std::any_of(
+      lines->begin(), lines->end(),
+      [](const StubLine& l) { return l.kind == StubLine::Kind::kRemote; });
+  local_lines_.clear();
+  for (const StubLine& line : *lines) {
+    if (line.kind == StubLine::Kind::kLocal) local_lines_.push_back(line);
+  }
   generation_path_.clear();
   have_stat_ = ::stat(stub.c_str(), &current_stat_) == 0;
   return Status::Ok();
@@ -266,17 +274,19 @@ void IndexHandle::ReopenRemoteShards() {
   remote_keys_ = key;
 }
 
-long long IndexHandle::Bytes() const {
+std::optional<long long> IndexHandle::Bytes() const {
+  if (!sharded_) return static_cast<long long>(PathBytes(generation_path_));
+  if (any_remote_) return std::nullopt;
   long long bytes = 0;
-  if (sharded_) return bytes;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(generation_path_, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    std::error_code size_ec;
-    if (it->is_regular_file(size_ec)) {
-      auto size = it->file_size(size_ec);
-      if (!size_ec) bytes += static_cast<long long>(size);
+  for (const StubLine& line : local_lines_) {
+    if (!IsDatabaseFolder(line.path)) {
+      bytes += static_cast<long long>(PathBytes(line.path));
+      continue;
     }
+    // The generation live now: an index run may have swapped in another
+    // since the shard was opened.
+    Result<std::string> live = store::LiveGenerationPath(line.path);
+    if (live.ok()) bytes += static_cast<long long>(PathBytes(*live));
   }
   return bytes;
 }

@@ -25,6 +25,7 @@
 #include <xapian.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -91,8 +92,10 @@ class IndexHandle {
   // Identifies what this handle reads (every shard's database and
   // revision): the key of the facet snapshot (searcher/snapshot.h).
   std::string Key();
-  // Bytes of the local generation's files; 0 when sharded.
-  long long Bytes() const;
+  // Bytes of the live generation's files; over a stub, summed over its
+  // shards (each local shard's live generation, or the database named);
+  // nullopt when a shard is a server's, whose size is not told.
+  std::optional<long long> Bytes() const;
   // The live generation's name, or "shards" with their number.
   std::string GenerationName() const;
   // The latest pundit:last_indexed of all shards.
@@ -114,6 +117,8 @@ class IndexHandle {
   int timeout_ms_ = kDefaultShardTimeoutMs;
   bool sharded_ = false;
   bool all_remote_ = false;
+  bool any_remote_ = false;
+  std::vector<StubLine> local_lines_;  // the stub's local shards
   std::string remote_keys_;  // Key() as of the last ReopenRemoteShards()
   int remote_refresh_ms_ = 0;
   std::chrono::steady_clock::time_point remote_reopened_{};

@@ -138,7 +138,8 @@ nlohmann::json StatsToJson(const IndexStats& stats) {
        {{"first", StringOrNull(stats.first_date)},
         {"last", StringOrNull(stats.last_date)}}},
       {"facet_cardinality", std::move(cardinality)},
-      {"index_bytes", stats.index_bytes},
+      {"index_bytes", stats.index_bytes ? nlohmann::json(*stats.index_bytes)
+                                        : nlohmann::json(nullptr)},
       {"last_indexed", StringOrNull(stats.last_indexed)},
       {"generation", StringOrNull(stats.generation)},
   };

@@ -214,7 +214,9 @@ struct IndexStats {
   long articles = 0;
   std::string first_date, last_date;              // "" when no dates
   std::map<std::string, long> facet_cardinality;  // facet name -> #values
-  long long index_bytes = 0;
+  // Bytes of the index on disk; nullopt over shard servers, whose size
+  // is not told (IndexHandle::Bytes).
+  std::optional<long long> index_bytes;
   std::string last_indexed;  // ISO 8601, "" when unknown
   std::string generation;
 };

@@ -385,6 +385,7 @@ TEST(ApiJsonTest, StatsHaveDateRangeCardinalitiesAndSize) {
   nlohmann::json empty = api::StatsToJson(IndexStats{});
   EXPECT_TRUE(empty["date_range"]["first"].is_null());
   EXPECT_TRUE(empty["last_indexed"].is_null());
+  EXPECT_TRUE(empty["index_bytes"].is_null());  // shard servers' size
 }
 
 TEST(ApiJsonTest, ErrorsHaveCodeAndMessage) {

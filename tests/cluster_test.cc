@@ -469,6 +469,41 @@ TEST_F(ClusterTest, CopiesOnDifferentShardsAreOneGroup) {
   }
 }
 
+// The size of a sharded index: over local shards, the sum of what each
+// shard alone reports (its live generation); unknown (null in the JSON, no
+// gauge) as soon as one shard is a server's, which does not tell its size.
+TEST_F(ClusterTest, StatsSumTheBytesOfLocalShardsOnly) {
+  long long each = 0;
+  std::string local_text, mixed_text;
+  for (int i = 0; i < kShards; ++i) {
+    auto alone = Open(shard_dirs_[i]);
+    ASSERT_TRUE(alone);
+    auto stats = alone->Stats();
+    ASSERT_TRUE(stats.ok());
+    ASSERT_TRUE(stats->index_bytes.has_value());
+    EXPECT_GT(*stats->index_bytes, 0);
+    each += *stats->index_bytes;
+    local_text += "auto " + shard_dirs_[i] + "\n";
+    mixed_text +=
+        i == 0
+            ? "auto " + shard_dirs_[i] + "\n"
+            : "remote 127.0.0.1:" + std::to_string(servers_[i]->port()) + "\n";
+  }
+  const std::string local = dir_.Sub("local.stub");
+  testing::WriteFile(local, local_text);
+  auto summed = Open(local)->Stats();
+  ASSERT_TRUE(summed.ok());
+  EXPECT_EQ(summed->index_bytes, std::optional<long long>(each));
+
+  const std::string mixed = dir_.Sub("mixed.stub");
+  testing::WriteFile(mixed, mixed_text);
+  for (const std::string& path : {mixed, stub_}) {
+    auto stats = Open(path)->Stats();
+    ASSERT_TRUE(stats.ok()) << path;
+    EXPECT_FALSE(stats->index_bytes.has_value()) << path;
+  }
+}
+
 // What a snapshot is built from (searcher/term_postings.h): shard servers
 // send their posting lists in one message per prefix, and the lists, in
 // merged document numbers, are those of the same shards opened as local

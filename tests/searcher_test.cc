@@ -763,7 +763,7 @@ TEST_F(SearcherTest, StatsDescribeTheIndex) {
   EXPECT_EQ(st->facet_cardinality.at("theme"), 4);
   EXPECT_EQ(st->facet_cardinality.at("source"), 5);
   EXPECT_EQ(st->facet_cardinality.at("year"), 2);
-  EXPECT_GT(st->index_bytes, 0);
+  EXPECT_GT(st->index_bytes.value_or(0), 0);
   EXPECT_EQ(st->last_indexed, "2024-01-02T03:04:05Z");
   EXPECT_EQ(st->generation, generation_);
 }

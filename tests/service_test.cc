@@ -150,6 +150,24 @@ TEST(MetricsTest, SecondsSinceReadsTheIndexTimestamp) {
   EXPECT_EQ(SecondsSince("2020-01-01T00:00:00+01"), -1);
 }
 
+// An index size that is not known (shard servers') is left out, not
+// written as 0.
+TEST(MetricsTest, IndexBytesOnlyWhenKnown) {
+  HttpMetrics http;
+  SearchStageMetrics stages;
+  IndexGauges index;
+  index.ok = true;
+  index.articles = 7;
+  index.bytes = 4096;
+  std::string text = RenderMetrics(http, stages, index, ProcessStats{});
+  EXPECT_NE(text.find("\npundit_index_bytes 4096\n"), std::string::npos)
+      << text;
+  index.bytes = -1;
+  text = RenderMetrics(http, stages, index, ProcessStats{});
+  EXPECT_EQ(text.find("pundit_index_bytes"), std::string::npos) << text;
+  EXPECT_NE(text.find("\npundit_index_articles 7\n"), std::string::npos);
+}
+
 TEST(MetricsTest, ProcessStatsAreRead) {
   ProcessStats stats = ReadProcessStats();
   EXPECT_GT(stats.resident_bytes, 0);
@@ -290,6 +308,7 @@ TEST_F(ServeTest, MetricsAfterThreeSearches) {
       std::string::npos)
       << text;
   EXPECT_GE(Sum(text, "pundit_index_generation_age_seconds"), 0);
+  EXPECT_GT(Sum(text, "pundit_index_bytes"), 0);
   EXPECT_GT(Sum(text, "process_resident_memory_bytes"), 0);
   EXPECT_GT(Sum(text, "process_open_fds"), 0);
   EXPECT_GE(Sum(text, "pundit_searchers_open"), 1);

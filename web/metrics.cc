@@ -308,9 +308,12 @@ std::string RenderMetrics(const HttpMetrics& http,
     Gauge(&out, "pundit_index_generation_age_seconds", "gauge",
           "Seconds since the last indexing run committed.",
           index.generation_age_seconds);
-    Gauge(&out, "pundit_index_bytes", "gauge",
-          "Bytes of the live generation's files (0 when sharded).",
-          static_cast<double>(index.bytes));
+    if (index.bytes >= 0) {
+      Gauge(&out, "pundit_index_bytes", "gauge",
+            "Bytes of the live generation's files (over a stub, of its "
+            "shards; left out when a shard is a server's).",
+            static_cast<double>(index.bytes));
+    }
   }
   Gauge(&out, "pundit_searchers_open", "gauge",
         "Searchers (index handles) open in the pool.",

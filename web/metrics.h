@@ -109,7 +109,7 @@ struct IndexGauges {
   bool ok = false;
   long articles = 0;
   double generation_age_seconds = -1;  // < 0: unknown (not written)
-  long long bytes = 0;
+  long long bytes = -1;                // < 0: unknown (not written)
   size_t searchers_open = 0;
   size_t searchers_capacity = 0;
 };

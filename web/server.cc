@@ -251,7 +251,7 @@ struct Server::Impl {
     if (!stats.ok()) return gauges;
     gauges.ok = true;
     gauges.articles = stats->articles;
-    gauges.bytes = stats->index_bytes;
+    gauges.bytes = stats->index_bytes.value_or(-1);
     gauges.generation_age_seconds = SecondsSince(stats->last_indexed);
     return gauges;
   }
