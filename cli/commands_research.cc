@@ -194,6 +194,12 @@ CommandRun DefineExport(CLI::App& command, const CommandContext& context) {
                   "with this many words either side (1-50): columns or JSON "
                   "keys `left`, `match`, `right` (a concordance)")
       ->check(CLI::Range(0, kMaxExportContext));
+  command
+      .add_option("--limit", args->options.limit,
+                  "only the first N articles in the order of --sort (the "
+                  "best, newest or oldest; with --context, their matches); "
+                  "0 (default): every match")
+      ->check(CLI::Range(0, kMaxExportLimit));
   command.add_option("QUERY", args->query_words,
                      "the query (words are joined with spaces)");
   return [args] { return RunExport(*args); };

@@ -702,19 +702,23 @@ Status Searcher::Impl::DoExport(const SearchRequest& request,
   Highlighter* marks = highlighter ? &*highlighter : nullptr;
   const RequestFilters filters = ResolveFilters(request, s, analyzer);
   const SortOrder sort = EffectiveSort(request.sort, c);
-  const MatchSet m = matcher.Match(c.query, filters, sort,
-                                   std::numeric_limits<uint64_t>::max(), s);
+  const uint64_t limit = options.limit > 0
+                             ? static_cast<uint64_t>(options.limit)
+                             : std::numeric_limits<uint64_t>::max();
+  const MatchSet m = matcher.Match(c.query, filters, sort, limit, s);
   if (m.ranked) return SendBatches(m.best, options, marks, sink, sent).status();
   if (sort == SortOrder::kRelevance) {
     // Over shards: page after page, each ranked by the shards.
-    for (uint64_t offset = 0;; offset += kExportBatch) {
+    for (uint64_t offset = 0; offset < limit; offset += kExportBatch) {
       std::vector<RankedDoc> page =
-          matcher.RankPage(c.query, filters, m, sort, offset, kExportBatch);
+          matcher.RankPage(c.query, filters, m, sort, offset,
+                           std::min<uint64_t>(kExportBatch, limit - offset));
       if (page.empty()) return Status::Ok();
       Result<bool> more = SendBatches(page, options, marks, sink, sent);
       if (!more.ok()) return more.status();
       if (!*more) return Status::Ok();
     }
+    return Status::Ok();
   }
   // By date from the snapshot, undated last, then by docid.
   std::vector<std::pair<uint32_t, uint32_t>> keyed;  // (date key, docid)
@@ -727,7 +731,13 @@ Status Searcher::Impl::DoExport(const SearchRequest& request,
                                 : d,
                        did);
   });
-  std::sort(keyed.begin(), keyed.end());
+  if (keyed.size() > limit) {
+    const auto end = keyed.begin() + static_cast<std::ptrdiff_t>(limit);
+    std::partial_sort(keyed.begin(), end, keyed.end());
+    keyed.erase(end, keyed.end());
+  } else {
+    std::sort(keyed.begin(), keyed.end());
+  }
   std::vector<RankedDoc> docs;
   docs.reserve(keyed.size());
   for (const auto& [key, did] : keyed) docs.push_back({0.0, did});
@@ -819,6 +829,11 @@ Status Searcher::ValidateExport(const SearchRequest& request,
     return Status::InvalidArgument(
         "context shows a query's matches in their text: give q, the words "
         "to find");
+  }
+  if (options.limit < 0 || options.limit > kMaxExportLimit) {
+    return Status::InvalidArgument("limit must be between 0 and " +
+                                   std::to_string(kMaxExportLimit) + ", got " +
+                                   std::to_string(options.limit));
   }
   return Status::Ok();
 }

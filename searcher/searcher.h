@@ -113,8 +113,12 @@ struct ExportOptions {
   // 1..kMaxExportContext: each article's matches with this many words
   // either side (Hit::in_context); 0: none.
   int context = 0;
+  // 1..kMaxExportLimit: only the first `limit` articles in the search's
+  // order (a sample of the best, newest or oldest); 0: every match.
+  int limit = 0;
 };
 inline constexpr int kMaxExportContext = 50;
+inline constexpr int kMaxExportLimit = 1'000'000'000;
 
 struct Hit {
   std::string id, title, title_html;  // title_html: escaped, <mark> matches
@@ -246,7 +250,8 @@ class Searcher {
   static Status Validate(const SearchRequest& request);
 
   // Every match of `request` (its q, op, filters, from, to and sort; page,
-  // per_page, facets and snippets are ignored), handed to `sink` in
+  // per_page, facets and snippets are ignored), or the first
+  // options.limit of them, handed to `sink` in
   // batches of kExportBatch hits (searcher/research.h) in the order of the
   // search: by relevance, best first; newest or oldest first (undated
   // last, then by docid), with score 0. Hits have no snippets and an
@@ -266,7 +271,7 @@ class Searcher {
 
   // What Export() checks before it starts, without an index: Validate(),
   // and kInvalidArgument for options.context outside 0..kMaxExportContext
-  // or given without a q.
+  // or given without a q, and options.limit outside 0..kMaxExportLimit.
   static Status ValidateExport(const SearchRequest& request,
                                const ExportOptions& options);
 

@@ -469,6 +469,62 @@ TEST_F(ClusterTest, CopiesOnDifferentShardsAreOneGroup) {
   }
 }
 
+// An export over shards, whole or its first N, is one index's: the same
+// articles in the same order (ties in any order, as ExpectSameHits), over
+// shard servers (ranked in one pass) and over local folders (ranked page
+// after page); on one index the first N are exactly the whole's first N.
+TEST_F(ClusterTest, ExportOverShardsIsThatOfOneIndex) {
+  std::string local_text;
+  for (int i = 0; i < kShards; ++i) {
+    local_text += "auto " + shard_dirs_[i] + "\n";
+  }
+  const std::string local = dir_.Sub("export.stub");
+  testing::WriteFile(local, local_text);
+  auto exported = [](Searcher& searcher, const SearchRequest& request,
+                     int limit) {
+    ExportOptions options;
+    options.limit = limit;
+    std::vector<Hit> hits;
+    Status s = searcher.Export(
+        request, options, [&hits](const std::vector<Hit>& batch) {
+          hits.insert(hits.end(), batch.begin(), batch.end());
+          return true;
+        });
+    EXPECT_TRUE(s.ok()) << s.message();
+    return hits;
+  };
+  auto ids = [](const std::vector<Hit>& hits) {
+    std::vector<std::string> out;
+    for (const Hit& h : hits) out.push_back(h.id);
+    return out;
+  };
+  auto one = Open(one_);
+  ASSERT_TRUE(one);
+  for (const std::string& path : {stub_, local}) {
+    auto cluster = Open(path);
+    ASSERT_TRUE(cluster) << path;
+    for (SortOrder sort :
+         {SortOrder::kRelevance, SortOrder::kNewest, SortOrder::kOldest}) {
+      SearchRequest r;
+      r.q = "economy OR inflation";
+      r.sort = sort;
+      const std::vector<Hit> all = exported(*one, r, 0);
+      ASSERT_GT(all.size(), 500u);
+      for (int limit : {0, 7, 500, 100000}) {
+        const std::string what = path + " limit " + std::to_string(limit);
+        std::vector<std::string> expected = ids(all);
+        if (limit > 0 && static_cast<size_t>(limit) < all.size()) {
+          expected.resize(static_cast<size_t>(limit));
+        }
+        const std::vector<Hit> first = exported(*one, r, limit);
+        EXPECT_EQ(ids(first), expected) << what;
+        ExpectSameHits(first, exported(*cluster, r, limit),
+                       sort != SortOrder::kRelevance, what);
+      }
+    }
+  }
+}
+
 // The size of a sharded index: over local shards, the sum of what each
 // shard alone reports (its live generation); unknown (null in the JSON, no
 // gauge) as soon as one shard is a server's, which does not tell its size.

@@ -432,6 +432,68 @@ TEST_F(ResearchTest, ExportGivesExactlyTheSearchMatches) {
   EXPECT_EQ(rows.back()[3], "");
 }
 
+// limit=N: the first N articles of the same order, whichever way it is
+// sorted, and with context only their matches.
+TEST_F(ResearchTest, ExportLimitGivesTheFirstArticlesOfItsOrder) {
+  auto ids = [](const std::string& csv) {
+    std::vector<std::string> out;
+    std::vector<std::vector<std::string>> rows = ParseCsv(csv);
+    for (size_t i = 1; i < rows.size(); ++i) out.push_back(rows[i][0]);
+    return out;
+  };
+  for (const std::string& scope :
+       {std::string("q=oil"), std::string("q=oil&sort=newest"),
+        std::string("region=north&sort=newest"),
+        std::string("region=north&sort=oldest"),
+        std::string("q=oil&region=south")}) {
+    SCOPED_TRACE(scope);
+    auto [status, all_csv] = server_->Get("/api/export?" + scope);
+    ASSERT_EQ(status, 200) << all_csv;
+    const std::vector<std::string> all = ids(all_csv);
+    ASSERT_GE(all.size(), 3u);
+    for (size_t limit :
+         {size_t{1}, size_t{2}, all.size() - 1, all.size(), all.size() + 5}) {
+      auto [lstatus, csv] = server_->Get("/api/export?" + scope +
+                                         "&limit=" + std::to_string(limit));
+      ASSERT_EQ(lstatus, 200) << csv;
+      const std::vector<std::string> first(
+          all.begin(), all.begin() + static_cast<std::ptrdiff_t>(
+                                         std::min(limit, all.size())));
+      EXPECT_EQ(ids(csv), first) << limit;
+    }
+  }
+  // With context: rows of the first two articles' matches only.
+  auto [all_status, all_kwic] = server_->Get("/api/export?q=oil&context=2");
+  ASSERT_EQ(all_status, 200);
+  const std::vector<std::string> all_rows = ids(all_kwic);
+  std::vector<std::string> articles;
+  for (const std::string& id : all_rows) {
+    if (articles.empty() || articles.back() != id) articles.push_back(id);
+  }
+  ASSERT_GE(articles.size(), 3u);
+  auto [kstatus, kwic] = server_->Get("/api/export?q=oil&context=2&limit=2");
+  ASSERT_EQ(kstatus, 200);
+  std::vector<std::string> expected;
+  for (const std::string& id : all_rows) {
+    if (id == articles[0] || id == articles[1]) expected.push_back(id);
+  }
+  EXPECT_EQ(ids(kwic), expected);
+
+  for (const char* bad : {"-1", "x", "1000000001", "2.5"}) {
+    auto [bstatus, body] =
+        server_->Get(std::string("/api/export?q=oil&limit=") + bad);
+    EXPECT_EQ(bstatus, 400) << bad;
+    EXPECT_NE(body.find("limit"), std::string::npos) << body;
+  }
+  testing::CommandResult cli =
+      testing::RunCommand({testing::PunditBinary(), "export", "--db",
+                           dir_->Sub("db"), "--limit", "2", "oil"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  auto [status, two] = server_->Get("/api/export?q=oil&limit=2");
+  ASSERT_EQ(status, 200);
+  EXPECT_EQ(cli.out, two);
+}
+
 TEST_F(ResearchTest, ExportWithTextCarriesEachArticlesText) {
   std::map<std::string, std::string> bodies;
   for (const TestArticle& a : *articles_) bodies[a.id] = a.body;

@@ -26,10 +26,16 @@ Result<ExportParams> ParseExportParams(const Params& params) {
   const std::string format = SingleParam(params, "format", &error);
   const std::string text = SingleParam(params, "text", &error);
   const std::string context = SingleParam(params, "context", &error);
+  const std::string limit = SingleParam(params, "limit", &error);
   if (!error.ok()) return error;
   ExportParams out;
   if (Status s = ParseIntParam("context", context, 0, kMaxExportContext,
                                &out.options.context);
+      !s.ok()) {
+    return s;
+  }
+  if (Status s =
+          ParseIntParam("limit", limit, 0, kMaxExportLimit, &out.options.limit);
       !s.ok()) {
     return s;
   }
@@ -47,8 +53,8 @@ Result<ExportParams> ParseExportParams(const Params& params) {
     }
     out.format = *f;
   }
-  Result<SearchRequest> search =
-      ParseSearchParams(Without(params, {"format", "text", "context"}));
+  Result<SearchRequest> search = ParseSearchParams(
+      Without(params, {"format", "text", "context", "limit"}));
   if (!search.ok()) return search.status();
   out.search = std::move(*search);
   if (Status s = Searcher::ValidateExport(out.search, out.options); !s.ok()) {

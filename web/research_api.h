@@ -19,13 +19,14 @@ namespace pundit::api {
 struct ExportParams {
   SearchRequest search;  // as for /api/search; page and per_page unused
   ExportFormat format = ExportFormat::kCsv;
-  ExportOptions options;  // text=1, context=N
+  ExportOptions options;  // text=1, context=N, limit=N
 };
 
 // The /api/search parameters (ParseSearchParams) plus format=csv|jsonl
 // (default csv), text=0|1 (default 0) and context=0..kMaxExportContext
 // (default 0: one row per article; else one per match with that many words
-// either side). kInvalidArgument naming the parameter, and what
+// either side) and limit=0..kMaxExportLimit (default 0: every match; else
+// the first N articles). kInvalidArgument naming the parameter, and what
 // Searcher::ValidateExport refuses.
 Result<ExportParams> ParseExportParams(const Params& params);
 
