@@ -261,7 +261,8 @@ class Searcher {
   // its authors has none, and a query without words to find, such as
   // `-oil` or `author:"A B"`, sends no hit); with neither only the start
   // of each stored
-  // article is read. Memory is that of one batch plus 8 bytes per match.
+  // article is read. Memory is that of one batch plus the order of the
+  // matches sent (by relevance, Xapian's ranking of them: one pass).
   // Stops early, OK, when `sink` returns false. Errors: as Search(), and
   // what ValidateExport refuses; kUnavailable when
   // the index changed after hits were handed over (the export would not be
