@@ -305,6 +305,15 @@ class Comparator {
         // commit every 10 articles on a machine busy with other work).
         if (attempt >= kMaxLookupAttempts) throw;
         db_->reopen();
+      } catch (const Xapian::DatabaseError&) {
+        // Xapian does not always see that a block it read for the older
+        // revision has since been reused by the writer's commits: a pointer
+        // read from it then names a block past the end ("EOF reading block
+        // 808465200") rather than raising DatabaseModifiedError. The
+        // writer's own view is intact; a fresh handle reads the newest
+        // revision. A database that is really damaged fails every attempt.
+        if (attempt >= kMaxLookupAttempts) throw;
+        db_.reset();
       }
     }
   }
