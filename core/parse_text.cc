@@ -1,5 +1,6 @@
 #include "core/parse_text.h"
 
+#include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -22,13 +23,15 @@ std::string ToNfc(std::string text) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
   if (U_FAILURE(status)) return text;
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
-  if (nfc->isNormalized(u, status) && U_SUCCESS(status)) return text;
+  // Checked and normalised as UTF-8: most text is NFC already, and then
+  // nothing is converted or copied.
+  if (nfc->isNormalizedUTF8(text, status) && U_SUCCESS(status)) return text;
   status = U_ZERO_ERROR;
-  icu::UnicodeString normalized = nfc->normalize(u, status);
-  if (U_FAILURE(status)) return text;
   std::string out;
-  normalized.toUTF8String(out);
+  icu::StringByteSink<std::string> sink(&out,
+                                        static_cast<int32_t>(text.size()));
+  nfc->normalizeUTF8(0, text, sink, nullptr, status);
+  if (U_FAILURE(status)) return text;
   return out;
 }
 
@@ -147,8 +150,18 @@ std::string CleanText(std::string_view text) {
   int32_t i = 0;
   bool pending_space = false;
   while (i < length) {
-    // ASCII fast path.
+    // ASCII fast path: a run of visible characters is copied at once.
     if (s[i] < 0x80) {
+      int32_t run = i;
+      while (run < length && s[run] > 0x20 && s[run] < 0x7f) ++run;
+      if (run > i) {
+        if (pending_space && !out.empty()) out += ' ';
+        pending_space = false;
+        out.append(
+            text.substr(static_cast<size_t>(i), static_cast<size_t>(run - i)));
+        i = run;
+        continue;
+      }
       char c = static_cast<char>(s[i++]);
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
           c == '\v') {

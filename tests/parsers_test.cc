@@ -16,6 +16,8 @@
 //   no title, impossible and unreadable dates, oversized content, each
 //   "path:line: error: ..." with a line (1 for a whole-file error, the line
 //   of the NUL byte for a binary file); a 20 MB file parses fine;
+// - CleanText: white space runs of any kind to one space, trimmed, control
+//   characters dropped, NFC, text already clean returned as it is;
 // - NormalizeDate (and the plausible range of dates), FormatFromFileName,
 //   DetectMarkdownFormat tables;
 // - every article shipped under corpus/ parses without an error.
@@ -32,6 +34,7 @@
 #include <vector>
 
 #include "core/document.h"
+#include "core/parse_text.h"
 #include "core/readers/formats.h"
 #include "tests/test_util.h"
 
@@ -775,6 +778,26 @@ TEST(MalformedTest, BinaryFileErrorIsOnTheLineOfItsFirstNulByte) {
 }
 
 // ---------------------------------------------------------- small tables
+
+TEST(CleanTextTest, CollapsesWhiteSpaceDropsControlsAndComposes) {
+  using parse::CleanText;
+  EXPECT_EQ(CleanText("plain words, as they are."),
+            "plain words, as they are.");
+  EXPECT_EQ(CleanText("  a \t\r\n b\f\vc  "), "a b c");
+  EXPECT_EQ(CleanText("no\x01\x1f\x7f"
+                      "controls"),
+            "nocontrols");
+  EXPECT_EQ(CleanText("a\xC2\xA0\xE2\x80\x83"
+                      "b \xEF\xBB\xBF c"),
+            "a b c");
+  EXPECT_EQ(CleanText("Cafe\xCC\x81 \xE2\x80\x9Cq\xE2\x80\x9D"),
+            "Caf\xC3\xA9 \xE2\x80\x9Cq\xE2\x80\x9D");
+  EXPECT_EQ(CleanText("\xE6\x97\xA5\xE6\x9C\xAC"), "\xE6\x97\xA5\xE6\x9C\xAC");
+  EXPECT_EQ(CleanText(" \t "), "");
+  EXPECT_EQ(CleanText(""), "");
+  const std::string long_run(100000, 'x');
+  EXPECT_EQ(CleanText(" " + long_run + " "), long_run);
+}
 
 TEST(NormalizeDateTest, AcceptedForms) {
   struct Case {
