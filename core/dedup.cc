@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstdint>
 #include <cstdio>
 
 #include "core/schema.h"
+#include "core/text.h"
 
 namespace pundit::dedup {
 namespace {
@@ -72,10 +72,10 @@ void ForEachWord(std::string_view text, F&& on_word) {
   for (int32_t i = 0; i < n;) {
     if (s[i] < 0x80) {  // ASCII, most text: no ICU call
       const char c = static_cast<char>(s[i++]);
-      if (std::isalnum(static_cast<unsigned char>(c))) {
-        word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      } else if (c == '\'' && !word.empty() && i < n && s[i] < 0x80 &&
-                 std::isalnum(s[i])) {
+      if (IsAsciiAlnum(c)) {
+        word += AsciiLower(c);
+      } else if (c == '\'' && !word.empty() && i < n &&
+                 IsAsciiAlnum(static_cast<char>(s[i]))) {
         // An apostrophe inside a word keeps it whole ("don't").
       } else {
         flush();
@@ -90,8 +90,8 @@ void ForEachWord(std::string_view text, F&& on_word) {
       int32_t len = 0;
       U8_APPEND_UNSAFE(buf, len, c);
       word.append(buf, static_cast<size_t>(len));
-    } else if (c == 0x2019 && !word.empty() && i < n && s[i] < 0x80 &&
-               std::isalnum(s[i])) {
+    } else if (c == 0x2019 && !word.empty() && i < n &&
+               IsAsciiAlnum(static_cast<char>(s[i]))) {
       // A typographic apostrophe inside a word, likewise.
     } else {
       flush();
@@ -156,19 +156,37 @@ std::vector<std::string> CopyWords(const Article& article) {
 std::string Signature(const Article& article) {
   const std::vector<uint64_t> word_hashes = CopyTokens<uint64_t>(article, Fnv);
   if (word_hashes.size() < kMinWords) return "";
-  std::array<uint64_t, kSignatureHashes> mins;
-  mins.fill(~0ULL);
+  std::vector<uint64_t> shingles;
+  shingles.reserve(word_hashes.size());
   for (size_t i = 0; i + kShingleWords <= word_hashes.size(); ++i) {
     uint64_t shingle = 0;
     for (size_t k = 0; k < kShingleWords; ++k) {
       shingle = Mix(shingle ^ word_hashes[i + k]);
     }
-    // Hash function f: a multiply-add with odd a_f, a permutation of the
-    // 64-bit values (Dietzfelbinger's multiply-shift scheme), one multiply
-    // where a mixer per function took four times as long.
-    for (int f = 0; f < kSignatureHashes; ++f) {
-      mins[f] = std::min(mins[f], kMultipliers[f] * shingle + kAddends[f]);
+    shingles.push_back(shingle);
+  }
+  // Hash function f: a multiply-add with odd a_f, a permutation of the
+  // 64-bit values (Dietzfelbinger's multiply-shift scheme), one multiply
+  // where a mixer per function took four times as long. Four functions a
+  // pass over the shingles: four independent minima for each load.
+  std::array<uint64_t, kSignatureHashes> mins;
+  static_assert(kSignatureHashes % 4 == 0);
+  for (int f = 0; f < kSignatureHashes; f += 4) {
+    const uint64_t a0 = kMultipliers[f], a1 = kMultipliers[f + 1],
+                   a2 = kMultipliers[f + 2], a3 = kMultipliers[f + 3];
+    const uint64_t b0 = kAddends[f], b1 = kAddends[f + 1], b2 = kAddends[f + 2],
+                   b3 = kAddends[f + 3];
+    uint64_t m0 = ~0ULL, m1 = ~0ULL, m2 = ~0ULL, m3 = ~0ULL;
+    for (uint64_t shingle : shingles) {
+      m0 = std::min(m0, a0 * shingle + b0);
+      m1 = std::min(m1, a1 * shingle + b1);
+      m2 = std::min(m2, a2 * shingle + b2);
+      m3 = std::min(m3, a3 * shingle + b3);
     }
+    mins[f] = m0;
+    mins[f + 1] = m1;
+    mins[f + 2] = m2;
+    mins[f + 3] = m3;
   }
   std::string signature;
   signature.reserve(2 * kSignatureHashes);

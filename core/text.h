@@ -1,6 +1,6 @@
-// The small text helpers every module needs, written once: ASCII digits,
-// thousands separators, and UTF-8 validation, counting and cutting at a
-// character boundary. Byte-level only: for case folding, normalisation and
+// The small text helpers every module needs, written once: ASCII digits and
+// letters, thousands separators, and UTF-8 validation, counting and cutting
+// at a character boundary. Byte-level only: for case folding, normalisation and
 // word breaking see core/analyzer.h (ICU).
 //
 // All functions are pure and thread-safe.
@@ -15,6 +15,16 @@ namespace pundit {
 
 // True for '0'..'9' (ASCII only, whatever the locale).
 inline bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+
+// True for ASCII letters and digits, whatever the locale.
+inline bool IsAsciiAlnum(char c) {
+  return IsAsciiDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// 'A'..'Z' to 'a'..'z'; every other byte as it is, whatever the locale.
+inline char AsciiLower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 // True when `text` is non-empty and every byte is an ASCII digit.
 bool AllDigits(std::string_view text);

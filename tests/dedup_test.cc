@@ -3,6 +3,8 @@
 // - a copy with a "Opinion | " title prefix, a repost footer and its case
 //   changed keeps a resemblance of at least 0.9 with its original, articles
 //   on one topic stay far below it, and short texts get no signature;
+// - the signature of a fixed text is the one every index written so far
+//   holds (a change would split copies across an index's runs);
 // - the sample article (a repost) is a copy of a retitled repost of it,
 //   and not of its first half;
 // - 160 distinct articles and 30 reposted copies give total 190,
@@ -254,6 +256,33 @@ TEST(DedupTest, CopyKeepsResemblanceAndTopicArticlesDoNot) {
       EXPECT_LT(terms[i - 1], terms[i]);
     }
   }
+}
+
+// Indexes keep each article's signature and band terms, and an incremental
+// run groups a new article with those: the function may be made faster,
+// never different.
+TEST(DedupTest, SignatureOfAFixedTextIsTheOneIndexesHold) {
+  Article article;
+  article.title = "Ignored when the text is long enough";
+  std::string text;
+  for (int i = 0; i < 60; ++i) {
+    text += "Word" + std::to_string(i * 7 % 23) + " don't Ölpreis’s, ";
+  }
+  article.lede = "The lede counts too.";
+  article.body = {{Block::Kind::kParagraph, text},
+                  {Block::Kind::kParagraph, "Originally published by X."}};
+  const std::string signature = dedup::Signature(article);
+  std::string hex;
+  for (unsigned char c : signature) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    hex += kHex[c >> 4];
+    hex += kHex[c & 0xf];
+  }
+  EXPECT_EQ(hex,
+            "01740054008302e5017b02fa000b032e006d0c1300cb05190063011e097d019f00"
+            "ab019402bc007c001e0b2b04b7028b0171089507ff03f50243078b021500d704cd"
+            "0196039e00cc0e2902e6055101010733034f06a7075d10a50074007e03bc070b04"
+            "4d058102b401f508d702e70452037205040277030f029705e701c40094");
 }
 
 // The sample article is itself a repost ("originally published on Eurasia
