@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <numeric>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -48,7 +50,11 @@ std::string CompactDate(std::string_view date) {
   return AllDigits(compact) ? compact : "";
 }
 
-// Writes the text terms of one article, block after block.
+// Writes the text terms of one article, block after block. Each token is
+// counted in the article's own table of words (wdf and positions); the
+// document gets each distinct term once, stemmed once, in Finish(): the
+// same terms and wdf as one add_term per token, with a fraction of the
+// calls into Xapian's and the stem cache's ordered maps.
 class TextTerms {
  public:
   TextTerms(Xapian::Document& doc, Analyzer& analyzer)
@@ -61,16 +67,8 @@ class TextTerms {
     for (const Token& token : tokens) {
       Advance(token);
       if (token.term.size() > kMaxWordBytes) continue;
-      const std::string stem = analyzer_.Stem(token.term);
-      AddPosting(token.term, token.position, schema::kTitleWdfBoost);
-      AddPosting(Prefixed(schema::kTitlePrefix, token.term), token.position);
-      if (stem.empty()) continue;
-      doc_.add_term(Prefixed(schema::kStemPrefix, stem),
-                    schema::kTitleWdfBoost);
-      std::string title_stem(schema::kStemPrefix);
-      title_stem += schema::kTitlePrefix;
-      title_stem += stem;
-      doc_.add_term(title_stem);
+      Count(words_[token.term], token.position, schema::kTitleWdfBoost);
+      Count(title_words_[token.term], token.position, 1);
     }
     AddPairs(tokens);
   }
@@ -82,19 +80,37 @@ class TextTerms {
     for (const Token& token : tokens) {
       Advance(token);
       if (token.term.size() > kMaxWordBytes) continue;
-      AddPosting(token.term, token.position, wdf_inc);
-      const std::string stem = analyzer_.Stem(token.term);
-      if (!stem.empty()) {
-        doc_.add_term(Prefixed(schema::kStemPrefix, stem), wdf_inc);
-      }
+      Count(words_[token.term], token.position, wdf_inc);
     }
     AddPairs(tokens);
   }
 
-  // Stores the positions collected (schema::kPositionsValue).
+  // Adds the counted terms and stores their positions
+  // (schema::kPositionsFirstValue on).
   void Finish() {
-    if (positions_.empty()) return;
-    const std::vector<std::string> parts = positions_.Finish();
+    PositionRecordBuilder positions;
+    for (auto& [word, counted] : words_) {
+      doc_.add_term(word, counted.wdf);
+      const std::string stem = analyzer_.Stem(word);
+      if (!stem.empty()) {
+        doc_.add_term(Prefixed(schema::kStemPrefix, stem), counted.wdf);
+      }
+      positions.Add(word, std::move(counted.positions));
+    }
+    for (auto& [word, counted] : title_words_) {
+      const std::string term = Prefixed(schema::kTitlePrefix, word);
+      doc_.add_term(term, counted.wdf);
+      const std::string stem = analyzer_.Stem(word);
+      if (!stem.empty()) {
+        std::string title_stem(schema::kStemPrefix);
+        title_stem += schema::kTitlePrefix;
+        title_stem += stem;
+        doc_.add_term(title_stem, counted.wdf);
+      }
+      positions.Add(term, std::move(counted.positions));
+    }
+    if (positions.empty()) return;
+    const std::vector<std::string> parts = positions.Finish();
     for (unsigned i = 0; i < parts.size(); ++i) {
       if (!parts[i].empty()) {
         doc_.add_value(schema::kPositionsFirstValue + i, parts[i]);
@@ -103,12 +119,22 @@ class TextTerms {
   }
 
  private:
-  // The term with `wdf_inc` more wdf, its position kept in the article's
-  // position record.
-  void AddPosting(const std::string& term, unsigned position,
-                  Xapian::termcount wdf_inc = 1) {
-    doc_.add_term(term, wdf_inc);
-    positions_.Add(term, position);
+  // What the article holds of one term so far.
+  struct Counted {
+    Xapian::termcount wdf = 0;
+    std::vector<uint32_t> positions;  // ascending, each once
+  };
+
+  // One more occurrence at `position`, with `wdf_inc` more wdf.
+  static void Count(Counted& counted, uint32_t position,
+                    Xapian::termcount wdf_inc) {
+    counted.wdf += wdf_inc;
+    std::vector<uint32_t>& p = counted.positions;
+    if (p.empty() || p.back() < position) {
+      p.push_back(position);
+    } else if (!std::binary_search(p.begin(), p.end(), position)) {
+      p.insert(std::lower_bound(p.begin(), p.end(), position), position);
+    }
   }
 
   static std::string Prefixed(std::string_view prefix,
@@ -154,7 +180,8 @@ class TextTerms {
 
   Xapian::Document& doc_;
   Analyzer& analyzer_;
-  PositionRecordBuilder positions_;
+  std::unordered_map<std::string, Counted> words_;        // by word
+  std::unordered_map<std::string, Counted> title_words_;  // S<word>, by word
   unsigned next_position_ = 1;
 };
 
@@ -216,6 +243,100 @@ bool ReadStrings(const nlohmann::json& j, const char* key,
     out.push_back(item.get<std::string>());
   }
   return true;
+}
+
+// The article's stored data as nlohmann's json tree gives it.
+std::string ArticleToDataTree(const Article& article) {
+  nlohmann::ordered_json j;
+  j["id"] = article.id;
+  j["title"] = article.title;
+  j["authors"] = article.authors;
+  j["date"] = article.date;
+  j["regions"] = article.regions;
+  j["themes"] = article.themes;
+  j["source"] = article.source;
+  j["url"] = article.url;
+  j["lede"] = article.lede;
+  nlohmann::ordered_json body = nlohmann::ordered_json::array();
+  for (const Block& block : article.body) {
+    body.push_back(
+        {{"h", block.kind == Block::Kind::kHeading}, {"t", block.text}});
+  }
+  j["body"] = std::move(body);
+  j["bio"] = article.bio;
+  j["path"] = article.path;
+  j["line"] = article.line;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// True when every string ArticleToData stores is valid UTF-8.
+bool AllValidUtf8(const Article& article) {
+  auto all = [](const std::vector<std::string>& list) {
+    return std::all_of(list.begin(), list.end(),
+                       [](const std::string& s) { return IsValidUtf8(s); });
+  };
+  return IsValidUtf8(article.id) && IsValidUtf8(article.title) &&
+         all(article.authors) && IsValidUtf8(article.date) &&
+         all(article.regions) && all(article.themes) &&
+         IsValidUtf8(article.source) && IsValidUtf8(article.url) &&
+         IsValidUtf8(article.lede) &&
+         std::all_of(article.body.begin(), article.body.end(),
+                     [](const Block& b) { return IsValidUtf8(b.text); }) &&
+         IsValidUtf8(article.bio) && IsValidUtf8(article.path);
+}
+
+// `text` (valid UTF-8) as a JSON string, escaped as nlohmann's dump does
+// without ensure_ascii: quote and backslash, \b \f \n \r \t, other bytes
+// below 0x20 as \u00xx; the rest as it is.
+void AppendJsonString(std::string& out, std::string_view text) {
+  out += '"';
+  size_t plain = 0;  // start of the bytes not yet copied
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.substr(plain, i - plain));
+    plain = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xf];
+      }
+    }
+  }
+  out.append(text.substr(plain));
+  out += '"';
+}
+
+void AppendJsonStrings(std::string& out, const std::vector<std::string>& list) {
+  out += '[';
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(out, list[i]);
+  }
+  out += ']';
 }
 
 }  // namespace
@@ -284,28 +405,52 @@ std::string ContentId(const Article& article) {
 }
 
 std::string ArticleToData(const Article& article) {
-  nlohmann::ordered_json j;
-  j["id"] = article.id;
-  j["title"] = article.title;
-  j["authors"] = article.authors;
-  j["date"] = article.date;
-  j["regions"] = article.regions;
-  j["themes"] = article.themes;
-  j["source"] = article.source;
-  j["url"] = article.url;
-  j["lede"] = article.lede;
-  nlohmann::ordered_json body = nlohmann::ordered_json::array();
-  for (const Block& block : article.body) {
-    body.push_back(
-        {{"h", block.kind == Block::Kind::kHeading}, {"t", block.text}});
+  // Written directly: the JSON that nlohmann's dump would give for these
+  // fields, byte for byte, without first copying every string into a
+  // json tree. A string that is not valid UTF-8 (article strings always
+  // are) takes the tree's way, which stores U+FFFD rather than fail.
+  if (!AllValidUtf8(article)) return ArticleToDataTree(article);
+  std::string out;
+  out.reserve(256 + article.lede.size() + article.title.size() +
+              article.bio.size() + 16 * article.body.size() +
+              std::accumulate(
+                  article.body.begin(), article.body.end(), size_t{0},
+                  [](size_t n, const Block& b) { return n + b.text.size(); }));
+  out += "{\"id\":";
+  AppendJsonString(out, article.id);
+  out += ",\"title\":";
+  AppendJsonString(out, article.title);
+  out += ",\"authors\":";
+  AppendJsonStrings(out, article.authors);
+  out += ",\"date\":";
+  AppendJsonString(out, article.date);
+  out += ",\"regions\":";
+  AppendJsonStrings(out, article.regions);
+  out += ",\"themes\":";
+  AppendJsonStrings(out, article.themes);
+  out += ",\"source\":";
+  AppendJsonString(out, article.source);
+  out += ",\"url\":";
+  AppendJsonString(out, article.url);
+  out += ",\"lede\":";
+  AppendJsonString(out, article.lede);
+  out += ",\"body\":[";
+  for (size_t i = 0; i < article.body.size(); ++i) {
+    if (i > 0) out += ',';
+    out += article.body[i].kind == Block::Kind::kHeading
+               ? "{\"h\":true,\"t\":"
+               : "{\"h\":false,\"t\":";
+    AppendJsonString(out, article.body[i].text);
+    out += '}';
   }
-  j["body"] = std::move(body);
-  j["bio"] = article.bio;
-  j["path"] = article.path;
-  j["line"] = article.line;
-  // Article strings are valid UTF-8; should one not be, store U+FFFD rather
-  // than fail.
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out += "],\"bio\":";
+  AppendJsonString(out, article.bio);
+  out += ",\"path\":";
+  AppendJsonString(out, article.path);
+  out += ",\"line\":";
+  out += std::to_string(article.line);
+  out += '}';
+  return out;
 }
 
 Result<Article> ArticleFromData(const std::string& data) {

@@ -79,6 +79,16 @@ void PositionRecordBuilder::Add(const std::string& term, uint32_t position) {
   }
 }
 
+void PositionRecordBuilder::Add(const std::string& term,
+                                std::vector<uint32_t> positions) {
+  std::vector<uint32_t>& held = terms_[term];
+  if (held.empty()) {
+    held = std::move(positions);
+    return;
+  }
+  for (uint32_t position : positions) Add(term, position);
+}
+
 std::vector<std::string> PositionRecordBuilder::Finish() {
   std::vector<Entry> entries;
   entries.reserve(terms_.size());

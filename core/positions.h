@@ -33,9 +33,9 @@
 #define PUNDIT_CORE_POSITIONS_H_
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace pundit {
@@ -59,6 +59,9 @@ class PositionRecordBuilder {
  public:
   // Records that `term` occurs at `position` (a repeat is recorded once).
   void Add(const std::string& term, uint32_t position);
+  // Records that `term` occurs at each of `positions` (ascending, each
+  // once): the same as an Add of each, with one lookup.
+  void Add(const std::string& term, std::vector<uint32_t> positions);
   // True when nothing was added.
   bool empty() const { return terms_.empty(); }
   // The encoded parts, kPositionParts of them, "" for an empty part. The
@@ -66,7 +69,8 @@ class PositionRecordBuilder {
   std::vector<std::string> Finish();
 
  private:
-  std::map<std::string, std::vector<uint32_t>> terms_;
+  // Finish() sorts the terms: their order here does not matter.
+  std::unordered_map<std::string, std::vector<uint32_t>> terms_;
 };
 
 // Reads one part. Holds a view: the bytes must outlive it.

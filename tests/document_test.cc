@@ -9,6 +9,9 @@
 //  - the date value is "YYYYMMDD" and absent when the date is unknown;
 //  - the content hash is stable, ignores path and line, and changes with the
 //    content;
+//  - the stored data is the JSON nlohmann writes for the article, byte for
+//    byte, whatever characters its strings hold (invalid UTF-8 stored as
+//    U+FFFD);
 //  - ArticleToData / ArticleFromData round-trip, and corrupt data gives
 //    kCorruption with a message saying how to fix it;
 //  - the document is accepted by a Xapian database and found by its terms.
@@ -19,6 +22,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -254,6 +258,54 @@ TEST(DocumentTest, DataRoundTripsEveryField) {
   Analyzer analyzer;
   EXPECT_EQ(BuildDocument(SmallArticle(), "/a.md", analyzer).get_data(),
             ArticleToData(SmallArticle()));
+}
+
+// Every character class JSON escapes, in every field the data stores.
+Article ArticleOfEveryCharacter() {
+  std::string every;
+  for (int c = 1; c < 0x80; ++c) every += static_cast<char>(c);
+  every += "/ é 日本 “q” \xF0\x9F\x93\xB0 \\\" \\u0041";
+  Article article;
+  article.id = "id " + every;
+  article.title = every;
+  article.authors = {every, "", "B"};
+  article.date = every;
+  article.regions = {every};
+  article.themes = {};
+  article.source = every;
+  article.url = every;
+  article.lede = every;
+  article.body = {{Block::Kind::kHeading, every},
+                  {Block::Kind::kParagraph, ""},
+                  {Block::Kind::kParagraph, every + every}};
+  article.bio = every;
+  article.path = every;
+  article.line = 7;
+  return article;
+}
+
+TEST(DocumentTest, DataIsTheJsonNlohmannWritesByteForByte) {
+  for (const Article& article :
+       {ArticleOfEveryCharacter(), SmallArticle(), Article()}) {
+    const std::string data = ArticleToData(article);
+    // nlohmann's own writing of the same object, read back in order.
+    EXPECT_EQ(data, nlohmann::ordered_json::parse(data).dump());
+    Result<Article> back = ArticleFromData(data);
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_EQ(*back, article);
+  }
+  const std::string data = ArticleToData(ArticleOfEveryCharacter());
+  EXPECT_NE(data.find(R"(\u0001\u0002)"), std::string::npos);
+  EXPECT_NE(data.find(R"(\b\t\n\u000b\f\r\u000e)"), std::string::npos);
+  EXPECT_NE(data.find("\x7f"), std::string::npos);  // DEL as it is
+  // A string that is not UTF-8 is stored with U+FFFD in place of its bad
+  // bytes, and the rest of the article as it is.
+  Article bad = SmallArticle();
+  bad.title = "caf\xE9 \xFF ok";
+  Result<Article> back = ArticleFromData(ArticleToData(bad));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->title, "caf\xEF\xBF\xBD \xEF\xBF\xBD ok");
+  EXPECT_EQ(back->lede, bad.lede);
 }
 
 TEST(DocumentTest, CorruptDataIsCorruption) {

@@ -3,6 +3,8 @@
 // Properties checked:
 // - every term added is found with exactly its positions, ascending and
 //   without repeats, in records of one term to thousands of terms;
+// - a term's positions added at once give the same record as added one by
+//   one, and merge with positions already added;
 // - terms whose 16-bit hashes collide are told apart by their spelling;
 // - a term whose hash no entry has is not found;
 // - damaged bytes (truncated, garbage) never crash: Find() returns false or
@@ -69,6 +71,31 @@ TEST(PositionsTest, FindsEveryTermWithExactlyItsPositions) {
       EXPECT_EQ(Found(record, term), positions) << term;
     }
   }
+}
+
+TEST(PositionsTest, PositionsAddedAtOnceAreThoseAddedOneByOne) {
+  std::mt19937 random(5);
+  PositionRecordBuilder one_by_one;
+  PositionRecordBuilder at_once;
+  for (int i = 0; i < 300; ++i) {
+    const std::string term = "w" + std::to_string(i);
+    std::vector<uint32_t> positions;
+    for (uint32_t pos = 1 + random() % 7; pos < 2000;
+         pos += 1 + random() % 90) {
+      positions.push_back(pos);
+      one_by_one.Add(term, pos);
+    }
+    at_once.Add(term, positions);
+  }
+  EXPECT_EQ(at_once.Finish(), one_by_one.Finish());
+  // Positions given at once for a term that has some merge with them.
+  PositionRecordBuilder merged;
+  merged.Add("oil", 9);
+  merged.Add("oil", 2);
+  merged.Add("oil", std::vector<uint32_t>{1, 2, 5, 20});
+  const std::vector<std::string> record = merged.Finish();
+  ASSERT_TRUE(AllValid(record));
+  EXPECT_EQ(Found(record, "oil"), (std::vector<uint32_t>{1, 2, 5, 9, 20}));
 }
 
 TEST(PositionsTest, CollidingHashesAreToldApartBySpelling) {
