@@ -16,6 +16,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "core/fast_words.h"
 #include "core/text.h"
 
 namespace pundit {
@@ -199,7 +200,15 @@ struct Analyzer::Impl {
 
   void TokenizeChunk(std::string_view text, size_t base, unsigned& position,
                      std::vector<Token>& out);
+  // Fills `found` with the words of text16 by FindFastWords, when the text
+  // allows it and ICU's rules are there; returns false otherwise.
+  bool FindFastWords();
+  // Fills `found` with the words of text16 by ICU's break iterator (runs of
+  // letters and digits when ICU's rules are missing).
   void FindWords();
+  // Adds the segment text16[begin, end) with ICU rule status `status` to
+  // `found` (nothing for a segment of no word).
+  void AddWord(int32_t begin, int32_t end, int32_t status);
   // Appends letter word text16[begin, end) to `found`, as several words
   // when it is words joined by full stops.
   void SplitAtFullStops(int32_t begin, int32_t end);
@@ -226,6 +235,8 @@ struct Analyzer::Impl {
   icu::UnicodeString text16;
   std::vector<uint32_t> offsets;  // UTF-16 index -> byte offset in the chunk
   std::vector<Word> found;
+  std::vector<FastWord> fast_words;
+  bool use_fast_words = true;
   icu::UnicodeString scratch_a;
   icu::UnicodeString scratch_b;
   icu::UnicodeString scratch_c;
@@ -328,6 +339,24 @@ void Analyzer::Impl::SplitAtFullStops(int32_t begin, int32_t end) {
   }
 }
 
+void Analyzer::Impl::AddWord(int32_t begin, int32_t end, int32_t status) {
+  if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) return;
+  if (status >= UBRK_WORD_LETTER && status < UBRK_WORD_LETTER_LIMIT) {
+    SplitAtFullStops(begin, end);
+  } else {
+    found.push_back({begin, end, status >= UBRK_WORD_LETTER});
+  }
+}
+
+bool Analyzer::Impl::FindFastWords() {
+  if (!use_fast_words || words == nullptr) return false;
+  const std::u16string_view text(text16.getBuffer(), text16.length());
+  if (!pundit::FindFastWords(text, &fast_words)) return false;
+  found.clear();
+  for (const FastWord& w : fast_words) AddWord(w.begin, w.end, w.status);
+  return true;
+}
+
 void Analyzer::Impl::FindWords() {
   found.clear();
   const int32_t length = text16.length();
@@ -336,13 +365,7 @@ void Analyzer::Impl::FindWords() {
     int32_t begin = words->first();
     for (int32_t end = words->next(); end != icu::BreakIterator::DONE;
          begin = end, end = words->next()) {
-      const int32_t status = words->getRuleStatus();
-      if (status >= UBRK_WORD_NONE && status < UBRK_WORD_NONE_LIMIT) continue;
-      if (status >= UBRK_WORD_LETTER && status < UBRK_WORD_LETTER_LIMIT) {
-        SplitAtFullStops(begin, end);
-      } else {
-        found.push_back({begin, end, status >= UBRK_WORD_LETTER});
-      }
+      AddWord(begin, end, words->getRuleStatus());
     }
     return;
   }
@@ -475,8 +498,12 @@ void Analyzer::Impl::TokenizeChunk(std::string_view text, size_t base,
                                    unsigned& position,
                                    std::vector<Token>& out) {
   DecodeUtf8(text, text16, &offsets);
-  Compatibility(/*with_offsets=*/true);
-  FindWords();
+  // The characters FindFastWords knows give the same words with or without
+  // their compatibility forms (core/fast_words.h).
+  if (!FindFastWords()) {
+    Compatibility(/*with_offsets=*/true);
+    FindWords();
+  }
   const char16_t* buf = text16.getBuffer();
   const size_t count = found.size();
   for (size_t first = 0; first < count;) {
@@ -514,7 +541,9 @@ void Analyzer::Impl::TokenizeChunk(std::string_view text, size_t base,
   }
 }
 
-Analyzer::Analyzer() : impl_(std::make_unique<Impl>()) {}
+Analyzer::Analyzer(WordBreaks word_breaks) : impl_(std::make_unique<Impl>()) {
+  impl_->use_fast_words = word_breaks == WordBreaks::kFast;
+}
 
 Analyzer::~Analyzer() = default;
 

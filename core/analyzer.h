@@ -6,7 +6,9 @@
 //      (NFKC: "CO₂" -> "CO2", ligatures, full-width forms), keeping the
 //      byte offsets of the original text;
 //   1. ICU word boundaries (BreakIterator word instance, root locale), which
-//      also segment Chinese and Japanese text into dictionary words;
+//      also segment Chinese and Japanese text into dictionary words; text
+//      of ASCII and common Latin letters and punctuation gets the same
+//      words from core/fast_words.h without ICU;
 //      punctuation and spaces are dropped, numbers such as "21st", "3,5" and
 //      "11" are words; a letter word with full stops inside is split at them
 //      when every piece has two characters or more ("Kong.Three" -> kong,
@@ -45,7 +47,11 @@ struct Token {
 
 class Analyzer {
  public:
-  Analyzer();
+  // How step 1 finds words: kFast takes core/fast_words.h where it can (the
+  // same words, faster); kIcuOnly always asks ICU (tests compare the two).
+  enum class WordBreaks { kFast, kIcuOnly };
+
+  explicit Analyzer(WordBreaks word_breaks = WordBreaks::kFast);
   ~Analyzer();
   Analyzer(const Analyzer&) = delete;
   Analyzer& operator=(const Analyzer&) = delete;
