@@ -21,6 +21,16 @@ namespace {
 constexpr size_t kMaxFacetBytes = 200;
 // Longer words (URLs, base64, runs of letters) are not indexed as text terms.
 constexpr size_t kMaxWordBytes = 64;
+// A stem is never longer than its word; the title stem's prefix is "ZS".
+static_assert(2 + kMaxWordBytes <= kMaxTermBytesButId);
+// XP<w1> <w2>.
+static_assert(schema::kPairPrefix.size() + 2 * kMaxWordBytes + 1 <=
+              kMaxTermBytesButId);
+static_assert(
+    schema::kRegionPrefix.size() + kMaxFacetBytes <= kMaxTermBytesButId &&
+    schema::kSourcePrefix.size() + kMaxFacetBytes <= kMaxTermBytesButId &&
+    schema::kThemePrefix.size() + kMaxFacetBytes <= kMaxTermBytesButId &&
+    schema::kAuthorPrefix.size() + kMaxFacetBytes <= kMaxTermBytesButId);
 
 // `text` cut to at most `max` bytes without splitting a UTF-8 sequence, with
 // no trailing space.
@@ -92,7 +102,7 @@ class TextTerms {
     for (auto& [word, counted] : words_) {
       doc_.add_term(word, counted.wdf);
       const std::string stem = analyzer_.Stem(word);
-      if (!stem.empty()) {
+      if (!stem.empty() && stem.size() <= kMaxWordBytes) {
         doc_.add_term(Prefixed(schema::kStemPrefix, stem), counted.wdf);
       }
       positions.Add(word, std::move(counted.positions));
@@ -101,7 +111,7 @@ class TextTerms {
       const std::string term = Prefixed(schema::kTitlePrefix, word);
       doc_.add_term(term, counted.wdf);
       const std::string stem = analyzer_.Stem(word);
-      if (!stem.empty()) {
+      if (!stem.empty() && stem.size() <= kMaxWordBytes) {
         std::string title_stem(schema::kStemPrefix);
         title_stem += schema::kTitlePrefix;
         title_stem += stem;

@@ -25,6 +25,11 @@ namespace pundit {
 // terms of title, lede and body blocks (not the bio), the date and content
 // hash values, the copy signature and its band terms (core/dedup.h; the
 // group is added by indexer/copy_groups.h) and the JSON document data.
+// Every term but the Q id term is at most kMaxTermBytesButId bytes long, by
+// construction (text words of at most 64 bytes, facet values cut at 200):
+// only an id can give a term longer than Xapian accepts (245 bytes), and
+// callers check it before (schema::IdTerm(id).size()).
+inline constexpr size_t kMaxTermBytesButId = 210;
 Xapian::Document BuildDocument(const Article& article,
                                const std::string& absolute_path,
                                Analyzer& analyzer);

@@ -934,14 +934,10 @@ class IndexRun {
         b.article = std::move(article);
       } else if (b.change != Change::kUnchanged &&
                  b.change != Change::kRelocated) {
+        // Its id was checked above: every other term is short enough
+        // (core/document.h).
         b.doc = BuildDocument(article, files_[i].abs_path, analyzer);
         b.has_doc = true;
-        if (std::string error = indexer::OverlongTermError(b.doc);
-            !error.empty()) {
-          b.error = std::move(error);
-          b.has_doc = false;
-          b.doc = Xapian::Document();
-        }
       }
       article = Article();  // the document holds what is needed now
       built.push_back(std::move(b));

@@ -12,6 +12,7 @@
 
 #include "core/analyzer.h"
 #include "core/document.h"
+#include "core/schema.h"
 
 namespace pundit::indexer {
 namespace {
@@ -69,14 +70,11 @@ void Merge(const std::vector<std::string>& inputs, const std::string& output,
 
 }  // namespace
 
-std::string OverlongTermError(const Xapian::Document& doc) {
-  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-    if ((*t).size() > kMaxTermBytes) {
-      return "cannot be indexed: the term \"" + (*t).substr(0, 40) +
-             "...\" is longer than " + std::to_string(kMaxTermBytes) + " bytes";
-    }
-  }
-  return "";
+std::string OverlongTermError(const Article& article) {
+  const std::string term = schema::IdTerm(article.id);
+  if (term.size() <= kMaxTermBytes) return "";
+  return "cannot be indexed: the term \"" + term.substr(0, 40) +
+         "...\" is longer than " + std::to_string(kMaxTermBytes) + " bytes";
 }
 
 ShardBuild::ShardBuild(std::string dir, const Options& options)
@@ -317,13 +315,14 @@ void ShardBuild::Run(Task& task, Analyzer& analyzer,
     };
     for (Pending& pending : task.articles) {
       ++uncounted;
-      Xapian::Document doc =
-          BuildDocument(pending.article, *pending.abs_path, analyzer);
-      pending.article = Article();  // the document holds what is needed
-      if (std::string error = OverlongTermError(doc); !error.empty()) {
+      if (std::string error = OverlongTermError(pending.article);
+          !error.empty()) {
         rejected->push_back(Rejected{pending.tag, std::move(error)});
         continue;
       }
+      Xapian::Document doc =
+          BuildDocument(pending.article, *pending.abs_path, analyzer);
+      pending.article = Article();  // the document holds what is needed
       db.add_document(doc);
       if (++buffered == options_.commit_docs) {
         Commit(db, path, buffered);

@@ -61,6 +61,7 @@
 
 #include "core/analyzer.h"
 #include "core/article.h"
+#include "core/document.h"
 #include "core/mutex.h"
 #include "indexer/disk_room.h"
 
@@ -77,10 +78,12 @@ inline constexpr unsigned kCompactFlags = Xapian::Compactor::FULL;
 // every uncommitted change: documents holding one must never reach a writer.
 inline constexpr size_t kMaxTermBytes = 245;
 
-// "" when every term of `doc` is at most kMaxTermBytes long, else the message
-// of a ParseError: "cannot be indexed: the term \"abc...\" is longer than 245
-// bytes".
-std::string OverlongTermError(const Xapian::Document& doc);
+// "" when the document of `article` can be written: its id term is at most
+// kMaxTermBytes long (BuildDocument keeps every other term shorter:
+// core/document.h), else the message of a ParseError: "cannot be indexed:
+// the term \"Qabc...\" is longer than 245 bytes".
+std::string OverlongTermError(const Article& article);
+static_assert(kMaxTermBytesButId <= kMaxTermBytes);
 
 class ShardBuild {
  public:

@@ -233,6 +233,33 @@ TEST(DocumentTest, LongFacetValueIsCutAtCharacterBoundary) {
   }
 }
 
+TEST(DocumentTest, OnlyTheIdTermCanBeLongerThanXapianAccepts) {
+  // Every field as long as it can be: 64-byte words (the longest indexed)
+  // in title, body and author pairs with "the", facet values of 300 bytes.
+  Analyzer analyzer;
+  Article article = SmallArticle();
+  article.id = std::string(300, 'i');
+  const std::string word(64, 'w');
+  const std::string long_value(300, 'v');
+  article.title = "the " + word + " the";
+  article.body = {{Block::Kind::kParagraph, "the " + word + "s the " + word}};
+  article.authors = {long_value, "the " + word};
+  article.regions = {long_value};
+  article.themes = {long_value};
+  article.source = long_value;
+  const std::set<std::string> terms =
+      TermSet(BuildDocument(article, "/" + long_value + ".md", analyzer));
+  size_t longest = 0;
+  for (const std::string& term : terms) {
+    if (term.rfind("Q", 0) == 0) continue;
+    longest = std::max(longest, term.size());
+  }
+  EXPECT_LE(longest, kMaxTermBytesButId);
+  EXPECT_GE(longest, 200u);  // the cut facet values are there
+  EXPECT_EQ(terms.count("Q" + article.id), 1u);
+  EXPECT_EQ(terms.count("XP" + word + " the"), 1u);
+}
+
 TEST(DocumentTest, EmptyFacetValuesAreSkipped) {
   Analyzer analyzer;
   Article article = SmallArticle();

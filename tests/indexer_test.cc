@@ -867,6 +867,37 @@ TEST(ProgressBarTest, IntervalFromTheEnvironment) {
             indexer::ProgressBar::kDefaultInterval);
 }
 
+TEST(ShardBuildTest, AnArticleWithAnOverlongIdIsRejectedAndTheRestWritten) {
+  TempDir tmp;
+  indexer::ShardBuild::Options options;
+  options.threads = 2;
+  options.shard_docs = 2;
+  const std::string abs_path = "/corpus/a.jsonl";
+  std::vector<indexer::ShardBuild::Rejected> rejected;
+  {
+    indexer::ShardBuild build(tmp.Sub("gen"), options);
+    for (size_t i = 0; i < 5; ++i) {
+      Article a;
+      a.id = i == 2 ? std::string(245, 'x') : "a:" + std::to_string(i);
+      a.title = "Article " + std::to_string(i);
+      build.Add(std::move(a), abs_path, i);
+    }
+    rejected = build.Finish();
+  }
+  ASSERT_EQ(rejected.size(), 1u);
+  EXPECT_EQ(rejected[0].tag, 2u);
+  EXPECT_EQ(rejected[0].message, "cannot be indexed: the term \"Q" +
+                                     std::string(39, 'x') +
+                                     "...\" is longer than 245 bytes");
+  Xapian::Database db(tmp.Sub("gen"));
+  EXPECT_EQ(db.get_doccount(), 4u);
+  EXPECT_EQ(db.get_termfreq("Qa:4"), 1u);
+  // A 244-byte id makes a 245-byte term: accepted.
+  Article a;
+  a.id = std::string(244, 'y');
+  EXPECT_EQ(indexer::OverlongTermError(a), "");
+}
+
 TEST(ShardBuildTest, FinishReportsItsSteps) {
   TempDir tmp;
   std::vector<std::string> steps;
