@@ -98,17 +98,23 @@ class TextTerms {
   // Adds the counted terms and stores their positions
   // (schema::kPositionsFirstValue on).
   void Finish() {
-    PositionRecordBuilder positions;
+    // Each term once: encoded straight from the counts, not copied into a
+    // PositionRecordBuilder.
+    std::vector<TermPositions> positions;
+    positions.reserve(words_.size() + title_words_.size());
     for (auto& [word, counted] : words_) {
       doc_.add_term(word, counted.wdf);
       const std::string stem = analyzer_.Stem(word);
       if (!stem.empty() && stem.size() <= kMaxWordBytes) {
         doc_.add_term(Prefixed(schema::kStemPrefix, stem), counted.wdf);
       }
-      positions.Add(word, std::move(counted.positions));
+      positions.push_back({word, &counted.positions});
     }
+    std::vector<std::string> title_terms;
+    title_terms.reserve(title_words_.size());  // no reallocation: views
     for (auto& [word, counted] : title_words_) {
-      const std::string term = Prefixed(schema::kTitlePrefix, word);
+      const std::string& term =
+          title_terms.emplace_back(Prefixed(schema::kTitlePrefix, word));
       doc_.add_term(term, counted.wdf);
       const std::string stem = analyzer_.Stem(word);
       if (!stem.empty() && stem.size() <= kMaxWordBytes) {
@@ -117,10 +123,11 @@ class TextTerms {
         title_stem += stem;
         doc_.add_term(title_stem, counted.wdf);
       }
-      positions.Add(term, std::move(counted.positions));
+      positions.push_back({term, &counted.positions});
     }
     if (positions.empty()) return;
-    const std::vector<std::string> parts = positions.Finish();
+    const std::vector<std::string> parts =
+        EncodePositions(std::move(positions));
     for (unsigned i = 0; i < parts.size(); ++i) {
       if (!parts[i].empty()) {
         doc_.add_value(schema::kPositionsFirstValue + i, parts[i]);

@@ -37,12 +37,6 @@ bool GetVarint(const char** p, const char* end, uint32_t* v) {
   return false;
 }
 
-struct Entry {
-  uint16_t hash;
-  const std::string* term;
-  const std::vector<uint32_t>* positions;
-};
-
 }  // namespace
 
 bool HasPositions(std::string_view term) {
@@ -90,27 +84,40 @@ void PositionRecordBuilder::Add(const std::string& term,
 }
 
 std::vector<std::string> PositionRecordBuilder::Finish() {
-  std::vector<Entry> entries;
-  entries.reserve(terms_.size());
+  std::vector<TermPositions> terms;
+  terms.reserve(terms_.size());
   for (const auto& [term, positions] : terms_) {
-    entries.push_back({PositionHash(term), &term, &positions});
+    terms.push_back({term, &positions});
   }
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    return std::tie(a.hash, *a.term) < std::tie(b.hash, *b.term);
+  std::vector<std::string> parts = EncodePositions(std::move(terms));
+  terms_.clear();
+  return parts;
+}
+
+std::vector<std::string> EncodePositions(std::vector<TermPositions> terms) {
+  // Sorted by (hash, term): the order of the entries of each part.
+  std::vector<std::pair<uint16_t, const TermPositions*>> entries;
+  entries.reserve(terms.size());
+  for (const TermPositions& t : terms) {
+    entries.emplace_back(PositionHash(t.term), &t);
+  }
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first
+                              : a.second->term < b.second->term;
   });
   std::vector<std::string> parts(kPositionParts);
   std::vector<uint32_t> previous(kPositionParts);
   for (unsigned p = 0; p < kPositionParts; ++p) previous[p] = p << kLowBits;
   std::string encoded;
   for (size_t i = 0; i < entries.size(); ++i) {
-    const Entry& e = entries[i];
-    const bool named =
-        (i > 0 && entries[i - 1].hash == e.hash) ||
-        (i + 1 < entries.size() && entries[i + 1].hash == e.hash);
-    const unsigned p = e.hash >> kLowBits;
+    const uint16_t hash = entries[i].first;
+    const TermPositions& e = *entries[i].second;
+    const bool named = (i > 0 && entries[i - 1].first == hash) ||
+                       (i + 1 < entries.size() && entries[i + 1].first == hash);
+    const unsigned p = hash >> kLowBits;
     std::string& out = parts[p];
-    PutVarint(out, e.hash - previous[p]);
-    previous[p] = e.hash;
+    PutVarint(out, hash - previous[p]);
+    previous[p] = hash;
     encoded.clear();
     uint32_t last = 0;
     for (uint32_t pos : *e.positions) {
@@ -120,12 +127,11 @@ std::vector<std::string> PositionRecordBuilder::Finish() {
     PutVarint(out,
               static_cast<uint32_t>(encoded.size() << 1) | (named ? 1 : 0));
     if (named) {
-      PutVarint(out, static_cast<uint32_t>(e.term->size()));
-      out += *e.term;
+      PutVarint(out, static_cast<uint32_t>(e.term.size()));
+      out += e.term;
     }
     out += encoded;
   }
-  terms_.clear();
   return parts;
 }
 

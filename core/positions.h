@@ -54,6 +54,17 @@ uint16_t PositionHash(std::string_view term);
 // The part (0 .. kPositionParts - 1) that holds `term`'s positions.
 unsigned PositionPart(std::string_view term);
 
+// One term's positions, for EncodePositions.
+struct TermPositions {
+  std::string_view term;
+  const std::vector<uint32_t>* positions;  // ascending, each once
+};
+
+// The encoded parts, kPositionParts of them ("" for an empty part), of
+// `terms` (each term at most once): what PositionRecordBuilder::Finish gives
+// for the same terms and positions, without copying them into a builder.
+std::vector<std::string> EncodePositions(std::vector<TermPositions> terms);
+
 // Collects the positions of one article's terms and encodes them.
 class PositionRecordBuilder {
  public:
