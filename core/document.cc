@@ -126,8 +126,7 @@ class TextTerms {
       positions.push_back({term, &counted.positions});
     }
     if (positions.empty()) return;
-    const std::vector<std::string> parts =
-        EncodePositions(std::move(positions));
+    const std::vector<std::string> parts = EncodePositions(positions);
     for (unsigned i = 0; i < parts.size(); ++i) {
       if (!parts[i].empty()) {
         doc_.add_value(schema::kPositionsFirstValue + i, parts[i]);

@@ -89,12 +89,13 @@ std::vector<std::string> PositionRecordBuilder::Finish() {
   for (const auto& [term, positions] : terms_) {
     terms.push_back({term, &positions});
   }
-  std::vector<std::string> parts = EncodePositions(std::move(terms));
+  std::vector<std::string> parts = EncodePositions(terms);
   terms_.clear();
   return parts;
 }
 
-std::vector<std::string> EncodePositions(std::vector<TermPositions> terms) {
+std::vector<std::string> EncodePositions(
+    const std::vector<TermPositions>& terms) {
   // Sorted by (hash, term): the order of the entries of each part.
   std::vector<std::pair<uint16_t, const TermPositions*>> entries;
   entries.reserve(terms.size());

@@ -63,7 +63,8 @@ struct TermPositions {
 // The encoded parts, kPositionParts of them ("" for an empty part), of
 // `terms` (each term at most once): what PositionRecordBuilder::Finish gives
 // for the same terms and positions, without copying them into a builder.
-std::vector<std::string> EncodePositions(std::vector<TermPositions> terms);
+std::vector<std::string> EncodePositions(
+    const std::vector<TermPositions>& terms);
 
 // Collects the positions of one article's terms and encodes them.
 class PositionRecordBuilder {
