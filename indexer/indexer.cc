@@ -790,6 +790,7 @@ class IndexRun {
     options.path = f.path;
     options.id_base = f.id_base;
     options.column_map = options_.column_map;
+    options.shard = options_.shard;
     Result<readers::OpenedInput> opened =
         readers::OpenInput(f.path, f.format, options);
     if (!opened.ok()) {
@@ -835,6 +836,11 @@ class IndexRun {
             break;
           }
           chunk->articles.push_back(std::move(item.article));
+          break;
+        case readers::ReadItem::Kind::kOtherShard:  // read no further
+          w.last_line = item.article.line;
+          ++w.articles_read;
+          ++w.other_shards;
           break;
         case readers::ReadItem::Kind::kError:
           w.last_line = item.error.line;

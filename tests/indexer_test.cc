@@ -55,11 +55,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/schema.h"
+#include "core/shard.h"
 #include "core/store.h"
 #include "indexer/progress.h"
 #include "indexer/shard_build.h"
@@ -320,6 +322,60 @@ TEST_F(IndexerTest, MovedJsonLinesLineIsRewrittenWithItsNewLine) {
   Xapian::docid did = *db.postlist_begin("Qthree");
   nlohmann::json data = nlohmann::json::parse(db.get_document(did).get_data());
   EXPECT_EQ(data["line"], 1);
+}
+
+TEST_F(IndexerTest, ShardsEachReportTheBrokenRecordsTheyKeep) {
+  // 30 articles with ids, every fifth with a date that is no date, and two
+  // without an id (their ids are their contents', known only when read
+  // whole), one of them broken.
+  std::string bytes;
+  std::set<std::string> broken;
+  for (int i = 0; i < 30; ++i) {
+    const std::string id = "s" + std::to_string(i);
+    if (i % 5 == 0) {
+      bytes += R"({"id": ")" + id + R"(", "title": "T", "date": "no date"})";
+      broken.insert(id);
+    } else {
+      bytes += Line(id, "Title " + std::to_string(i));
+    }
+    bytes += "\n";
+  }
+  bytes += R"({"title": "No id", "body": "Text."})"
+           "\n"
+           R"({"title": "No id, broken", "date": "no date"})"
+           "\n";
+  const std::string path = root_ + "/shards.jsonl";
+  WriteFile(path, bytes);
+  constexpr int kShards = 3;
+  long indexed = 0, other = 0;
+  std::multiset<int> error_lines;
+  for (int i = 1; i <= kShards; ++i) {
+    IndexerOptions options = Options();
+    options.db_dir = db_ + "-" + std::to_string(i);
+    options.inputs = {path};
+    options.shard = ShardSpec{i, kShards};
+    Result<IndexSummary> r = RunIndex(options);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    indexed += r->indexed;
+    other += r->other_shards;
+    for (const ParseError& e : r->errors) {
+      if (e.line <= 30) {
+        // A broken record with an id: reported by the shard that keeps it.
+        EXPECT_EQ(ShardOf("s" + std::to_string(e.line - 1), kShards), i)
+            << e.ToString();
+      }
+      error_lines.insert(e.line);
+    }
+    EXPECT_EQ(r->skipped, static_cast<long>(r->errors.size()));
+  }
+  EXPECT_EQ(indexed, 30 - static_cast<long>(broken.size()) + 1);
+  // Each broken record with an id once over all shards; the one without an
+  // id is read whole, and reported, by every shard.
+  std::multiset<int> expected;
+  for (int line = 1; line <= 30; line += 5) expected.insert(line);
+  for (int i = 0; i < kShards; ++i) expected.insert(32);
+  EXPECT_EQ(error_lines, expected);
+  EXPECT_GT(other, 0);
 }
 
 TEST_F(IndexerTest, JsonLinesSyntaxErrorSkipsOnlyThatLine) {

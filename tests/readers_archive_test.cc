@@ -122,6 +122,9 @@ Read ReadInput(const std::string& path, const std::string& display,
       case ReadItem::Kind::kNotice:
         out.notices.push_back(item.notice);
         break;
+      case ReadItem::Kind::kOtherShard:
+        ADD_FAILURE() << "no shard was given: " << item.article.id;
+        break;
     }
   }
   if (const InnerFiles* inner = opened->reader->inner_files()) {

@@ -10,6 +10,7 @@
 #include "core/readers/byte_stream.h"
 #include "core/readers/csv_reader.h"
 #include "core/readers/formats.h"
+#include "core/shard.h"
 #include "tests/test_util.h"
 
 namespace pundit::readers {
@@ -23,12 +24,14 @@ struct Read {
   std::vector<Article> articles;
   Strings errors;  // ParseError::ToString()
   Strings notices;
+  Strings other_shard;  // "id@line" of kOtherShard items
 };
 
 Read ReadCsv(const std::string& bytes, char delimiter = ',',
              std::vector<std::pair<std::string, std::string>> map = {},
-             size_t limit = kMaxRecordBytes) {
+             size_t limit = kMaxRecordBytes, ShardSpec shard = {}) {
   ReaderOptions options;
+  options.shard = shard;
   options.path = "news.csv";
   options.id_base = "news";
   options.column_map = std::move(map);
@@ -48,9 +51,38 @@ Read ReadCsv(const std::string& bytes, char delimiter = ',',
       case ReadItem::Kind::kNotice:
         out.notices.push_back(item.notice);
         break;
+      case ReadItem::Kind::kOtherShard:
+        out.other_shard.push_back(item.article.id + "@" +
+                                  std::to_string(item.article.line));
+        break;
     }
   }
   return out;
+}
+
+TEST(CsvReaderTest, ARowOfAnotherShardIsReadNoFurtherThanItsId) {
+  auto id_of_shard = [](const std::string& stem, int index) {
+    for (int n = 0;; ++n) {
+      std::string id = stem + std::to_string(n);
+      if (ShardOf(id, 2) == index) return id;
+    }
+  };
+  const std::string mine = id_of_shard("kept", 1);
+  const std::string theirs = id_of_shard("other", 2);
+  const std::string their_url = id_of_shard("https://example.org/s", 2);
+  const std::string bytes = "id,url,title,date\n" + mine +
+                            ",,Kept,2020-01-02\n" + theirs +
+                            ",,Other,no date\n," + their_url +
+                            ",By url,no date\n,,No id,2020-01-03\n";
+  Read r = ReadCsv(bytes, ',', {}, kMaxRecordBytes, ShardSpec{1, 2});
+  EXPECT_EQ(r.errors, Strings{});
+  EXPECT_EQ(r.other_shard, (Strings{theirs + "@3", their_url + "@4"}));
+  ASSERT_EQ(r.articles.size(), 2u);  // the row without an id is read whole
+  EXPECT_EQ(r.articles[0].id, mine);
+  EXPECT_EQ(r.articles[1].title, "No id");
+  Read whole = ReadCsv(bytes);
+  EXPECT_EQ(whole.errors.size(), 2u);
+  EXPECT_EQ(whole.other_shard, Strings{});
 }
 
 TEST(CsvReaderTest, TheShapeOfTheAllTheNewsDatasetGivesEveryField) {

@@ -14,6 +14,7 @@
 #include "core/readers/formats.h"
 #include "core/readers/json_reader.h"
 #include "core/readers/jsonl_reader.h"
+#include "core/shard.h"
 #include "tests/test_util.h"
 
 namespace pundit::readers {
@@ -32,6 +33,7 @@ struct Read {
   Strings errors;  // ParseError::ToString()
   Strings notices;
   Strings ids;
+  Strings other_shard;  // "id@line" of kOtherShard items
 };
 
 Read ReadWith(std::unique_ptr<ArticleReader> reader) {
@@ -48,6 +50,10 @@ Read ReadWith(std::unique_ptr<ArticleReader> reader) {
         break;
       case ReadItem::Kind::kNotice:
         out.notices.push_back(item.notice);
+        break;
+      case ReadItem::Kind::kOtherShard:
+        out.other_shard.push_back(item.article.id + "@" +
+                                  std::to_string(item.article.line));
         break;
     }
   }
@@ -73,6 +79,24 @@ Read ReadJsonLines(const std::string& bytes, Map map = {}) {
   return ReadWith(OpenJsonLinesReader(
       ByteStream::FromString(bytes),
       Options("news.jsonl", std::move(map), kMaxRecordBytes)));
+}
+
+// Reads `bytes` as shard 1 of 2 would: JSON Lines, or JSON when `json`.
+Read ReadAsShardOneOfTwo(const std::string& bytes, bool json) {
+  ReaderOptions options =
+      Options(json ? "news.json" : "news.jsonl", {}, kMaxRecordBytes);
+  options.shard = ShardSpec{1, 2};
+  auto in = ByteStream::FromString(bytes);
+  return ReadWith(json ? OpenJsonReader(std::move(in), options)
+                       : OpenJsonLinesReader(std::move(in), options));
+}
+
+// The first id "<stem><n>" (n = 0, 1, ...) that shard `index` of 2 keeps.
+std::string IdOfShard(const std::string& stem, int index) {
+  for (int n = 0;; ++n) {
+    std::string id = stem + std::to_string(n);
+    if (ShardOf(id, 2) == index) return id;
+  }
 }
 
 Strings Titles(const Read& r) {
@@ -321,6 +345,65 @@ TEST(JsonLinesReaderTest, KeysPublicDatasetsUseAreReadAndOthersNoted) {
             Strings{"news.jsonl: note: key extra is not read (map one with "
                     "--map KEY=FIELD, FIELD one of id, title, authors, date, "
                     "body, source, url, themes, regions, lede, bio)"});
+}
+
+TEST(JsonLinesReaderTest, ARecordOfAnotherShardIsReadNoFurtherThanItsId) {
+  const std::string mine = IdOfShard("kept", 1);
+  const std::string mine_broken = IdOfShard("kept-broken", 1);
+  const std::string theirs = IdOfShard("other", 2);
+  const std::string their_url = IdOfShard("https://example.org/story-", 2);
+  const std::string theirs_extra = IdOfShard("extra", 2);
+  auto record = [](const std::string& key, const std::string& value,
+                   const std::string& rest) {
+    return "{\"" + key + "\": \"" + value + "\", " + rest + "}\n";
+  };
+  const std::string bytes =
+      record("id", mine, R"("title": "Kept", "body": "A body.")") +
+      record("id", theirs, R"("title": "Other", "date": "no date")") +
+      record("url", their_url, R"("title": "", "date": "31/31/31")") +
+      R"({"title": "No id nor url", "body": "Its id is its content's."})"
+      "\n" +
+      record("id", mine_broken, R"("title": "Kept", "date": "no")") +
+      R"({"id": [1], "title": "An id of the wrong type"})"
+      "\n" +
+      record("id", theirs_extra, R"("title": "X", "shade": "blue")");
+  Read r = ReadAsShardOneOfTwo(bytes, /*json=*/false);
+  // The other shard's records: their ids and lines, nothing else read, so
+  // no error of theirs (the shard that keeps them reports those).
+  EXPECT_EQ(r.other_shard,
+            (Strings{theirs + "@2", their_url + "@3", theirs_extra + "@7"}));
+  // A record without an id or url is read whole: its id is its content's.
+  EXPECT_EQ(r.ids, (Strings{mine, "(content)"}));
+  ASSERT_EQ(r.errors.size(), 2u);
+  EXPECT_TRUE(r.errors[0].starts_with("news.jsonl:5: error: ")) << r.errors[0];
+  EXPECT_TRUE(r.errors[1].starts_with("news.jsonl:6: error: \"id\" must be"))
+      << r.errors[1];
+  // Keys are noted alike in every shard.
+  ASSERT_EQ(r.notices.size(), 1u);
+  EXPECT_NE(r.notices[0].find("key shade is not read"), std::string::npos)
+      << r.notices[0];
+
+  // Unsharded, every record is read whole and the errors are all there.
+  Read whole = ReadJsonLines(bytes);
+  EXPECT_EQ(whole.other_shard, Strings{});
+  EXPECT_EQ(whole.ids, (Strings{mine, "(content)", theirs_extra}));
+  ASSERT_EQ(whole.errors.size(), 4u);
+  EXPECT_TRUE(whole.errors[0].starts_with("news.jsonl:2: error: "));
+  EXPECT_TRUE(whole.errors[1].starts_with("news.jsonl:3: error: "));
+}
+
+TEST(JsonReaderTest, ARecordOfAnotherShardIsReadNoFurtherThanItsId) {
+  const std::string mine = IdOfShard("kept", 1);
+  const std::string theirs = IdOfShard("other", 2);
+  const std::string bytes =
+      "[\n{\"id\": \"" + theirs +
+      "\", \"title\": \"Other\", \"date\": \"no date\"},\n"
+      "{\"id\": \"" +
+      mine + "\", \"title\": \"Kept\", \"body\": \"A body.\"}\n]\n";
+  Read r = ReadAsShardOneOfTwo(bytes, /*json=*/true);
+  EXPECT_EQ(r.errors, Strings{});
+  EXPECT_EQ(r.other_shard, Strings{theirs + "@2"});
+  EXPECT_EQ(r.ids, Strings{mine});
 }
 
 TEST(JsonLinesReaderTest, DatesAsDumpsWriteThemAreRead) {

@@ -45,7 +45,10 @@ class ArchiveReader : public ArticleReader {
     for (;;) {
       if (member_ != nullptr) {
         if (member_->Next(item)) {
-          if (item->kind == ReadItem::Kind::kArticle) ++member_count_->articles;
+          if (item->kind == ReadItem::Kind::kArticle ||
+              item->kind == ReadItem::Kind::kOtherShard) {
+            ++member_count_->articles;
+          }
           return true;
         }
         AddNested(member_->inner_files());

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -258,6 +259,19 @@ class CsvReader : public ArticleReader {
 
   // ---- a row as an article ----
 
+  // The id RecordId gives `row` from its id or url column, read as ToItem
+  // reads them; nullopt when both are empty (its id is its content's).
+  std::optional<std::string> EarlyId(const Row& row) const {
+    Article bare;
+    std::string own_id;
+    for (size_t i = 0; i < row.cells.size(); ++i) {
+      if (columns_[i] == Field::kId) own_id = parse::CleanText(row.cells[i]);
+      if (columns_[i] == Field::kUrl) bare.url = parse::CleanText(row.cells[i]);
+    }
+    if (own_id.empty() && bare.url.empty()) return std::nullopt;
+    return RecordId(own_id, bare, "");
+  }
+
   void ToItem(const Row& row) {
     const int line = row.line + 1;
     if (row.unclosed_quote) {
@@ -282,6 +296,15 @@ class CsvReader : public ArticleReader {
     Article& a = item.article;
     a.path = options_.path;
     a.line = line;
+    if (options_.shard.sharded()) {
+      std::optional<std::string> early = EarlyId(row);
+      if (early && !options_.shard.Keeps(*early)) {
+        a.id = std::move(*early);
+        item.kind = ReadItem::Kind::kOtherShard;
+        pending_.push_back(std::move(item));
+        return;
+      }
+    }
     std::string own_id, body, date;
     for (size_t i = 0; i < row.cells.size(); ++i) {
       std::string_view cell = row.cells[i];

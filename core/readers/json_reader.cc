@@ -377,15 +377,17 @@ class JsonReader : public ArticleReader {
                        ", not an article object {...}");
     }
     item->article = pundit::Article();
+    bool other_shard = false;
     std::string error = ArticleFromJson(object, options_, line, path_id, &keys_,
-                                        &item->article);
+                                        &item->article, &other_shard);
     if (!error.empty()) {
       return Error(item, line,
                    what.starts_with("element") || what.starts_with("\"")
                        ? Prefixed(what, std::move(error))
                        : std::move(error));
     }
-    item->kind = ReadItem::Kind::kArticle;
+    item->kind =
+        other_shard ? ReadItem::Kind::kOtherShard : ReadItem::Kind::kArticle;
     return true;
   }
 

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdint>
 #include <new>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -161,6 +162,25 @@ class Record {
     return Text(Field::kDate);
   }
 
+  // The id RecordId gives the record, from its own id (`own_id`, as Id()
+  // read it), its url or `path_id`, without reading any other field;
+  // nullopt when it has none of them (its id is its content's) or they
+  // have an error (reported when the record is read whole).
+  std::optional<std::string> EarlyId(const std::string& own_id,
+                                     const std::string& path_id) {
+    if (!error_.empty()) return std::nullopt;
+    Article bare;
+    if (own_id.empty()) {
+      bare.url = Text(Field::kUrl);
+      if (!error_.empty()) {
+        error_.clear();
+        return std::nullopt;
+      }
+      if (bare.url.empty() && path_id.empty()) return std::nullopt;
+    }
+    return RecordId(own_id, bare, path_id);
+  }
+
   // "id": a string or an integer; "" when absent.
   std::string Id() {
     const Slot* slot = Get(Field::kId);
@@ -260,11 +280,22 @@ bool HasArticleKeys(simdjson::dom::object object,
 std::string ArticleFromJson(simdjson::dom::object object,
                             const ReaderOptions& options, int line,
                             const std::string& path_id, JsonKeys* keys,
-                            Article* article) {
+                            Article* article, bool* other_shard) {
   Record fields(object, keys);
   article->path = options.path;
   article->line = line;
   std::string id = fields.Id();
+  *other_shard = false;
+  if (options.shard.sharded()) {
+    // Every key is looked up already (Record), so unread keys are noted
+    // alike in every shard.
+    std::optional<std::string> early = fields.EarlyId(id, path_id);
+    if (early && !options.shard.Keeps(*early)) {
+      article->id = std::move(*early);
+      *other_shard = true;
+      return "";
+    }
+  }
   article->title = fields.Text(Field::kTitle);
   article->authors = fields.List(Field::kAuthors, /*names=*/true);
   std::string date_text = fields.DateText();

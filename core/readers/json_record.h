@@ -67,11 +67,13 @@ bool HasArticleKeys(simdjson::dom::object object, const ReaderOptions& options);
 
 // Reads `object` into *article (path and line from `options` and `line`;
 // its id by RecordId with `path_id` last): "" or the message of a
-// ParseError.
+// ParseError. When options.shard is set and the record's own id, url or
+// `path_id` gives an id that another shard keeps, only the id, path and
+// line are read, and *other_shard is set.
 std::string ArticleFromJson(simdjson::dom::object object,
                             const ReaderOptions& options, int line,
                             const std::string& path_id, JsonKeys* keys,
-                            Article* article);
+                            Article* article, bool* other_shard);
 
 // The note for keys no field reads: "keys a, b are not read (map one with
 // --map KEY=FIELD, FIELD one of ...)".

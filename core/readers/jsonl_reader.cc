@@ -22,10 +22,10 @@ namespace pundit::readers {
 namespace {
 
 // Parses one non-blank line into *article, or returns the message of its
-// error. `line_number` is 1-based.
+// error. `line_number` is 1-based. *other_shard as ArticleFromJson sets it.
 std::string ParseLine(simdjson::dom::parser& parser, std::string_view line,
                       int line_number, const ReaderOptions& options,
-                      JsonKeys* keys, Article* article) {
+                      JsonKeys* keys, Article* article, bool* other_shard) {
   simdjson::dom::element doc;
   std::string error = ParseJsonValue(parser, line, "each line", &doc);
   if (!error.empty()) return error;
@@ -34,7 +34,8 @@ std::string ParseLine(simdjson::dom::parser& parser, std::string_view line,
     return std::string("a line must be one JSON object {...}, not ") +
            JsonTypeName(doc.type());
   }
-  return ArticleFromJson(object, options, line_number, "", keys, article);
+  return ArticleFromJson(object, options, line_number, "", keys, article,
+                         other_shard);
 }
 
 class JsonLinesReader : public ArticleReader {
@@ -85,10 +86,12 @@ class JsonLinesReader : public ArticleReader {
       if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
       any_record_ = true;
       item->article = Article();
-      std::string error =
-          ParseLine(parser_, line, number, options_, &keys_, &item->article);
+      bool other_shard = false;
+      std::string error = ParseLine(parser_, line, number, options_, &keys_,
+                                    &item->article, &other_shard);
       if (!error.empty()) return Error(item, number, std::move(error));
-      item->kind = ReadItem::Kind::kArticle;
+      item->kind =
+          other_shard ? ReadItem::Kind::kOtherShard : ReadItem::Kind::kArticle;
       return true;
     }
   }

@@ -39,6 +39,7 @@
 #include "core/article.h"
 #include "core/parsers.h"
 #include "core/readers/byte_stream.h"
+#include "core/shard.h"
 
 namespace pundit::readers {
 
@@ -62,6 +63,12 @@ struct ReaderOptions {
   size_t max_record_bytes = kMaxRecordBytes;
   // How many archives this input lies inside (core/readers/archive_reader.h).
   int archive_depth = 0;
+  // The shard being indexed (`pundit index --shard I/N`). A reader that can
+  // tell a record's id before reading the rest of it (JSON objects and CSV
+  // rows with an id or url) returns a record that another shard keeps as
+  // kOtherShard, its other fields neither read nor checked: the shard that
+  // keeps it reads it whole and reports its errors.
+  ShardSpec shard;
 };
 
 struct ReadItem {
@@ -69,6 +76,9 @@ struct ReadItem {
     kArticle,  // `article` is filled (its path and line too)
     kError,    // `error`: this record, or the whole file, is skipped
     kNotice,   // `notice`: "path: note: ..." (not an error, not counted)
+    // `article` holds only the id, path and line of a record that another
+    // shard keeps (ReaderOptions::shard).
+    kOtherShard,
   };
   Kind kind = Kind::kArticle;
   Article article;

@@ -44,6 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case ReadItem::Kind::kNotice:
         if (item.notice.empty()) std::abort();
         break;
+      case ReadItem::Kind::kOtherShard:  // no shard is given
+        std::abort();
     }
   }
   return 0;
