@@ -150,10 +150,20 @@ std::string CleanText(std::string_view text) {
   int32_t i = 0;
   bool pending_space = false;
   while (i < length) {
-    // ASCII fast path: a run of visible characters is copied at once.
+    // ASCII fast path: a run of visible characters, and of single spaces
+    // between them, is copied at once (text is mostly such runs).
     if (s[i] < 0x80) {
       int32_t run = i;
-      while (run < length && s[run] > 0x20 && s[run] < 0x7f) ++run;
+      while (run < length) {
+        if (s[run] > 0x20 && s[run] < 0x7f) {
+          ++run;
+        } else if (s[run] == ' ' && run > i && run + 1 < length &&
+                   s[run + 1] > 0x20 && s[run + 1] < 0x7f) {
+          run += 2;
+        } else {
+          break;
+        }
+      }
       if (run > i) {
         if (pending_space && !out.empty()) out += ' ';
         pending_space = false;

@@ -29,6 +29,8 @@
 #include <cctype>
 #include <ctime>
 #include <filesystem>
+#include <functional>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -797,6 +799,54 @@ TEST(CleanTextTest, CollapsesWhiteSpaceDropsControlsAndComposes) {
   EXPECT_EQ(CleanText(""), "");
   const std::string long_run(100000, 'x');
   EXPECT_EQ(CleanText(" " + long_run + " "), long_run);
+}
+
+TEST(CleanTextTest, RunsCopiedAtOnceEqualACharacterByCharacterReading) {
+  // Symbols: visible ASCII, each kind of white space, controls, a letter
+  // and a space beyond ASCII (the fast paths copy runs of visible ASCII and
+  // single spaces at once; this reads one symbol at a time).
+  const std::vector<std::string> symbols = {
+      "a", ".", " ", "\t", "\n", "\x01", "\x7f", "\xC3\xA9", "\xC2\xA0"};
+  auto is_space = [](int s) { return s == 2 || s == 3 || s == 4 || s == 8; };
+  auto is_control = [](int s) { return s == 5 || s == 6; };
+  auto check = [&](const std::vector<int>& text) {
+    std::string in, expected;
+    bool pending = false;
+    for (int s : text) {
+      in += symbols[s];
+      if (is_space(s)) {
+        pending = true;
+      } else if (!is_control(s)) {
+        if (pending && !expected.empty()) expected += ' ';
+        pending = false;
+        expected += symbols[s];
+      }
+    }
+    EXPECT_EQ(parse::CleanText(in), expected) << "\"" << in << "\"";
+  };
+  const int n = static_cast<int>(symbols.size());
+  std::vector<int> text;
+  // Every string of up to 5 symbols.
+  std::function<void(int)> all = [&](int left) {
+    check(text);
+    if (left == 0) return;
+    for (int s = 0; s < n; ++s) {
+      text.push_back(s);
+      all(left - 1);
+      text.pop_back();
+    }
+  };
+  all(5);
+  // And longer ones at random, mostly letters and single spaces.
+  std::mt19937 rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    text.assign(7 + rng() % 40, 0);
+    for (int& s : text) {
+      s = rng() % 3 == 0 ? static_cast<int>(rng() % n)
+                         : (rng() % 4 == 0 ? 2 : 0);
+    }
+    check(text);
+  }
 }
 
 TEST(NormalizeDateTest, AcceptedForms) {
