@@ -19,6 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.id_base = "fuzz";
   options.max_record_bytes = 4096;
   if (data[0] & 2) options.column_map = {{"headline", "title"}, {"x", "body"}};
+  if (data[0] & 4) options.shard = {1, 2};
   auto reader = pundit::readers::OpenCsvReader(
       pundit::readers::ByteStream::FromString(
           std::string(reinterpret_cast<const char*>(data) + 1, size - 1)),
@@ -34,6 +35,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         break;
       case ReadItem::Kind::kNotice:
         if (item.notice.empty()) std::abort();
+        break;
+      case ReadItem::Kind::kOtherShard:  // an id, and nothing more read
+        if (item.article.id.empty() || !item.article.title.empty() ||
+            options.shard.Keeps(item.article.id)) {
+          std::abort();
+        }
         break;
     }
   }
