@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "core/fast_words.h"
+#include "core/stem_cache.h"
 #include "core/text.h"
 
 namespace pundit {
@@ -24,8 +25,6 @@ namespace {
 
 // Texts longer than this are analysed in pieces (ICU indexes with int32_t).
 constexpr size_t kMaxChunkBytes = size_t{1} << 26;
-// Stems remembered by Stem() before the cache is emptied.
-constexpr size_t kMaxCachedStems = 50000;
 // Characters whose compatibility form Compatibility() remembers.
 constexpr size_t kMaxCachedForms = 50000;
 
@@ -229,7 +228,7 @@ struct Analyzer::Impl {
   std::unordered_map<UChar32, std::optional<icu::UnicodeString>>
       simplified_forms;
   Xapian::Stem stemmer{"english"};
-  std::unordered_map<std::string, std::string> stems;  // folded -> stem
+  StemCache stems;  // folded -> stem, of recent words
 
   // Reused between calls so that analysis allocates only the tokens.
   icu::UnicodeString text16;
@@ -581,25 +580,54 @@ std::string Analyzer::Fold(std::string_view word) {
   return out;
 }
 
-std::string Analyzer::Stem(const std::string& folded) {
-  if (folded.empty()) return folded;
+namespace {
+
+// Whether `folded` is its own stem: empty, or with a digit or a CJK
+// character.
+bool IsOwnStem(const std::string& folded) {
+  if (folded.empty()) return true;
   const auto* s = reinterpret_cast<const uint8_t*>(folded.data());
   const auto length = static_cast<int32_t>(folded.size());
   for (int32_t i = 0; i < length;) {
     if (s[i] < 0x80) {
-      if (s[i] >= '0' && s[i] <= '9') return folded;
+      if (s[i] >= '0' && s[i] <= '9') return true;
       ++i;
       continue;
     }
     UChar32 c;
     U8_NEXT(s, i, length, c);
-    if (c >= 0 && (u_isdigit(c) || IsCjk(c))) return folded;
+    if (c >= 0 && (u_isdigit(c) || IsCjk(c))) return true;
   }
+  return false;
+}
+
+}  // namespace
+
+std::string Analyzer::Stem(const std::string& folded) {
+  if (IsOwnStem(folded)) return folded;
   // Text repeats its words: remember recent stems (bounded memory).
-  auto& cache = impl_->stems;
-  if (auto it = cache.find(folded); it != cache.end()) return it->second;
-  if (cache.size() >= kMaxCachedStems) cache.clear();
-  return cache.emplace(folded, impl_->stemmer(folded)).first->second;
+  return impl_->stems.Get(folded, impl_->stemmer);
+}
+
+std::vector<std::string> Analyzer::Stems(
+    const std::vector<const std::string*>& folded) {
+  std::vector<std::string> out(folded.size());
+  std::vector<const std::string*> to_stem;
+  std::vector<size_t> at;  // of each of to_stem in `folded`
+  to_stem.reserve(folded.size());
+  at.reserve(folded.size());
+  for (size_t i = 0; i < folded.size(); ++i) {
+    if (IsOwnStem(*folded[i])) {
+      out[i] = *folded[i];
+    } else {
+      to_stem.push_back(folded[i]);
+      at.push_back(i);
+    }
+  }
+  std::vector<std::string> stems;
+  impl_->stems.GetAll(to_stem, impl_->stemmer, &stems);
+  for (size_t j = 0; j < at.size(); ++j) out[at[j]] = std::move(stems[j]);
+  return out;
 }
 
 std::string Analyzer::NormalizeDisplay(std::string_view text) {

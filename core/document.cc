@@ -102,9 +102,14 @@ class TextTerms {
     // PositionRecordBuilder.
     std::vector<TermPositions> positions;
     positions.reserve(words_.size() + title_words_.size());
+    std::vector<const std::string*> words;
+    words.reserve(words_.size());
+    for (const auto& entry : words_) words.push_back(&entry.first);
+    const std::vector<std::string> stems = analyzer_.Stems(words);
+    size_t i = 0;
     for (auto& [word, counted] : words_) {
       doc_.add_term(word, counted.wdf);
-      const std::string stem = analyzer_.Stem(word);
+      const std::string& stem = stems[i++];
       if (!stem.empty() && stem.size() <= kMaxWordBytes) {
         doc_.add_term(Prefixed(schema::kStemPrefix, stem), counted.wdf);
       }
