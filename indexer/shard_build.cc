@@ -19,9 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr int kShardFlags = Xapian::DB_CREATE_OR_OVERWRITE |
-                            Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC;
-
 // Passes the table Xapian is compacting to a step callback.
 class StepReporter : public Xapian::Compactor {
  public:

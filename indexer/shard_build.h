@@ -67,6 +67,12 @@
 
 namespace pundit::indexer {
 
+// How each database of a build is opened for writing: created afresh, never
+// synced (the caller syncs the finished generation before making it live).
+inline constexpr int kShardFlags = Xapian::DB_CREATE_OR_OVERWRITE |
+                                   Xapian::DB_BACKEND_GLASS |
+                                   Xapian::DB_NO_SYNC;
+
 // How every merge (and `pundit compact`) compacts: every B-tree block filled,
 // items split where that saves space (FULLER would also allow oversize items:
 // slower, and larger termlists here). Not MULTIPASS: it merges the postlists
